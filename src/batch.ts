@@ -1,0 +1,89 @@
+import type { BodySource, Body } from './bodies.js';
+import type { Deliverer, DeliveryError, DeliveryResult } from './deliver.js';
+import type { OutgoingRequest } from './request.js';
+import { Histogram } from './stats.js';
+
+export interface BatchOptions {
+  total: number;
+  concurrency: number;
+  source: BodySource;
+  makeRequest: (body: Body) => OutgoingRequest;
+  deliverer: Deliverer;
+  /** Bytes of each response body to read (0: none, the lean default for load). */
+  readBody?: number;
+  /** Called in completion order; a returned promise (output backpressure) holds that worker. */
+  onResult?: (outcome: Outcome) => void | Promise<void>;
+  now?: () => number;
+}
+
+export interface Outcome {
+  index: number;
+  body: Body;
+  request: OutgoingRequest;
+  result: DeliveryResult;
+}
+
+export interface BatchSummary {
+  sent: number;
+  ok: number;
+  otherStatus: number;
+  errors: number;
+  /** Counts by status code. */
+  statuses: Map<number, number>;
+  latency: Histogram;
+  elapsedMs: number;
+  /** Set when the run stopped early because the target cannot be reached at all. */
+  fatal: DeliveryError | null;
+}
+
+export function isSuccess(status: number | null): boolean {
+  return status !== null && status >= 200 && status < 300;
+}
+
+/**
+ * Sends `total` bodies with `concurrency` in flight. Bodies are built one at a time as a worker
+ * frees up, so memory does not grow with the count. Stops early when the target is unreachable.
+ */
+export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
+  const now = options.now ?? (() => performance.now());
+  const summary: BatchSummary = {
+    sent: 0,
+    ok: 0,
+    otherStatus: 0,
+    errors: 0,
+    statuses: new Map(),
+    latency: new Histogram(),
+    elapsedMs: 0,
+    fatal: null,
+  };
+  const started = now();
+  let next = 0;
+
+  async function worker(): Promise<void> {
+    while (next < options.total && summary.fatal === null) {
+      const index = next++;
+      const body = options.source(index);
+      const request = options.makeRequest(body);
+      const result = await options.deliverer.deliver(request, options.readBody ?? 0);
+      record(summary, result);
+      await options.onResult?.({ index, body, request, result });
+    }
+  }
+
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, options.total) }, worker));
+  summary.elapsedMs = now() - started;
+  return summary;
+}
+
+function record(summary: BatchSummary, result: DeliveryResult): void {
+  summary.sent += 1;
+  if (result.status === null) {
+    summary.errors += 1;
+    if (result.error?.fatal && summary.fatal === null) summary.fatal = result.error;
+    return;
+  }
+  summary.latency.record(result.ms);
+  summary.statuses.set(result.status, (summary.statuses.get(result.status) ?? 0) + 1);
+  if (isSuccess(result.status)) summary.ok += 1;
+  else summary.otherStatus += 1;
+}

@@ -1,0 +1,80 @@
+import { Command, CommanderError } from 'commander';
+import { EXIT_CODES, OblicHooksError } from './errors.js';
+import { createUi, type Io } from './ui.js';
+import { registerEvents } from './commands/events.js';
+import { registerSecret } from './commands/secret.js';
+import { registerSign } from './commands/sign.js';
+import { registerSend } from './commands/send.js';
+import { VERSION } from './version.js';
+
+const EXIT_HELP = `
+Exit codes:
+  0   success
+  1   the thing checked failed (a delivery got no 2xx, nothing listening, a signature did not verify)
+  2   usage or input error (unknown event type, bad flag value, unreadable file)
+  70  internal error (a bug: please report it with the command you ran)
+
+Environment:
+  OBLIC_WEBHOOK_SECRET   the secret used when no --secret or --secret-file is given
+  XDG_CONFIG_HOME        where the local development secret lives (default ~/.config)
+  NO_COLOR, FORCE_COLOR  turn colour off or on (--no-color wins over both)`;
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('oblic-hooks')
+    .description('Develop and test Oblic webhook endpoints on your own machine: no account, no network.')
+    .version(VERSION, '-V, --version')
+    .option('--no-color', 'plain output without colour')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+      // Commander's errors become our one line: "oblic-hooks: <problem> (<suggestion>)".
+      outputError: (text, write) => write(`oblic-hooks: ${text.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()}\n`),
+    })
+    .addHelpText('after', EXIT_HELP);
+  const ui = () => createUi(io, program.opts<{ color?: boolean }>().color);
+  registerEvents(program, ui);
+  registerSecret(program, ui);
+  registerSign(program, ui);
+  registerSend(program, ui);
+  for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
+  return program;
+}
+
+/** Runs the command line and returns the exit code. The one error boundary: nothing escapes it. */
+export async function run(args: readonly string[], io: Io): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync(args, { from: 'user' });
+    return EXIT_CODES.ok;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: Io): number {
+  if (error instanceof CommanderError) {
+    // Help and --version end up here too; commander has already written them.
+    if (['commander.helpDisplayed', 'commander.version'].includes(error.code)) return EXIT_CODES.ok;
+    if (error.code === 'commander.help' && error.exitCode === 0) return EXIT_CODES.ok;
+    return EXIT_CODES.usage;
+  }
+  if (error instanceof OblicHooksError) {
+    io.stderr.write(`oblic-hooks: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`oblic-hooks: internal error: ${detail} (a bug; please report it with the command you ran)\n`);
+  if (io.env.OBLIC_HOOKS_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  return EXIT_CODES.internal;
+}
+
+/** The bin's entry. The only place that sets the process's exit code. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  // `oblic-hooks … | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  process.exitCode = await run(argv.slice(2), io);
+}

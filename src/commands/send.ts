@@ -1,0 +1,210 @@
+import { readFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import type { BatchSummary, Outcome } from '../batch.js';
+import type { Body, BodySource } from '../bodies.js';
+import { parseDuration } from '../duration.js';
+import { InputError, CheckError } from '../errors.js';
+import { resolveEventTypes, type EventType } from '../events.js';
+import { buildRequest, parseHeader, renderCurl, renderHttp, type HeaderOverride, type OutgoingRequest } from '../request.js';
+import { describeFsError } from '../secret.js';
+import { parseAssignment, type Assignment } from '../set-path.js';
+import { parseTarget } from '../target.js';
+import { LineWriter, formatCount, type Ui } from '../ui.js';
+import { renderOutcome, renderSummary, toJsonLine } from './send-render.js';
+import { addSecretOptions, collect, parseIntFlag, useSecret, type SecretFlags, type UiFactory } from './shared.js';
+
+interface SendFlags extends SecretFlags {
+  to: string;
+  set?: string[];
+  data?: string;
+  seed?: number;
+  header?: string[];
+  count: number;
+  concurrency: number;
+  timeout: string;
+  retries: number;
+  include?: boolean;
+  json?: boolean;
+  dryRun?: boolean;
+  printCurl?: boolean;
+}
+
+interface SendPlan {
+  url: URL;
+  types: EventType[];
+  assignments: Assignment[];
+  headers: HeaderOverride[];
+  data: Buffer | undefined;
+  total: number;
+  timeoutMs: number;
+}
+
+const EXAMPLES = `
+Examples:
+  $ oblic-hooks send message.created                      # to http://localhost:4242/ (oblic-hooks listen)
+  $ oblic-hooks send message.updated --to localhost:3000/webhooks
+  $ oblic-hooks send all --to 3000                        # all fifteen types, one each
+  $ oblic-hooks send 'message.*' --set payload.message='¡Hola! 👋' --seed 7
+  $ oblic-hooks send --data captured.json --to 3000       # these exact bytes, signed as they are
+  $ oblic-hooks send message.created --count 20000 --concurrency 64 --to 3000
+  $ oblic-hooks send contact.deleted -H 'x-oblic-signature: bad' --to 3000   # test your rejection path
+  $ oblic-hooks send group.created --print-curl
+
+With --count above 1 only failed deliveries are listed, then a summary; --json lists every one.
+Exit codes: 0 every delivery got a 2xx, 1 any did not (or nothing listened), 2 usage error.`;
+
+export function registerSend(program: Command, ui: UiFactory): void {
+  addSecretOptions(
+    program
+      .command('send')
+      .description('build realistic sample events, sign them as Oblic does and POST them to your endpoint')
+      .argument('[event-types...]', 'event types, globs (message.*), a resource (message) or all')
+      .option('--to <url>', 'where to deliver: a URL, host:port, host or port (a bare host means port 4242)', 'localhost')
+      .option('--set <path=value>', 'set a field of the event, e.g. payload.message=hi (value parsed as JSON when it is JSON; repeatable)', collect)
+      .option('--data <file|->', 'send these exact bytes as the body instead of a sample event')
+      .option('--seed <n>', 'make ids, data and timestamps reproducible', parseIntFlag('--seed', 0, 2 ** 32 - 1))
+      .option('-H, --header <header>', 'add or replace a header, "Name: value"; an empty value removes it (repeatable)', collect)
+      .option('-n, --count <n>', 'events of each type to send, each one fresh', parseIntFlag('--count', 1, 100_000_000), 1)
+      .option('-c, --concurrency <n>', 'deliveries in flight at once', parseIntFlag('--concurrency', 1, 1024), 1)
+      .option('--timeout <duration>', 'give up on a response after this long (ms, or 10s, 1m)', '10s')
+      .option('--retries <n>', 'retry network errors and 5xx this often, with exponential backoff', parseIntFlag('--retries', 0, 10), 0)
+      .option('-i, --include', 'show the response headers')
+      .option('--json', 'print one JSON object per delivery and nothing else on stdout')
+      .option('--dry-run', 'print the exact HTTP request instead of sending it')
+      .addOption(new Option('--print-curl', 'print a curl command that sends the same bytes, instead of sending').conflicts('dryRun')),
+  )
+    .addHelpText('after', EXAMPLES)
+    .action(async (patterns: string[], opts: SendFlags) => {
+      const u = ui();
+      const plan = await makePlan(patterns, opts, u);
+      const { secret } = await useSecret(u, opts, 'signing');
+      const { createEventSource, createFixedSource } = await import('../bodies.js');
+      const source: BodySource = plan.data
+        ? createFixedSource(plan.data)
+        : createEventSource({ types: plan.types, seed: opts.seed, assignments: plan.assignments, now: Math.floor(Date.now() / 1000) });
+      const makeRequest = (body: Body) => buildRequest(plan.url, body.bytes, secret, plan.headers);
+      if (opts.dryRun || opts.printCurl) {
+        for (let i = 0; i < plan.total; i++) {
+          const request = makeRequest(source(i));
+          const text = opts.dryRun ? renderHttp(request) : `${renderCurl(request)}\n`;
+          u.io.stdout.write(i > 0 ? Buffer.concat([Buffer.from('\n'), Buffer.from(text)]) : text);
+        }
+        return;
+      }
+      const summary = await deliver(plan, opts, u, source, makeRequest);
+      if (summary.fatal) throw new CheckError(summary.fatal.message);
+      const failed = summary.sent - summary.ok;
+      if (failed > 0) {
+        const what = plan.total === 1 ? 'the delivery got no 2xx response' : `${formatCount(failed)} of ${formatCount(summary.sent)} deliveries got no 2xx response`;
+        throw new CheckError(what);
+      }
+    });
+}
+
+async function makePlan(patterns: string[], opts: SendFlags, ui: Ui): Promise<SendPlan> {
+  const url = parseTarget(opts.to);
+  const headers = (opts.header ?? []).map(parseHeader);
+  const assignments = (opts.set ?? []).map(parseAssignment);
+  const timeoutMs = parseDuration(opts.timeout, '--timeout');
+  if (timeoutMs <= 0) throw new InputError('--timeout must be above 0');
+  if (opts.data !== undefined) {
+    if (assignments.length > 0) throw new InputError('--set edits a sample event; with --data the body is sent exactly as given');
+    if (opts.seed !== undefined) throw new InputError('--seed shapes sample events; with --data the body is sent exactly as given');
+    if (patterns.length > 0) throw new InputError('with --data the body is yours: drop the event types, or drop --data');
+    return { url, types: [], assignments, headers, data: await readData(opts.data, ui), total: opts.count, timeoutMs };
+  }
+  if (patterns.length === 0) {
+    throw new InputError('name an event type (message.created), a glob (message.*) or all; `oblic-hooks events` lists them');
+  }
+  const types = resolveEventTypes(patterns);
+  return { url, types, assignments, headers, data: undefined, total: types.length * opts.count, timeoutMs };
+}
+
+async function readData(path: string, ui: Ui): Promise<Buffer> {
+  if (path === '-') {
+    if (ui.io.stdin.isTTY) throw new InputError('--data - reads standard input, but it is a terminal; pipe the body in');
+    const chunks: Buffer[] = [];
+    for await (const chunk of ui.io.stdin) chunks.push(Buffer.from(chunk as Buffer));
+    return Buffer.concat(chunks);
+  }
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new InputError(`cannot read --data ${path}: ${describeFsError(error)}`);
+  }
+}
+
+async function deliver(
+  plan: SendPlan,
+  opts: SendFlags,
+  ui: Ui,
+  source: BodySource,
+  makeRequest: (body: Body) => OutgoingRequest,
+): Promise<BatchSummary> {
+  const [{ createDeliverer }, { runBatch, isSuccess }] = await Promise.all([import('../deliver.js'), import('../batch.js')]);
+  const deliverer = createDeliverer(plan.url, { connections: opts.concurrency, timeoutMs: plan.timeoutMs, retries: opts.retries });
+  const single = opts.count === 1; // one delivery per named type: list each one
+  const stdout = new LineWriter(ui.io.stdout);
+  const progress = plan.total > 1 ? await startProgress(ui, plan) : undefined;
+  let failuresShown = 0;
+  const onResult = (outcome: Outcome): Promise<void> | undefined => {
+    if (progress) progress.count(outcome);
+    if (opts.json) return stdout.write(toJsonLine(outcome));
+    const show = single || (!isSuccess(outcome.result.status) && failuresShown++ < 10);
+    if (!show || outcome.result.error?.fatal) return undefined;
+    progress?.clear();
+    const text = renderOutcome(ui.out, outcome, { include: opts.include === true, preview: single });
+    const wait = stdout.write(text);
+    if (!single) void stdout.flush();
+    return wait;
+  };
+  try {
+    const summary = await runBatch({
+      total: plan.total,
+      concurrency: opts.concurrency,
+      source,
+      makeRequest,
+      deliverer,
+      readBody: single && !opts.json ? 4096 : 0,
+      onResult,
+    });
+    await stdout.flush();
+    progress?.stop();
+    if (plan.total > 1 && !summary.fatal) ui.say(renderSummary(ui.err, summary, Math.max(0, failuresShown - 10)));
+    return summary;
+  } finally {
+    progress?.stop();
+    await deliverer.close();
+  }
+}
+
+interface Progress {
+  count(outcome: Outcome): void;
+  clear(): void;
+  stop(): void;
+}
+
+/** A spinner on a terminal only, redrawn ten times a second at most, never per request. */
+async function startProgress(ui: Ui, plan: SendPlan): Promise<Progress | undefined> {
+  if (ui.io.stderr.isTTY !== true) return undefined;
+  const { default: ora } = await import('ora');
+  const spinner = ora({ stream: ui.io.stderr, isEnabled: true, color: ui.err.level > 0 ? 'cyan' : false }).start();
+  let sent = 0;
+  let ok = 0;
+  const draw = () => {
+    spinner.text = `sent ${formatCount(sent)} of ${formatCount(plan.total)} · ${formatCount(ok)} ok · ${formatCount(sent - ok)} failed`;
+  };
+  const timer = setInterval(draw, 100);
+  draw();
+  return {
+    count: (outcome) => {
+      sent += 1;
+      if (outcome.result.status !== null && outcome.result.status >= 200 && outcome.result.status < 300) ok += 1;
+    },
+    clear: () => spinner.clear(),
+    stop: () => {
+      clearInterval(timer);
+      if (spinner.isSpinning) spinner.stop();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { Option, type Command } from 'commander';
+import { InputError } from '../errors.js';
+import { describeSecret, resolveSecret, type ResolvedSecret } from '../secret.js';
+import type { Ui } from '../ui.js';
+
+export type UiFactory = () => Ui;
+
+export interface SecretFlags {
+  secret?: string;
+  secretFile?: string;
+}
+
+export function addSecretOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--secret <secret>', 'the endpoint secret (visible in ps and shell history: prefer the file or env var)'))
+    .addOption(new Option('--secret-file <path>', 'read the secret from a file (one trailing newline is ignored)'))
+    .addHelpText(
+      'after',
+      '\nThe secret is --secret, else --secret-file, else $OBLIC_WEBHOOK_SECRET, else the local development\nsecret (see `oblic-hooks secret`).',
+    );
+}
+
+/** Resolves the secret and says on stderr where it came from (never the secret: its last four characters at most). */
+export async function useSecret(ui: Ui, flags: SecretFlags, verb: string): Promise<ResolvedSecret> {
+  const resolved = await resolveSecret({ secret: flags.secret, secretFile: flags.secretFile }, ui.io.env);
+  ui.say(ui.err.dim(`${verb} with ${resolved.origin} (${describeSecret(resolved.secret)})`));
+  return resolved;
+}
+
+/** A whole number in [min, max] for a flag, or an InputError naming the flag. */
+export function parseIntFlag(flag: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InputError(`${flag} "${value}" must be a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,139 @@
+import { Pool } from 'undici';
+import type { OutgoingRequest } from './request.js';
+
+export interface DeliveryError {
+  /** The system or undici code: ECONNREFUSED, UND_ERR_HEADERS_TIMEOUT, … */
+  code: string;
+  /** One line a person can act on. */
+  message: string;
+  /** Whether every further delivery to this target would fail the same way (nothing there at all). */
+  fatal: boolean;
+}
+
+export interface DeliveryResult {
+  status: number | null;
+  ms: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The first `readBody` bytes of the response body, when asked for. */
+  body: Buffer | null;
+  error: DeliveryError | null;
+  attempts: number;
+}
+
+export interface DelivererOptions {
+  /** Connections kept open to the target (the pool size). */
+  connections: number;
+  timeoutMs: number;
+  /** Further attempts after a network error or a 5xx. */
+  retries: number;
+  /** Backoff before retry n (1-based); injectable so tests need not wait. */
+  backoffMs?: (attempt: number) => number;
+  now?: () => number;
+}
+
+export interface Deliverer {
+  deliver(request: OutgoingRequest, readBody?: number): Promise<DeliveryResult>;
+  close(): Promise<void>;
+}
+
+/** Exponential backoff with "equal jitter": half the step is fixed, half random; 250 ms, 500 ms, 1 s… capped at 8 s. */
+export function defaultBackoff(attempt: number): number {
+  const step = Math.min(8000, 250 * 2 ** (attempt - 1));
+  return step / 2 + Math.random() * (step / 2);
+}
+
+/** One undici Pool per target origin; redirects are never followed (a 3xx is reported as it is). */
+export function createDeliverer(origin: URL, options: DelivererOptions): Deliverer {
+  const pool = new Pool(origin.origin, {
+    connections: options.connections,
+    pipelining: 1,
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+    connectTimeout: Math.min(options.timeoutMs, 10_000),
+  });
+  const now = options.now ?? (() => performance.now());
+  const backoff = options.backoffMs ?? defaultBackoff;
+
+  async function attempt(request: OutgoingRequest, readBody: number): Promise<DeliveryResult> {
+    const started = now();
+    try {
+      const response = await pool.request({
+        path: `${request.url.pathname}${request.url.search}`,
+        method: 'POST',
+        headers: request.headers,
+        body: request.body,
+      });
+      const body = readBody > 0 ? await readPrefix(response.body, readBody) : null;
+      if (readBody <= 0) await response.body.dump();
+      return { status: response.statusCode, ms: now() - started, headers: response.headers, body, error: null, attempts: 1 };
+    } catch (error) {
+      return { status: null, ms: now() - started, headers: {}, body: null, error: describeError(error, request.url, options.timeoutMs), attempts: 1 };
+    }
+  }
+
+  return {
+    async deliver(request, readBody = 0) {
+      let result = await attempt(request, readBody);
+      for (let n = 1; n <= options.retries && shouldRetry(result); n++) {
+        await new Promise((resolve) => setTimeout(resolve, backoff(n)));
+        result = { ...(await attempt(request, readBody)), attempts: n + 1 };
+      }
+      return result;
+    },
+    close: () => pool.close(),
+  };
+}
+
+function shouldRetry(result: DeliveryResult): boolean {
+  return result.error !== null || (result.status !== null && result.status >= 500);
+}
+
+async function readPrefix(body: AsyncIterable<Buffer> & { dump(): Promise<void> }, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= limit) break; // leaving the loop destroys the rest of the body
+  }
+  return Buffer.concat(chunks).subarray(0, limit);
+}
+
+/** Maps what undici and the OS say to one line naming the problem and the fix. */
+export function describeError(error: unknown, url: URL, timeoutMs: number): DeliveryError {
+  const err = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+  const code = err.code ?? err.cause?.code ?? 'ERROR';
+  const where = url.origin;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return { code, fatal: true, message: `nothing is listening at ${where}; start \`oblic-hooks listen\` or your app, or point --to at it` };
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return { code, fatal: true, message: `cannot resolve the host "${url.hostname}"; check --to` };
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'EADDRNOTAVAIL':
+      return { code, fatal: true, message: `cannot reach ${where} (${code}); check --to` };
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return { code, fatal: true, message: `connecting to ${where} timed out; check --to` };
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return { code, fatal: false, message: `no complete response from ${url.href} within ${timeoutMs} ms; raise --timeout or make the app answer sooner` };
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+    case 'UND_ERR_CLOSED':
+      return { code, fatal: false, message: `${where} closed the connection before answering (${code})` };
+    case 'EPROTO':
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+      return { code, fatal: true, message: `TLS failed with ${where}; is it plain http? try ${where.replace(/^https:/, 'http:')}` };
+    default:
+      if (code.startsWith('ERR_TLS') || code.includes('CERT')) {
+        return { code, fatal: true, message: `TLS failed with ${where}: ${err.message}` };
+      }
+      if (code.startsWith('HPE_') || code === 'UND_ERR_INFO') {
+        return { code, fatal: false, message: `${where} sent a response that is not valid HTTP (${code})` };
+      }
+      return { code, fatal: false, message: `delivery to ${url.href} failed: ${err.message || code}` };
+  }
+}

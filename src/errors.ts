@@ -1,0 +1,35 @@
+/**
+ * Expected failures carry their exit code; the one boundary in cli.ts prints the message as one
+ * line and exits with it. Anything that is not an OblicHooksError is a bug.
+ */
+export class OblicHooksError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Exit 2: the user's input or usage cannot be acted on (bad flag value, unreadable file, no secret). */
+export class InputError extends OblicHooksError {
+  constructor(message: string) {
+    super(message, 2);
+  }
+}
+
+/** Exit 1: the thing checked failed (a delivery got no 2xx, nothing is listening, a signature does not verify). */
+export class CheckError extends OblicHooksError {
+  constructor(message: string) {
+    super(message, 1);
+  }
+}
+
+/** The exit codes, documented in --help and the README. */
+export const EXIT_CODES = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  internal: 70,
+} as const;

@@ -1,0 +1,112 @@
+/**
+ * The payload models of CONTRACT.md, written once. The sample factory builds every object through
+ * `shapeModel`, so a field added here and forgotten there fails at once instead of drifting.
+ */
+export const MODELS = {
+  contact: {
+    id: 'id',
+    username: 'string',
+    phone_number: 'string',
+    avatar_url: 'string|null',
+    display_name: 'string|null',
+    conversation_id: 'id',
+    last_active_at: 'timestamp|null',
+    created_at: 'timestamp',
+  },
+  // The sender embedded in a message: a contact without display_name and conversation_id.
+  sender: {
+    id: 'id',
+    username: 'string',
+    phone_number: 'string',
+    avatar_url: 'string|null',
+    last_active_at: 'timestamp|null',
+    created_at: 'timestamp',
+  },
+  conversation: {
+    id: 'id',
+    contact_id: 'id|null',
+    group_id: 'id|null',
+    pinned_message_id: 'id|null',
+    is_pinned: 'boolean',
+    is_muted: 'boolean',
+    last_active_at: 'timestamp|null',
+    last_opened_at: 'timestamp|null',
+    created_at: 'timestamp',
+    archived_at: 'timestamp|null',
+  },
+  message: {
+    id: 'id',
+    conversation_id: 'id',
+    contact: 'sender',
+    message: 'string',
+    reactions: 'reactions',
+    attachments: 'attachment[]',
+    read_at: 'timestamp|null',
+    created_at: 'timestamp',
+    updated_at: 'timestamp|null',
+  },
+  group: {
+    id: 'id',
+    name: 'string',
+    description: 'string|null',
+    avatar_url: 'string|null',
+    conversation_id: 'id',
+    contacts: 'contact[]',
+    created_at: 'timestamp',
+    archived_at: 'timestamp|null',
+  },
+  attachment: {
+    id: 'id',
+    message_id: 'id',
+    filename: 'string',
+    file_url: 'string',
+    file_type: 'string',
+    file_size: 'integer',
+    created_at: 'timestamp',
+  },
+} as const;
+
+type Models = typeof MODELS;
+export type ModelName = keyof Models;
+
+type FieldValue<K> = K extends 'id' | 'string'
+  ? string
+  : K extends 'id|null' | 'string|null'
+    ? string | null
+    : K extends 'timestamp' | 'integer'
+      ? number
+      : K extends 'timestamp|null'
+        ? number | null
+        : K extends 'boolean'
+          ? boolean
+          : K extends 'sender'
+            ? Sender
+            : K extends 'contact[]'
+              ? Contact[]
+              : K extends 'attachment[]'
+                ? Attachment[]
+                : K extends 'reactions'
+                  ? Array<Record<string, string[]>>
+                  : never;
+
+export type Model<N extends ModelName> = { -readonly [F in keyof Models[N]]: FieldValue<Models[N][F]> };
+
+export type Contact = Model<'contact'>;
+export type Sender = Model<'sender'>;
+export type Conversation = Model<'conversation'>;
+export type Message = Model<'message'>;
+export type Group = Model<'group'>;
+export type Attachment = Model<'attachment'>;
+
+/** Builds the model's object with its fields in the contract's order; a missing or extra field is a bug. */
+export function shapeModel<N extends ModelName>(name: N, values: Model<N>): Model<N> {
+  const fields = Object.keys(MODELS[name]);
+  const extra = Object.keys(values).filter((key) => !fields.includes(key));
+  if (extra.length > 0) throw new Error(`${name} has fields the model does not: ${extra.join(', ')}`);
+  const out: Record<string, unknown> = {};
+  for (const field of fields) {
+    if (!(field in values)) throw new Error(`${name} is missing the field ${field}`);
+    out[field] = values[field as keyof Model<N>];
+  }
+  return out as Model<N>;
+}
