@@ -106,7 +106,7 @@ export function describeError(error: unknown, url: URL, timeoutMs: number): Deli
   const where = url.origin;
   switch (code) {
     case 'ECONNREFUSED':
-      return { code, fatal: true, message: `nothing is listening at ${where}; start \`oblic-hooks listen\` or your app, or point --to at it` };
+      return { code, fatal: true, message: `nothing is listening at ${url.href}; start \`oblic-hooks listen\` or your app, or point --to at it` };
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return { code, fatal: true, message: `cannot resolve the host "${url.hostname}"; check --to` };

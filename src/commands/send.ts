@@ -77,11 +77,12 @@ export function registerSend(program: Command, ui: UiFactory): void {
     .action(async (patterns: string[], opts: SendFlags) => {
       const u = ui();
       const plan = await makePlan(patterns, opts, u);
-      const { secret } = await useSecret(u, opts, 'signing');
       const { createEventSource, createFixedSource } = await import('../bodies.js');
       const source: BodySource = plan.data
         ? createFixedSource(plan.data)
         : createEventSource({ types: plan.types, seed: opts.seed, assignments: plan.assignments, now: Math.floor(Date.now() / 1000) });
+      source(0); // a --set path that does not fit the event fails here, before anything is signed or sent
+      const { secret } = await useSecret(u, opts, 'signing');
       const makeRequest = (body: Body) => buildRequest(plan.url, body.bytes, secret, plan.headers);
       if (opts.dryRun || opts.printCurl) {
         for (let i = 0; i < plan.total; i++) {
