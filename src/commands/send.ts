@@ -187,9 +187,12 @@ interface Progress {
 
 /** A spinner on a terminal only, redrawn ten times a second at most, never per request. */
 async function startProgress(ui: Ui, plan: SendPlan): Promise<Progress | undefined> {
-  if (ui.io.stderr.isTTY !== true) return undefined;
+  // A terminal that reports no width (a bare pty) makes ora clear an endless number of lines.
+  if (ui.io.stderr.isTTY !== true || !(Number(ui.io.stderr.columns) > 0)) return undefined;
   const { default: ora } = await import('ora');
-  const spinner = ora({ stream: ui.io.stderr, isEnabled: true, color: ui.err.level > 0 ? 'cyan' : false }).start();
+  // discardStdin would put stdin in raw flowing mode and, as stdin-discarder restores it, leave it
+  // flowing: the TTY handle then keeps the process alive after the run. We never read stdin here.
+  const spinner = ora({ stream: ui.io.stderr, isEnabled: true, discardStdin: false, color: ui.err.level > 0 ? 'cyan' : false }).start();
   let sent = 0;
   let ok = 0;
   const draw = () => {
