@@ -10,7 +10,6 @@ import { describeFsError } from '../secret.js';
 import { parseAssignment, type Assignment } from '../set-path.js';
 import { parseTarget } from '../target.js';
 import { LineWriter, formatCount, type Ui } from '../ui.js';
-import { renderOutcome, renderSummary, toJsonLine } from './send-render.js';
 import { addSecretOptions, collect, parseIntFlag, useSecret, type SecretFlags, type UiFactory } from './shared.js';
 
 interface SendFlags extends SecretFlags {
@@ -142,7 +141,11 @@ async function deliver(
   source: BodySource,
   makeRequest: (body: Body) => OutgoingRequest,
 ): Promise<BatchSummary> {
-  const [{ createDeliverer }, { runBatch, isSuccess }] = await Promise.all([import('../deliver.js'), import('../batch.js')]);
+  const [{ createDeliverer }, { runBatch, isSuccess }, { renderOutcome, renderSummary, toJsonLine }] = await Promise.all([
+    import('../deliver.js'),
+    import('../batch.js'),
+    import('./send-render.js'),
+  ]);
   const deliverer = createDeliverer(plan.url, { connections: opts.concurrency, timeoutMs: plan.timeoutMs, retries: opts.retries });
   const single = opts.count === 1; // one delivery per named type: list each one
   const stdout = new LineWriter(ui.io.stdout);
