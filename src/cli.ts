@@ -5,6 +5,7 @@ import { registerEvents } from './commands/events.js';
 import { registerSecret } from './commands/secret.js';
 import { registerSign } from './commands/sign.js';
 import { registerSend } from './commands/send.js';
+import { registerVerify } from './commands/verify.js';
 import { VERSION } from './version.js';
 
 const EXIT_HELP = `
@@ -38,6 +39,7 @@ export function buildProgram(io: Io): Command {
   registerSecret(program, ui);
   registerSign(program, ui);
   registerSend(program, ui);
+  registerVerify(program, ui);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program;
 }

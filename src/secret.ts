@@ -3,6 +3,7 @@ import { chmod, link, mkdir, open, readFile, rename, stat, unlink } from 'node:f
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from './errors.js';
+import { plural } from './text.js';
 
 export type SecretSourceKind = 'flag' | 'file' | 'env' | 'dev';
 
@@ -36,17 +37,60 @@ export function devSecretPath(env: NodeJS.ProcessEnv = process.env): string {
  * (created on first use). An empty value given on purpose is an error, not a silent fallback.
  */
 export async function resolveSecret(options: SecretOptions, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedSecret> {
-  if (options.secret !== undefined) {
-    if (options.secret === '') throw new InputError('--secret is empty; pass the endpoint secret, or drop the flag');
-    return { secret: options.secret, source: 'flag', origin: '--secret' };
+  const [first] = await resolveSecrets(
+    { secrets: options.secret === undefined ? [] : [options.secret], secretFiles: options.secretFile === undefined ? [] : [options.secretFile] },
+    env,
+    { createDev: true, all: false },
+  );
+  return first!;
+}
+
+export interface SecretsOptions {
+  secrets: readonly string[];
+  secretFiles: readonly string[];
+}
+
+/**
+ * For checking signatures, where several secrets may be live during a rotation: every --secret and
+ * --secret-file given (`all`), else the first of them, else the environment, else the development
+ * secret, which is created only when `createDev` (verifying never needs a brand-new secret).
+ */
+export async function resolveSecrets(
+  options: SecretsOptions,
+  env: NodeJS.ProcessEnv,
+  { createDev, all }: { createDev: boolean; all: boolean },
+): Promise<ResolvedSecret[]> {
+  const out: ResolvedSecret[] = [];
+  for (const secret of options.secrets) {
+    if (secret === '') throw new InputError('--secret is empty; pass the endpoint secret, or drop the flag');
+    out.push({ secret, source: 'flag', origin: '--secret' });
   }
-  if (options.secretFile !== undefined) {
-    return { secret: await readSecretFile(options.secretFile), source: 'file', origin: `the secret file ${options.secretFile}` };
+  for (const path of all || out.length === 0 ? options.secretFiles : []) {
+    out.push({ secret: await readSecretFile(path), source: 'file', origin: `the secret file ${path}` });
   }
+  if (out.length > 0) return all ? out : out.slice(0, 1);
   const fromEnv = env[SECRET_ENV];
-  if (fromEnv !== undefined && fromEnv !== '') return { secret: fromEnv, source: 'env', origin: `$${SECRET_ENV}` };
+  if (fromEnv !== undefined && fromEnv !== '') return [{ secret: fromEnv, source: 'env', origin: `$${SECRET_ENV}` }];
+  if (!createDev) {
+    const path = devSecretPath(env);
+    const existing = await readDevSecret(path);
+    if (existing === undefined) {
+      throw new InputError(`no secret to check with: pass --secret or --secret-file, or set $${SECRET_ENV} (no development secret in ${path} yet)`);
+    }
+    return [{ secret: existing, source: 'dev', origin: `the development secret in ${path}` }];
+  }
   const dev = await loadDevSecret(env);
-  return { secret: dev.secret, source: 'dev', origin: `the development secret in ${dev.path}` };
+  return [{ secret: dev.secret, source: 'dev', origin: `the development secret in ${dev.path}` }];
+}
+
+/** Secrets the user did not choose but may have signed with by mistake, for hints; never created, never an error. */
+export async function fallbackSecrets(env: NodeJS.ProcessEnv): Promise<Array<{ label: string; secret: string }>> {
+  const out: Array<{ label: string; secret: string }> = [];
+  const fromEnv = env[SECRET_ENV];
+  if (fromEnv) out.push({ label: `$${SECRET_ENV}`, secret: fromEnv });
+  const dev = await readDevSecret(devSecretPath(env)).catch(() => undefined);
+  if (dev) out.push({ label: 'the local development secret (oblic-hooks secret)', secret: dev });
+  return out;
 }
 
 /** A secret file holds the secret as is; one trailing newline (as `echo` writes) is not part of it. */
@@ -105,7 +149,7 @@ export function newDevSecret(bytes: Buffer = randomBytes(32)): string {
 
 /** The last four characters at most, and none of a short secret, for messages that name a secret. */
 export function describeSecret(secret: string): string {
-  return secret.length >= 12 ? `…${secret.slice(-4)}` : `${secret.length} characters`;
+  return secret.length >= 12 ? `…${secret.slice(-4)}` : plural(secret.length, 'character');
 }
 
 async function readDevSecret(path: string): Promise<string | undefined> {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import type { BatchSummary, Outcome } from '../batch.js';
 import type { Body, BodySource } from '../bodies.js';
@@ -6,11 +5,10 @@ import { parseDuration } from '../duration.js';
 import { InputError, CheckError } from '../errors.js';
 import { resolveEventTypes, type EventType } from '../events.js';
 import { buildRequest, parseHeader, renderCurl, renderHttp, type HeaderOverride, type OutgoingRequest } from '../request.js';
-import { describeFsError } from '../secret.js';
 import { parseAssignment, type Assignment } from '../set-path.js';
 import { parseTarget } from '../target.js';
 import { LineWriter, formatCount, type Ui } from '../ui.js';
-import { addSecretOptions, collect, parseIntFlag, useSecret, type SecretFlags, type UiFactory } from './shared.js';
+import { addSecretOptions, collect, parseIntFlag, readBytes, useSecret, type SecretFlags, type UiFactory } from './shared.js';
 
 interface SendFlags extends SecretFlags {
   to: string;
@@ -111,27 +109,13 @@ async function makePlan(patterns: string[], opts: SendFlags, ui: Ui): Promise<Se
     if (assignments.length > 0) throw new InputError('--set edits a sample event; with --data the body is sent exactly as given');
     if (opts.seed !== undefined) throw new InputError('--seed shapes sample events; with --data the body is sent exactly as given');
     if (patterns.length > 0) throw new InputError('with --data the body is yours: drop the event types, or drop --data');
-    return { url, types: [], assignments, headers, data: await readData(opts.data, ui), total: opts.count, timeoutMs };
+    return { url, types: [], assignments, headers, data: await readBytes(opts.data, ui, `--data ${opts.data}`, '--data - reads standard input, but it is a terminal; pipe the body in'), total: opts.count, timeoutMs };
   }
   if (patterns.length === 0) {
     throw new InputError('name an event type (message.created), a glob (message.*) or all; `oblic-hooks events` lists them');
   }
   const types = resolveEventTypes(patterns);
   return { url, types, assignments, headers, data: undefined, total: types.length * opts.count, timeoutMs };
-}
-
-async function readData(path: string, ui: Ui): Promise<Buffer> {
-  if (path === '-') {
-    if (ui.io.stdin.isTTY) throw new InputError('--data - reads standard input, but it is a terminal; pipe the body in');
-    const chunks: Buffer[] = [];
-    for await (const chunk of ui.io.stdin) chunks.push(Buffer.from(chunk as Buffer));
-    return Buffer.concat(chunks);
-  }
-  try {
-    return await readFile(path);
-  } catch (error) {
-    throw new InputError(`cannot read --data ${path}: ${describeFsError(error)}`);
-  }
 }
 
 async function deliver(

@@ -1,6 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { InputError } from '../errors.js';
-import { describeSecret, resolveSecret, type ResolvedSecret } from '../secret.js';
+import { describeFsError, describeSecret, resolveSecret, type ResolvedSecret } from '../secret.js';
 import type { Ui } from '../ui.js';
 
 export type UiFactory = () => Ui;
@@ -40,4 +41,22 @@ export function parseIntFlag(flag: string, min: number, max: number): (value: st
 
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/**
+ * The bytes of a file, or of standard input for "-". A terminal on standard input would wait for
+ * typing forever, so that is an InputError with `ttyMessage`. `label` names the input in errors.
+ */
+export async function readBytes(path: string, ui: Ui, label: string, ttyMessage: string): Promise<Buffer> {
+  if (path === '-') {
+    if (ui.io.stdin.isTTY) throw new InputError(ttyMessage);
+    const chunks: Buffer[] = [];
+    for await (const chunk of ui.io.stdin) chunks.push(Buffer.from(chunk as Buffer));
+    return Buffer.concat(chunks);
+  }
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new InputError(`cannot read ${label}: ${describeFsError(error)}`);
+  }
 }

@@ -1,0 +1,180 @@
+import { InputError } from './errors.js';
+import { plural, printable } from './text.js';
+
+/** A captured request, with the body exactly as it was received. */
+export interface Capture {
+  format: 'http' | 'json' | 'body';
+  method: string | null;
+  path: string | null;
+  /** Header names as captured (case kept), in order; duplicates stay separate. */
+  headers: Array<[string, string]>;
+  body: Buffer;
+  /** Anything odd about the capture that is worth saying (bytes after the body, …). */
+  notes: string[];
+}
+
+const HEAD_LIMIT = 1024 * 1024;
+const REQUEST_LINE = /^([A-Z][A-Z0-9!#$%&'*+.^_`|~-]*) (\S+) HTTP\/(\d)\.(\d)$/;
+
+/**
+ * Reads a capture: a raw HTTP/1.1 request (as `nc -l` prints it or `listen --save` stores it) or the
+ * JSON object `listen --json` prints. Anything else is an InputError saying what was expected.
+ */
+export function parseCapture(data: Buffer): Capture {
+  const first = firstNonSpace(data);
+  if (first === 0x7b /* { */) {
+    const json = parseJsonCapture(data);
+    if (json) return json;
+  }
+  if (looksLikeRequestLine(data)) return parseHttpCapture(data);
+  throw new InputError(
+    'not a capture: expected an HTTP request ("POST /path HTTP/1.1", headers, blank line, body) or a `listen --json` line; ' +
+      'for a bare body pass --signature <hex>',
+  );
+}
+
+/** The bare body and a signature given on the command line. */
+export function bareCapture(body: Buffer, signature: string): Capture {
+  return { format: 'body', method: null, path: null, headers: [['x-oblic-signature', signature]], body, notes: [] };
+}
+
+/** Every value of a header, looked up case-insensitively. */
+export function headerValues(capture: Pick<Capture, 'headers'>, name: string): string[] {
+  const wanted = name.toLowerCase();
+  return capture.headers.filter(([key]) => key.toLowerCase() === wanted).map(([, value]) => value);
+}
+
+function firstNonSpace(data: Buffer): number | undefined {
+  for (let i = 0; i < Math.min(data.length, 4096); i++) {
+    const byte = data[i]!;
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return byte;
+  }
+  return undefined;
+}
+
+function looksLikeRequestLine(data: Buffer): boolean {
+  const end = data.indexOf(0x0a);
+  const line = data.subarray(0, end === -1 ? Math.min(data.length, 8192) : end).toString('latin1').replace(/\r$/, '');
+  return REQUEST_LINE.test(line);
+}
+
+/** Head: request line and headers up to the first empty line (CRLF or bare LF). */
+export function parseHttpCapture(data: Buffer): Capture {
+  const { headEnd, bodyStart } = findHeadEnd(data);
+  const lines = data.subarray(0, headEnd).toString('latin1').split(/\r?\n/);
+  const match = REQUEST_LINE.exec(lines[0]!)!;
+  const headers: Array<[string, string]> = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (/^[ \t]/.test(line) && headers.length > 0) {
+      // obs-fold (RFC 9112 §5.2): a continuation of the previous header's value
+      headers[headers.length - 1]![1] += ` ${line.trim()}`;
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new InputError(`line ${i + 1} of the capture's head is not a header ("Name: value")`);
+    headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
+  }
+  const rest = data.subarray(bodyStart);
+  const capture: Capture = { format: 'http', method: match[1]!, path: match[2]!, headers, body: rest, notes: [] };
+  const encoding = headerValues(capture, 'transfer-encoding').join(',').toLowerCase();
+  const lengths = headerValues(capture, 'content-length');
+  if (encoding.includes('chunked')) {
+    const { body, consumed } = decodeChunked(rest);
+    capture.body = body;
+    if (consumed < rest.length) capture.notes.push(`${plural(rest.length - consumed, 'byte')} after the chunked body ignored`);
+  } else if (lengths.length > 0) {
+    const distinct = [...new Set(lengths.map((v) => v.trim()))];
+    if (distinct.length > 1 || !/^\d+$/.test(distinct[0]!)) {
+      throw new InputError(`the capture's Content-Length is not one whole number (${lengths.join(', ')})`);
+    }
+    const length = Number(distinct[0]);
+    if (length > rest.length) {
+      throw new InputError(`the capture is truncated: Content-Length says ${length} bytes but only ${rest.length} follow the head`);
+    }
+    capture.body = rest.subarray(0, length);
+    if (length < rest.length) capture.notes.push(`${plural(rest.length - length, 'byte')} after the Content-Length body ignored`);
+  }
+  return capture;
+}
+
+function findHeadEnd(data: Buffer): { headEnd: number; bodyStart: number } {
+  const limit = Math.min(data.length, HEAD_LIMIT);
+  for (let i = 0; i < limit; i++) {
+    if (data[i] !== 0x0a) continue;
+    if (data[i + 1] === 0x0a) return { headEnd: i, bodyStart: i + 2 };
+    if (data[i + 1] === 0x0d && data[i + 2] === 0x0a) return { headEnd: i, bodyStart: i + 3 };
+  }
+  // A head with no body and no final blank line: everything is head.
+  if (data.length <= HEAD_LIMIT) return { headEnd: data.length, bodyStart: data.length };
+  throw new InputError('the capture has no end of headers (an empty line) in its first MiB');
+}
+
+/** RFC 9112 §7.1: size in hex (extensions ignored), CRLF, data, CRLF … a zero-size chunk, trailers. */
+export function decodeChunked(data: Buffer): { body: Buffer; consumed: number } {
+  const chunks: Buffer[] = [];
+  let at = 0;
+  for (;;) {
+    const lineEnd = data.indexOf(0x0a, at);
+    if (lineEnd === -1) throw new InputError('the chunked body is truncated (a chunk size line is missing)');
+    const sizeText = data.subarray(at, lineEnd).toString('latin1').replace(/\r$/, '').split(';')[0]!.trim();
+    if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText)) throw new InputError(`the chunked body has an invalid chunk size "${printable(sizeText, 20)}"`);
+    const size = parseInt(sizeText, 16);
+    at = lineEnd + 1;
+    if (size === 0) {
+      // Skip trailers up to the empty line; a missing final CRLF is tolerated.
+      for (;;) {
+        const end = data.indexOf(0x0a, at);
+        if (end === -1) return { body: Buffer.concat(chunks), consumed: data.length };
+        const line = data.subarray(at, end).toString('latin1').replace(/\r$/, '');
+        at = end + 1;
+        if (line === '') return { body: Buffer.concat(chunks), consumed: at };
+      }
+    }
+    if (at + size > data.length) throw new InputError(`the chunked body is truncated: a chunk of ${size} bytes has only ${data.length - at}`);
+    chunks.push(data.subarray(at, at + size));
+    at += size;
+    if (data[at] === 0x0d) at += 1;
+    if (data[at] !== 0x0a) throw new InputError('the chunked body is malformed: a chunk is not followed by CRLF');
+    at += 1;
+  }
+}
+
+interface JsonCaptureShape {
+  method?: unknown;
+  path?: unknown;
+  headers?: unknown;
+  body?: unknown;
+  body_base64?: unknown;
+}
+
+/** The object `listen --json` prints: headers as an object, `body` (UTF-8 text) or `body_base64`. */
+function parseJsonCapture(data: Buffer): Capture | undefined {
+  let value: unknown;
+  const text = data.toString('utf8').trim();
+  try {
+    value = JSON.parse(text);
+  } catch {
+    if (text.includes('\n') && text.split('\n').every((line) => line.trim().startsWith('{'))) {
+      throw new InputError('the file holds several `listen --json` lines; verify takes one capture per file (e.g. `sed -n 3p log.ndjson | oblic-hooks verify`)');
+    }
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const shape = value as JsonCaptureShape;
+  if (shape.headers === null || typeof shape.headers !== 'object' || Array.isArray(shape.headers)) return undefined;
+  if (typeof shape.body !== 'string' && typeof shape.body_base64 !== 'string') return undefined;
+  const headers: Array<[string, string]> = [];
+  for (const [name, raw] of Object.entries(shape.headers as Record<string, unknown>)) {
+    for (const v of Array.isArray(raw) ? raw : [raw]) if (typeof v === 'string') headers.push([name, v]);
+  }
+  const body = typeof shape.body_base64 === 'string' ? Buffer.from(shape.body_base64, 'base64') : Buffer.from(shape.body as string, 'utf8');
+  return {
+    format: 'json',
+    method: typeof shape.method === 'string' ? shape.method : null,
+    path: typeof shape.path === 'string' ? shape.path : null,
+    headers,
+    body,
+    notes: [],
+  };
+}

@@ -1,0 +1,115 @@
+import type { Command } from 'commander';
+import { bareCapture, parseCapture } from '../capture.js';
+import { printable } from '../text.js';
+import { CheckError, InputError, OblicHooksError } from '../errors.js';
+import type { Inspection } from '../inspect.js';
+import { describeSecret, fallbackSecrets, resolveSecrets, type ResolvedSecret } from '../secret.js';
+import type { Ui } from '../ui.js';
+import { collect, readBytes, type UiFactory } from './shared.js';
+
+interface VerifyFlags {
+  secret?: string[];
+  secretFile?: string[];
+  signature?: string;
+  json?: boolean;
+}
+
+const HELP = `
+Input, detected by itself: a raw HTTP request (as \`nc -l\` prints it or \`listen --save\` stores it), a
+\`listen --json\` line, or with --signature a bare body. The body is checked byte for byte, never decoded.
+
+When a signature does not verify, verify tries what usually went wrong (a newline added or lost, CRLF
+line endings, re-serialized JSON, a BOM, whitespace in the secret, a "sha256=" prefix, base64, another
+hash, the signature under another header name, the development secret) and says which would match.
+Hints only explain: they never make a failure pass.
+
+Examples:
+  $ oblic-hooks verify request.http --secret-file .oblic-secret
+  $ oblic-hooks verify captures/*.http
+  $ nc -l 4242 | oblic-hooks verify
+  $ oblic-hooks verify body.json --signature "$SIG" --secret old-secret --secret new-secret
+
+The secret is every --secret and --secret-file given (several while rotating), else
+$OBLIC_WEBHOOK_SECRET, else the local development secret.
+
+Exit codes: 0 verified (every file), 1 not verified, 2 unusable input (unreadable file, not a
+capture, no secret).`;
+
+export function registerVerify(program: Command, ui: UiFactory): void {
+  program
+    .command('verify')
+    .description("prove or disprove a captured request's signature, and say why it failed")
+    .argument('[files...]', 'captures to check (default: standard input)')
+    .option('--secret <secret>', 'a secret to check with; repeat it for several (visible in ps: prefer the file or env var)', collect)
+    .option('--secret-file <path>', 'read a secret from a file (one trailing newline is ignored); repeatable', collect)
+    .option('--signature <value>', 'the file is the bare body and this is its x-oblic-signature')
+    .option('--json', 'print one JSON object per capture: {verified, reason, message, hint, hints, matched_secret, event}')
+    .addHelpText('after', HELP)
+    .action(async (files: string[], opts: VerifyFlags) => {
+      const u = ui();
+      const secrets = await resolveSecrets({ secrets: opts.secret ?? [], secretFiles: opts.secretFile ?? [] }, u.io.env, { createDev: false, all: true });
+      u.say(u.err.dim(`checking with ${describeSources(secrets)}`));
+      const others = await fallbackSecrets(u.io.env);
+      const { inspectCapture } = await import('../inspect.js');
+      const names = files.length > 0 ? files : ['-'];
+      let failed = 0;
+      let unusable = 0;
+      for (const name of names) {
+        try {
+          const data = await readBytes(name, u, name, 'no input: give a capture file, or pipe one in on standard input');
+          const capture = opts.signature === undefined ? parseCapture(data) : bareCapture(data, opts.signature);
+          const inspection = inspectCapture(capture, secrets.map((s) => s.secret), others);
+          if (!inspection.verdict.verified) failed += 1;
+          const file = names.length > 1 ? name : undefined;
+          u.io.stdout.write(opts.json ? `${toJson(inspection, file)}\n` : render(u, inspection, secrets, file));
+        } catch (error) {
+          // With several files, one unusable file is reported and the others are still checked.
+          if (names.length === 1 || !(error instanceof OblicHooksError)) throw error;
+          u.say(`oblic-hooks: ${error.message.includes(name) ? '' : `${name}: `}${error.message}`);
+          unusable += 1;
+        }
+      }
+      if (unusable > 0) throw new InputError(`${unusable} of ${names.length} files could not be checked (see above)`);
+      if (failed > 0) throw new CheckError(names.length === 1 ? 'the signature does not verify' : `${failed} of ${names.length} captures do not verify`);
+    });
+}
+
+function describeSources(secrets: ResolvedSecret[]): string {
+  if (secrets.length === 1) return `${secrets[0]!.origin} (${describeSecret(secrets[0]!.secret)})`;
+  return `${secrets.length} secrets: ${secrets.map((s, i) => `#${i + 1} ${s.origin} (${describeSecret(s.secret)})`).join(', ')}`;
+}
+
+function render(ui: Ui, { verdict, hints, event, notes }: Inspection, secrets: ResolvedSecret[], file: string | undefined): string {
+  const c = ui.out;
+  const where = file === undefined ? '' : `${c.bold(file)}: `;
+  const label = event ? `${printable(event.type, 40)}  ${c.dim(printable(event.id, 40))}` : c.dim('(not an Oblic event)');
+  const lines: string[] = [];
+  if (verdict.verified) {
+    const which = secrets.length > 1 ? c.dim(`  with secret #${verdict.matchedSecret! + 1} (${secrets[verdict.matchedSecret!]!.origin})`) : '';
+    lines.push(`${where}${c.green.bold('✔ verified')}  ${label}${which}`);
+  } else {
+    lines.push(`${where}${c.red.bold('✘ not verified')}  ${label}`);
+    lines.push(`  ${c.red(verdict.message)}`);
+    for (const hint of hints) lines.push(`  ${c.yellow('hint:')} ${hint.message}`);
+    if (hints.length === 0 && verdict.reason === 'mismatch') {
+      lines.push(
+        `  ${c.dim('none of the usual causes matched: is this the endpoint\'s secret, and does the capture hold the body exactly as received?')}`,
+      );
+    }
+  }
+  for (const note of notes) lines.push(`  ${c.dim(`note: ${note}`)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function toJson({ verdict, hints, event }: Inspection, file: string | undefined): string {
+  return JSON.stringify({
+    ...(file === undefined ? {} : { file }),
+    verified: verdict.verified,
+    reason: verdict.reason,
+    message: verdict.message,
+    hint: hints[0]?.message ?? null,
+    hints,
+    matched_secret: verdict.matchedSecret === null ? null : { index: verdict.matchedSecret },
+    event,
+  });
+}

@@ -1,0 +1,78 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { assertBody, type Body } from './signature.js';
+import { plural } from './text.js';
+
+export type FailureReason = 'missing_signature' | 'malformed_signature' | 'mismatch';
+
+export interface Verdict {
+  verified: boolean;
+  /** null when verified. */
+  reason: FailureReason | null;
+  /** One line for a person; never contains an expected signature. */
+  message: string;
+  /** Index into `secrets` of the one that matched, or null. */
+  matchedSecret: number | null;
+}
+
+export interface VerifyInput {
+  /** The exact bytes received. A parsed object is a TypeError: that is the bug this guards against. */
+  body: Body;
+  /** The x-oblic-signature header value as received: a string, several (duplicate headers), or none. */
+  signature: string | readonly string[] | null | undefined;
+  /** One secret, or several during a rotation. */
+  secrets: string | readonly string[];
+}
+
+const HEX64 = /^[0-9a-fA-F]{64}$/;
+
+/**
+ * Checks an Oblic signature (CONTRACT.md): the value, trimmed, must be exactly 64 hex digits, and
+ * equal, compared in constant time, to the HMAC-SHA256 of the body under one of the secrets.
+ * A "no" is a verdict, never an exception; only misuse (a parsed body, no secret) throws.
+ */
+export function verify(input: VerifyInput): Verdict {
+  assertBody(input.body);
+  const secrets = typeof input.secrets === 'string' ? [input.secrets] : input.secrets;
+  if (!Array.isArray(secrets) || secrets.length === 0 || !secrets.every((s) => typeof s === 'string' && s !== '')) {
+    throw new TypeError('verify() needs at least one non-empty secret');
+  }
+  const values = normalizeSignature(input.signature);
+  if (values.length === 0) return fail('missing_signature', 'the request has no x-oblic-signature header');
+  if (values.length > 1) {
+    return fail('malformed_signature', `the request has ${values.length} x-oblic-signature headers; Oblic sends exactly one`);
+  }
+  const value = values[0]!.trim();
+  if (!HEX64.test(value)) return fail('malformed_signature', describeMalformed(value));
+  const given = Buffer.from(value, 'hex');
+  let matched: number | null = null;
+  // Every secret is checked, whatever matched first, so timing does not tell which one it was.
+  secrets.forEach((secret, index) => {
+    const expected = createHmac('sha256', secret).update(input.body).digest();
+    if (timingSafeEqual(expected, given) && matched === null) matched = index;
+  });
+  if (matched !== null) return { verified: true, reason: null, message: 'the signature matches the body', matchedSecret: matched };
+  const under = secrets.length === 1 ? 'the secret' : `any of the ${secrets.length} secrets`;
+  return fail('mismatch', `the signature does not match the body (${plural(byteLength(input.body), 'byte')}) under ${under}`);
+}
+
+function fail(reason: FailureReason, message: string): Verdict {
+  return { verified: false, reason, message, matchedSecret: null };
+}
+
+/** Header values as Node, undici or a capture give them; anything that is not a string is ignored. */
+function normalizeSignature(signature: VerifyInput['signature']): string[] {
+  if (typeof signature === 'string') return [signature];
+  if (Array.isArray(signature)) return signature.filter((v): v is string => typeof v === 'string');
+  return [];
+}
+
+function describeMalformed(value: string): string {
+  if (value === '') return 'the x-oblic-signature header is empty';
+  const hex = /^[0-9a-fA-F]+$/.test(value);
+  const what = hex ? `${value.length} hex digits` : `${value.length} characters, not all hex`;
+  return `the x-oblic-signature value is not 64 hex digits (it has ${what})`;
+}
+
+function byteLength(body: Body): number {
+  return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+}

@@ -1,0 +1,55 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function runNode(code: string): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT }, (error, stdout, stderr) =>
+      error ? reject(new Error(stderr || error.message)) : resolve(stdout),
+    ),
+  );
+}
+
+describe("the library entry, imported as 'oblic-hooks'", () => {
+  it('exports sign and verify that agree, and a verdict object rather than a boolean', async () => {
+    const out = await runNode(`
+      import { sign, verify, EVENT_TYPES } from 'oblic-hooks';
+      const body = Buffer.from('{"id":"a056V7R7NmNRjl70","type":"message.updated","payload":{}}');
+      const signature = sign('s3cret-value', body);
+      console.log(JSON.stringify([signature.length, verify({ body, signature, secrets: ['s3cret-value'] }), EVENT_TYPES.length]));
+      try { verify({ body: JSON.parse(body), signature, secrets: 'x' }); } catch (e) { console.log(e.constructor.name + ': ' + e.message); }
+    `);
+    const [first, second] = out.trim().split('\n');
+    expect(JSON.parse(first!)).toEqual([64, { verified: true, reason: null, message: 'the signature matches the body', matchedSecret: 0 }, 15]);
+    expect(second).toMatch(/^TypeError: the body must be the raw bytes/);
+  });
+
+  it('ships type declarations for what it exports', () => {
+    const types = readFileSync(new URL('../dist/index.d.ts', import.meta.url), 'utf8');
+    expect(types).toMatch(/export \{ verify \}/);
+    expect(types).toMatch(/export \{ sign, signStream \}/);
+  });
+
+  it('reaches no CLI or runtime dependency through its imports (a dependency-free library)', () => {
+    const reached = new Set<string>();
+    const packages = new Set<string>();
+    const walk = (file: string) => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      const source = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, ''); // code only, not comments
+      const specs = source.matchAll(/(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(?\s*['"]([^'"]+)['"]/g);
+      for (const match of specs) {
+        const spec = match[1] ?? match[2];
+        if (spec === undefined) continue;
+        if (spec.startsWith('.')) walk(fileURLToPath(new URL(spec, `file://${file}`)));
+        else packages.add(spec);
+      }
+    };
+    walk(fileURLToPath(new URL('../dist/index.js', import.meta.url)));
+    expect(reached.size).toBeGreaterThan(2);
+    expect([...packages].filter((name) => !name.startsWith('node:'))).toEqual([]);
+  });
+});
