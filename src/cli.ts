@@ -6,6 +6,9 @@ import { registerSecret } from './commands/secret.js';
 import { registerSign } from './commands/sign.js';
 import { registerSend } from './commands/send.js';
 import { registerVerify } from './commands/verify.js';
+import { registerListen } from './commands/listen.js';
+import { registerReplay } from './commands/replay.js';
+import { registerDemo } from './commands/demo.js';
 import { VERSION } from './version.js';
 
 const EXIT_HELP = `
@@ -40,6 +43,9 @@ export function buildProgram(io: Io): Command {
   registerSign(program, ui);
   registerSend(program, ui);
   registerVerify(program, ui);
+  registerListen(program, ui);
+  registerReplay(program, ui);
+  registerDemo(program, ui);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program;
 }

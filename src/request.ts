@@ -79,3 +79,18 @@ export function renderCurl(request: OutgoingRequest): string {
 function shellQuote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
+
+/**
+ * A captured request sent again: the same body bytes and headers, with its original signature, or
+ * re-signed when a secret is given. Transport headers are the new connection's own.
+ */
+export function replayRequest(url: URL, headers: ReadonlyArray<readonly [string, string]>, body: Buffer, secret?: string): OutgoingRequest {
+  const out: Record<string, string> = {};
+  for (const [name, value] of headers) {
+    const key = name.toLowerCase();
+    if (TRANSPORT_HEADERS.has(key) || key === 'expect') continue;
+    out[key] = out[key] === undefined ? value : `${out[key]}, ${value}`;
+  }
+  if (secret !== undefined) out[SIGNATURE_HEADER] = sign(secret, body);
+  return { url, headers: out, body, signature: out[SIGNATURE_HEADER] ?? '' };
+}

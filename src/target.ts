@@ -29,3 +29,8 @@ export function parseTarget(input: string): URL {
   if (url.port === '' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) && !/^[^/]*:\d+/.test(raw)) url.port = String(DEFAULT_PORT);
   return url;
 }
+
+/** Whether a --to value names a path of its own (`3000/hooks`, `http://h/`), not just where to connect. */
+export function hasExplicitPath(input: string): boolean {
+  return input.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').includes('/');
+}

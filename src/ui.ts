@@ -55,10 +55,21 @@ export class LineWriter {
     private readonly highWater = 64 * 1024,
   ) {}
 
+  private scheduled = false;
+
   write(line: string): Promise<void> | undefined {
     this.buffer.push(line, '\n');
     this.size += line.length + 1;
-    return this.size >= this.highWater ? this.flush() : undefined;
+    if (this.size >= this.highWater) return this.flush();
+    // What is written in one tick goes out together at its end: prompt, and one syscall per burst.
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        void this.flush();
+      });
+    }
+    return undefined;
   }
 
   flush(): Promise<void> | undefined {
@@ -69,31 +80,4 @@ export class LineWriter {
     if (this.stream.write(text)) return undefined;
     return new Promise((resolve) => this.stream.once('drain', resolve));
   }
-}
-
-/** 1,234 */
-export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
-
-/** 0.42 ms, 3.1 ms, 120 ms, 2.4 s */
-export function formatMs(ms: number): string {
-  if (ms >= 1000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms >= 100) return `${Math.round(ms)} ms`;
-  if (ms >= 1) return `${ms.toFixed(1)} ms`;
-  return `${ms.toFixed(2)} ms`;
-}
-
-/** 1.2 kB, 3.4 MB (decimal units, as file sizes are shown to people) */
-export function formatBytes(n: number): string {
-  if (n < 1000) return `${n} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = n;
-  let unit = 'B';
-  for (const next of units) {
-    if (value < 1000) break;
-    value /= 1000;
-    unit = next;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${unit}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../src/duration.js';
+import { parseDuration } from '../src/units.js';
 import { resolveEventTypes, suggestEventType } from '../src/events.js';
 import { parseHeader } from '../src/request.js';
 import { applyAssignment, parseAssignment } from '../src/set-path.js';

@@ -72,7 +72,7 @@ describe('send: deliveries', () => {
   });
 
   it('with --count and --concurrency sends fresh events, lists only failures and sums up with percentiles', async () => {
-    const s = await server((request, response, index) => {
+    const s = await server((_request, response, index) => {
       response.writeHead(index % 10 === 0 ? 500 : 204).end();
     });
     const result = await runCli(['send', 'contact.created', '--count', '50', '-c', '8', '--to', s.url], { env });

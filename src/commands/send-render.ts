@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { ChalkInstance } from 'chalk';
 import type { BatchSummary, Outcome } from '../batch.js';
-import { formatCount, formatMs } from '../ui.js';
+import { formatCount, formatMs } from '../text.js';
 
 /** `{type, id, url, status, ms, ok, signature, error}`: one line per delivery for --json. */
 export function toJsonLine({ body, request, result }: Outcome): string {

@@ -1,13 +1,12 @@
 import { Option, type Command } from 'commander';
-import type { BatchSummary, Outcome } from '../batch.js';
 import type { Body, BodySource } from '../bodies.js';
-import { parseDuration } from '../duration.js';
-import { InputError, CheckError } from '../errors.js';
+import { parseDuration } from '../units.js';
+import { InputError } from '../errors.js';
 import { resolveEventTypes, type EventType } from '../events.js';
-import { buildRequest, parseHeader, renderCurl, renderHttp, type HeaderOverride, type OutgoingRequest } from '../request.js';
+import { buildRequest, parseHeader, renderCurl, renderHttp, type HeaderOverride } from '../request.js';
 import { parseAssignment, type Assignment } from '../set-path.js';
 import { parseTarget } from '../target.js';
-import { LineWriter, formatCount, type Ui } from '../ui.js';
+import type { Ui } from '../ui.js';
 import { addSecretOptions, collect, parseIntFlag, readBytes, useSecret, type SecretFlags, type UiFactory } from './shared.js';
 
 interface SendFlags extends SecretFlags {
@@ -89,13 +88,20 @@ export function registerSend(program: Command, ui: UiFactory): void {
         }
         return;
       }
-      const summary = await deliver(plan, opts, u, source, makeRequest);
-      if (summary.fatal) throw new CheckError(summary.fatal.message);
-      const failed = summary.sent - summary.ok;
-      if (failed > 0) {
-        const what = plan.total === 1 ? 'the delivery got no 2xx response' : `${formatCount(failed)} of ${formatCount(summary.sent)} deliveries got no 2xx response`;
-        throw new CheckError(what);
-      }
+      const { runDeliveries, checkDeliveries } = await import('./deliveries.js');
+      const summary = await runDeliveries(u, {
+        url: plan.url,
+        total: plan.total,
+        concurrency: opts.concurrency,
+        timeoutMs: plan.timeoutMs,
+        retries: opts.retries,
+        json: opts.json === true,
+        include: opts.include === true,
+        listEach: opts.count === 1, // one delivery per named type: list each one
+        source,
+        makeRequest,
+      });
+      checkDeliveries(summary, plan.total);
     });
 }
 
@@ -116,86 +122,4 @@ async function makePlan(patterns: string[], opts: SendFlags, ui: Ui): Promise<Se
   }
   const types = resolveEventTypes(patterns);
   return { url, types, assignments, headers, data: undefined, total: types.length * opts.count, timeoutMs };
-}
-
-async function deliver(
-  plan: SendPlan,
-  opts: SendFlags,
-  ui: Ui,
-  source: BodySource,
-  makeRequest: (body: Body) => OutgoingRequest,
-): Promise<BatchSummary> {
-  const [{ createDeliverer }, { runBatch, isSuccess }, { renderOutcome, renderSummary, toJsonLine }] = await Promise.all([
-    import('../deliver.js'),
-    import('../batch.js'),
-    import('./send-render.js'),
-  ]);
-  const deliverer = createDeliverer(plan.url, { connections: opts.concurrency, timeoutMs: plan.timeoutMs, retries: opts.retries });
-  const single = opts.count === 1; // one delivery per named type: list each one
-  const stdout = new LineWriter(ui.io.stdout);
-  const progress = plan.total > 1 ? await startProgress(ui, plan) : undefined;
-  let failuresShown = 0;
-  const onResult = (outcome: Outcome): Promise<void> | undefined => {
-    if (progress) progress.count(outcome);
-    if (opts.json) return stdout.write(toJsonLine(outcome));
-    const show = single || (!isSuccess(outcome.result.status) && failuresShown++ < 10);
-    if (!show || outcome.result.error?.fatal) return undefined;
-    progress?.clear();
-    const text = renderOutcome(ui.out, outcome, { include: opts.include === true, preview: single });
-    const wait = stdout.write(text);
-    if (!single) void stdout.flush();
-    return wait;
-  };
-  try {
-    const summary = await runBatch({
-      total: plan.total,
-      concurrency: opts.concurrency,
-      source,
-      makeRequest,
-      deliverer,
-      readBody: single && !opts.json ? 4096 : 0,
-      onResult,
-    });
-    await stdout.flush();
-    progress?.stop();
-    if (plan.total > 1 && !summary.fatal) ui.say(renderSummary(ui.err, summary, Math.max(0, failuresShown - 10)));
-    return summary;
-  } finally {
-    progress?.stop();
-    await deliverer.close();
-  }
-}
-
-interface Progress {
-  count(outcome: Outcome): void;
-  clear(): void;
-  stop(): void;
-}
-
-/** A spinner on a terminal only, redrawn ten times a second at most, never per request. */
-async function startProgress(ui: Ui, plan: SendPlan): Promise<Progress | undefined> {
-  // A terminal that reports no width (a bare pty) makes ora clear an endless number of lines.
-  if (ui.io.stderr.isTTY !== true || !(Number(ui.io.stderr.columns) > 0)) return undefined;
-  const { default: ora } = await import('ora');
-  // discardStdin would put stdin in raw flowing mode and, as stdin-discarder restores it, leave it
-  // flowing: the TTY handle then keeps the process alive after the run. We never read stdin here.
-  const spinner = ora({ stream: ui.io.stderr, isEnabled: true, discardStdin: false, color: ui.err.level > 0 ? 'cyan' : false }).start();
-  let sent = 0;
-  let ok = 0;
-  const draw = () => {
-    spinner.text = `sent ${formatCount(sent)} of ${formatCount(plan.total)} · ${formatCount(ok)} ok · ${formatCount(sent - ok)} failed`;
-  };
-  const timer = setInterval(draw, 100);
-  draw();
-  return {
-    count: (outcome) => {
-      sent += 1;
-      if (outcome.result.status !== null && outcome.result.status >= 200 && outcome.result.status < 300) ok += 1;
-    },
-    clear: () => spinner.clear(),
-    stop: () => {
-      clearInterval(timer);
-      if (spinner.isSpinning) spinner.stop();
-    },
-  };
 }

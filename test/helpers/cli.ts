@@ -47,3 +47,62 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     });
   });
 }
+
+export interface RunningCli {
+  /** The listener's URL, from its ready line on stderr. */
+  url: Promise<string>;
+  /** Resolves once stdout holds at least n lines. */
+  lines(n: number): Promise<string[]>;
+  signal(name: NodeJS.Signals): void;
+  /** Resolves when the process has ended. */
+  exited: Promise<CliResult>;
+}
+
+/** Spawns a long-running command (listen) and lets a test wait for what it prints, never for time. */
+export function startCli(args: string[], options: CliOptions = {}): RunningCli {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: tempConfigHome(), ...options.env };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  let err = '';
+  const waiters: Array<() => void> = [];
+  const wake = () => waiters.splice(0).forEach((w) => w());
+  child.stdout.on('data', (chunk: Buffer) => {
+    out.push(chunk);
+    wake();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString('utf8');
+    wake();
+  });
+  const exited = new Promise<CliResult>((resolve) =>
+    child.on('close', (code) => {
+      wake();
+      const stdoutBytes = Buffer.concat(out);
+      resolve({ code, stdout: stdoutBytes.toString('utf8'), stderr: err, stdoutBytes, ms: performance.now() - started });
+    }),
+  );
+  let ended = false;
+  void exited.then(() => (ended = true));
+  const until = <T>(check: () => T | undefined, what: string): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const attempt = () => {
+        const value = check();
+        if (value !== undefined) return resolve(value);
+        if (ended) return reject(new Error(`the process ended before ${what}; stderr: ${err}`));
+        waiters.push(attempt);
+      };
+      attempt();
+    });
+  return {
+    url: until(() => /listening on (http:\/\/\S+)/.exec(err)?.[1], 'its ready line'),
+    lines: (n) =>
+      until(() => {
+        const lines = Buffer.concat(out).toString('utf8').split('\n').filter((line) => line !== '');
+        return lines.length >= n ? lines : undefined;
+      }, `${n} lines of output`),
+    signal: (name) => child.kill(name),
+    exited,
+  };
+}

@@ -1,0 +1,112 @@
+import type { BatchSummary, Outcome } from '../batch.js';
+import type { Body, BodySource } from '../bodies.js';
+import { CheckError } from '../errors.js';
+import type { OutgoingRequest } from '../request.js';
+import { formatCount } from '../text.js';
+import { LineWriter, type Ui } from '../ui.js';
+
+/** What send and replay hand over: the bodies, how to make each request, and how to show results. */
+export interface DeliveryRun {
+  url: URL;
+  total: number;
+  concurrency: number;
+  timeoutMs: number;
+  retries: number;
+  json: boolean;
+  include: boolean;
+  /** List every delivery (a handful); otherwise only failures, then a summary (load). */
+  listEach: boolean;
+  source: BodySource;
+  makeRequest: (body: Body) => OutgoingRequest;
+}
+
+/**
+ * Delivers, shows each result as asked, and sums up; exit status follows from `checkDeliveries`.
+ * Heavy modules (undici, the renderers, ora) load here, only for commands that deliver.
+ */
+export async function runDeliveries(ui: Ui, run: DeliveryRun): Promise<BatchSummary> {
+  const [{ createDeliverer }, { runBatch, isSuccess }, { renderOutcome, renderSummary, toJsonLine }] = await Promise.all([
+    import('../deliver.js'),
+    import('../batch.js'),
+    import('./send-render.js'),
+  ]);
+  const deliverer = createDeliverer(run.url, { connections: run.concurrency, timeoutMs: run.timeoutMs, retries: run.retries });
+  const single = run.listEach;
+  const stdout = new LineWriter(ui.io.stdout);
+  const progress = run.total > 1 ? await startProgress(ui, run.total) : undefined;
+  let failuresShown = 0;
+  const onResult = (outcome: Outcome): Promise<void> | undefined => {
+    if (progress) progress.count(outcome);
+    if (run.json) return stdout.write(toJsonLine(outcome));
+    const show = single || (!isSuccess(outcome.result.status) && failuresShown++ < 10);
+    if (!show || outcome.result.error?.fatal) return undefined;
+    progress?.clear();
+    const text = renderOutcome(ui.out, outcome, { include: run.include, preview: single });
+    const wait = stdout.write(text);
+    if (!single) void stdout.flush();
+    return wait;
+  };
+  try {
+    const summary = await runBatch({
+      total: run.total,
+      concurrency: run.concurrency,
+      source: run.source,
+      makeRequest: run.makeRequest,
+      deliverer,
+      readBody: single && !run.json ? 4096 : 0,
+      onResult,
+    });
+    await stdout.flush();
+    progress?.stop();
+    if (run.total > 1 && !summary.fatal) ui.say(renderSummary(ui.err, summary, Math.max(0, failuresShown - 10)));
+    return summary;
+  } finally {
+    progress?.stop();
+    await deliverer.close();
+  }
+}
+
+interface Progress {
+  count(outcome: Outcome): void;
+  clear(): void;
+  stop(): void;
+}
+
+/** A spinner on a terminal only, redrawn ten times a second at most, never per request. */
+async function startProgress(ui: Ui, total: number): Promise<Progress | undefined> {
+  // A terminal that reports no width (a bare pty) makes ora clear an endless number of lines.
+  if (ui.io.stderr.isTTY !== true || !(Number(ui.io.stderr.columns) > 0)) return undefined;
+  const { default: ora } = await import('ora');
+  // discardStdin would put stdin in raw flowing mode and, as stdin-discarder restores it, leave it
+  // flowing: the TTY handle then keeps the process alive after the run. We never read stdin here.
+  const spinner = ora({ stream: ui.io.stderr, isEnabled: true, discardStdin: false, color: ui.err.level > 0 ? 'cyan' : false }).start();
+  let sent = 0;
+  let ok = 0;
+  const draw = () => {
+    spinner.text = `sent ${formatCount(sent)} of ${formatCount(total)} · ${formatCount(ok)} ok · ${formatCount(sent - ok)} failed`;
+  };
+  const timer = setInterval(draw, 100);
+  draw();
+  return {
+    count: (outcome) => {
+      sent += 1;
+      if (outcome.result.status !== null && outcome.result.status >= 200 && outcome.result.status < 300) ok += 1;
+    },
+    clear: () => spinner.clear(),
+    stop: () => {
+      clearInterval(timer);
+      if (spinner.isSpinning) spinner.stop();
+    },
+  };
+}
+
+/** Exit 1, with one line, when the target was unreachable or any delivery got no 2xx. */
+export function checkDeliveries(summary: BatchSummary, total: number): void {
+  if (summary.fatal) throw new CheckError(summary.fatal.message);
+  const failed = summary.sent - summary.ok;
+  if (failed > 0) {
+    throw new CheckError(
+      total === 1 ? 'the delivery got no 2xx response' : `${formatCount(failed)} of ${formatCount(summary.sent)} deliveries got no 2xx response`,
+    );
+  }
+}

@@ -1,0 +1,147 @@
+import { createForwarder, type Forwarder } from '../forward.js';
+import { prepareSaveDir } from '../save.js';
+import { fallbackSecrets } from '../secret.js';
+import { startListener, type Listener, type RequestRecord } from '../server.js';
+import { formatCount } from '../text.js';
+import { LineWriter, type Ui } from '../ui.js';
+import { describeSecrets, type ListenPlan } from './listen.js';
+import { renderRecord, toJsonLine } from './listen-render.js';
+
+export interface Tally {
+  received: number;
+  shown: number;
+  verified: number;
+  invalid: number;
+  unsigned: number;
+  forwarded: number;
+  refused: number;
+  badClients: number;
+}
+
+export interface OpenListener {
+  listener: Listener;
+  tally: Tally;
+  /** Resolves when --exit-after is reached. */
+  reachedCount: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the listener and prints each request as it comes; the caller decides when to stop. */
+export async function openListener(ui: Ui, plan: ListenPlan): Promise<OpenListener> {
+  const tally: Tally = { received: 0, shown: 0, verified: 0, invalid: 0, unsigned: 0, forwarded: 0, refused: 0, badClients: 0 };
+  if (plan.saveDir !== undefined) await prepareSaveDir(plan.saveDir);
+  const forwarder: Forwarder | undefined = plan.forwardTo ? createForwarder(plan.forwardTo, 30_000) : undefined;
+  const out = new LineWriter(ui.io.stdout);
+  let reached = () => undefined as void;
+  const reachedCount = new Promise<void>((resolve) => (reached = resolve));
+  const onRequest = (record: RequestRecord): Promise<void> | undefined => {
+    count(tally, record);
+    if (!plan.shows(record)) return undefined;
+    tally.shown += 1;
+    if (plan.exitAfter !== undefined && tally.shown >= plan.exitAfter) reached();
+    if (plan.exitAfter !== undefined && tally.shown > plan.exitAfter) return undefined; // answered, not shown
+    return out.write(plan.json ? toJsonLine(record) : renderRecord(ui.out, record, { verbose: plan.verbose, headers: plan.headers }));
+  };
+  let listener: Listener;
+  try {
+    listener = await startListener({
+      host: plan.host,
+      port: plan.port,
+      path: plan.path,
+      maxBody: plan.maxBody,
+      secrets: plan.secrets.map((s) => s.secret),
+      otherSecrets: await fallbackSecrets(ui.io.env),
+      status: plan.status,
+      delayMs: plan.delayMs,
+      rejectInvalid: plan.rejectInvalid,
+      forwarder,
+      saveDir: plan.saveDir,
+      onRequest,
+      onClientError: () => void (tally.badClients += 1),
+    });
+  } catch (error) {
+    await forwarder?.close();
+    throw error;
+  }
+  return {
+    listener,
+    tally,
+    reachedCount,
+    async stop() {
+      await listener.close();
+      await forwarder?.close();
+      await out.flush();
+    },
+  };
+}
+
+function count(tally: Tally, record: RequestRecord): void {
+  tally.received += 1;
+  if (record.forward) tally.forwarded += 1;
+  const verdict = record.inspection?.verdict;
+  if (!verdict) tally.refused += 1;
+  else if (verdict.verified) tally.verified += 1;
+  else if (verdict.reason === 'missing_signature') tally.unsigned += 1;
+  else tally.invalid += 1;
+}
+
+export interface ListenOutcome {
+  /** A message when --timeout ended the run before --exit-after was reached. */
+  timedOut: string | null;
+  invalidSeen: number;
+}
+
+/** `listen`: runs until Ctrl-C, SIGTERM, --exit-after or --timeout, then drains and sums up. */
+export async function runListen(ui: Ui, plan: ListenPlan): Promise<ListenOutcome> {
+  const open = await openListener(ui, plan);
+  if (!isLoopback(plan.host)) ui.say(ui.err.yellow(`warning: listening on ${plan.host} is reachable from other machines; anyone who can reach it can send you requests`));
+  const forward = plan.forwardTo ? ` → forwarding to ${plan.forwardTo.href}` : '';
+  ui.say(`${ui.err.bold(`listening on ${open.listener.url.href}`)}${forward} · verifying with ${describeSecrets(plan.secrets)} · Ctrl-C to stop`);
+  const stopped: { why: 'signal' | 'count' | 'timeout' } = { why: 'signal' };
+  let timer: NodeJS.Timeout | undefined;
+  let onSignal = () => undefined as void;
+  await new Promise<void>((resolve) => {
+    onSignal = () => resolve();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    void open.reachedCount.then(() => {
+      stopped.why = 'count';
+      resolve();
+    });
+    if (plan.timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        stopped.why = 'timeout';
+        resolve();
+      }, plan.timeoutMs);
+    }
+  });
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  clearTimeout(timer);
+  await open.stop();
+  ui.say(summarize(ui, open.tally));
+  const timedOut =
+    stopped.why === 'timeout' && plan.exitAfter !== undefined
+      ? `--timeout reached with ${formatCount(open.tally.shown)} of the ${formatCount(plan.exitAfter)} requests --exit-after waits for`
+      : null;
+  return { timedOut, invalidSeen: open.tally.invalid + open.tally.unsigned };
+}
+
+export function summarize(ui: Ui, t: Tally): string {
+  const c = ui.err;
+  const parts = [
+    `${formatCount(t.received)} received`,
+    c.green(`${formatCount(t.verified)} verified`),
+    (t.invalid > 0 ? c.red : c.dim)(`${formatCount(t.invalid)} invalid`),
+    (t.unsigned > 0 ? c.yellow : c.dim)(`${formatCount(t.unsigned)} unsigned`),
+  ];
+  if (t.forwarded > 0) parts.push(`${formatCount(t.forwarded)} forwarded`);
+  if (t.refused > 0) parts.push(`${formatCount(t.refused)} refused (method, path or size)`);
+  if (t.badClients > 0) parts.push(`${formatCount(t.badClients)} malformed connections`);
+  if (t.shown !== t.received) parts.push(`${formatCount(t.received - t.shown)} hidden by --events`);
+  return parts.join(' · ');
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+}

@@ -1,0 +1,129 @@
+import type { Command } from 'commander';
+import { CheckError, InputError } from '../errors.js';
+import { isEventType, resolveEventTypes } from '../events.js';
+import { describeSecret, resolveSecrets, type ResolvedSecret } from '../secret.js';
+import type { RequestRecord } from '../server.js';
+import { parseTarget } from '../target.js';
+import { formatCount } from '../text.js';
+import type { Ui } from '../ui.js';
+import { parseDuration, parseSize } from '../units.js';
+import { collect, parseIntFlag, type UiFactory } from './shared.js';
+
+interface ListenFlags {
+  port: number;
+  host: string;
+  path?: string;
+  maxBody: string;
+  secret?: string[];
+  secretFile?: string[];
+  status: number;
+  delay?: string;
+  rejectInvalid?: boolean;
+  events?: string;
+  forwardTo?: string;
+  json?: boolean;
+  save?: string;
+  exitAfter?: number;
+  timeout?: string;
+  verbose?: boolean;
+  headers?: boolean;
+}
+
+const HELP = `
+Each request is read (up to --max-body), verified, and shown as one block on stdout: time, event type,
+id, a badge (verified, invalid signature with the reason, unsigned) and a one-line summary. Requests
+that are not Oblic events are shown too; a method other than POST gets 405. The ready line, warnings
+and the final summary go to stderr.
+
+Examples:
+  $ oblic-hooks listen                                   # http://127.0.0.1:4242/, the development secret
+  $ oblic-hooks listen --forward-to localhost:3000/webhooks
+  $ oblic-hooks listen --json --save captures/ > events.ndjson
+  $ oblic-hooks listen --port 0 --exit-after 15 --timeout 30s --events 'message.*'
+  $ oblic-hooks listen --reject-invalid --status 204 --delay 2s -v
+
+Exit codes: 0 stopped by Ctrl-C or SIGTERM, or --exit-after reached with every request verified;
+1 --exit-after reached with a request that did not verify, or --timeout before --exit-after;
+2 usage error (port in use, bad flag value).`;
+
+export function registerListen(program: Command, ui: UiFactory): void {
+  program
+    .command('listen')
+    .description('run a local listener that verifies and pretty-prints every delivery')
+    .option('-p, --port <port>', 'port to listen on; 0 picks a free one', parseIntFlag('--port', 0, 65535), 4242)
+    .option('--host <host>', 'address to bind (anything but loopback is reachable from your network)', '127.0.0.1')
+    .option('--path <path>', 'accept only this path (404 elsewhere)')
+    .option('--max-body <size>', 'largest body accepted; larger gets 413', '1MiB')
+    .option('--secret <secret>', 'secret to verify with; repeat it while rotating', collect)
+    .option('--secret-file <path>', 'read a secret from a file; repeatable', collect)
+    .option('--status <code>', 'status to answer with', parseIntFlag('--status', 100, 599), 200)
+    .option('--delay <duration>', 'wait this long before answering (e.g. 2s), to test your timeouts')
+    .option('--reject-invalid', 'answer 401 to requests that do not verify, as a correct app would')
+    .option('--events <list>', 'show only these event types (comma list or globs: message.*); others are counted and answered')
+    .option('--forward-to <url>', "forward each request to your app and return the app's answer")
+    .option('--json', 'print one JSON object per request (NDJSON) and nothing else on stdout')
+    .option('--save <dir>', 'store every request in DIR as a raw HTTP capture (verify and replay read them)')
+    .option('--exit-after <n>', 'stop after n requests (those --events shows)', parseIntFlag('--exit-after', 1, 1e9))
+    .option('--timeout <duration>', 'stop after this long (e.g. 30s)')
+    .option('-v, --verbose', 'show the whole payload, pretty-printed')
+    .option('--headers', 'show the request headers')
+    .addHelpText('after', HELP)
+    .action(async (opts: ListenFlags) => {
+      const u = ui();
+      const { runListen } = await import('./listen-run.js');
+      const outcome = await runListen(u, await plan(opts, u));
+      if (outcome.timedOut) throw new CheckError(outcome.timedOut);
+      if (outcome.invalidSeen && opts.exitAfter !== undefined) throw new CheckError(`${formatCount(outcome.invalidSeen)} of the requests did not verify`);
+    });
+}
+
+export interface ListenPlan {
+  host: string;
+  port: number;
+  path: string | undefined;
+  maxBody: number;
+  secrets: ResolvedSecret[];
+  status: number;
+  delayMs: number;
+  rejectInvalid: boolean;
+  shows: (record: RequestRecord) => boolean;
+  forwardTo: URL | undefined;
+  json: boolean;
+  saveDir: string | undefined;
+  exitAfter: number | undefined;
+  timeoutMs: number | undefined;
+  verbose: boolean;
+  headers: boolean;
+}
+
+async function plan(opts: ListenFlags, ui: Ui): Promise<ListenPlan> {
+  if (opts.path !== undefined && !opts.path.startsWith('/')) throw new InputError(`--path "${opts.path}" must start with /`);
+  const filter = opts.events === undefined ? undefined : new Set(resolveEventTypes([opts.events]));
+  const secrets = await resolveSecrets({ secrets: opts.secret ?? [], secretFiles: opts.secretFile ?? [] }, ui.io.env, { createDev: true, all: true });
+  return {
+    host: opts.host,
+    port: opts.port,
+    path: opts.path,
+    maxBody: parseSize(opts.maxBody, '--max-body'),
+    secrets,
+    status: opts.status,
+    delayMs: opts.delay === undefined ? 0 : parseDuration(opts.delay, '--delay'),
+    rejectInvalid: opts.rejectInvalid === true,
+    // An event type outside the filter is hidden; a request that is not an event is always shown.
+    shows: (record) => {
+      const type = record.inspection?.event?.type;
+      return filter === undefined || type === undefined || !isEventType(type) || filter.has(type);
+    },
+    forwardTo: opts.forwardTo === undefined ? undefined : parseTarget(opts.forwardTo),
+    json: opts.json === true,
+    saveDir: opts.save,
+    exitAfter: opts.exitAfter,
+    timeoutMs: opts.timeout === undefined ? undefined : parseDuration(opts.timeout, '--timeout'),
+    verbose: opts.verbose === true,
+    headers: opts.headers === true,
+  };
+}
+
+export function describeSecrets(secrets: ResolvedSecret[]): string {
+  return secrets.map((s) => `${s.origin} (${describeSecret(s.secret)})`).join(' and ');
+}

@@ -1,0 +1,86 @@
+import type { Command } from 'commander';
+import { parseCapture, type Capture } from '../capture.js';
+import { InputError } from '../errors.js';
+import { eventOf } from '../inspect.js';
+import { replayRequest } from '../request.js';
+import { hasExplicitPath, parseTarget } from '../target.js';
+import { parseDuration } from '../units.js';
+import { parseIntFlag, readBytes, useSecret, type UiFactory } from './shared.js';
+
+interface ReplayFlags {
+  to: string;
+  secret?: string;
+  secretFile?: string;
+  concurrency: number;
+  timeout: string;
+  retries: number;
+  include?: boolean;
+  json?: boolean;
+}
+
+const HELP = `
+Sends captured requests again, byte for byte, with their original signature; with --secret or
+--secret-file they are re-signed with that secret instead. Captures are what \`listen --save\` stores,
+raw HTTP requests, or \`listen --json\` lines. The captured path is kept unless --to gives one.
+
+Examples:
+  $ oblic-hooks replay captures/*.http --to 3000
+  $ oblic-hooks replay request.http --to localhost:3000/webhooks --secret-file .new-secret
+
+Exit codes: 0 every delivery got a 2xx, 1 any did not (or nothing listened), 2 usage or unreadable capture.`;
+
+export function registerReplay(program: Command, ui: UiFactory): void {
+  program
+    .command('replay')
+    .description('resend captured requests byte for byte, with their signature or re-signed')
+    .argument('<captures...>', 'capture files (- for standard input)')
+    .option('--to <url>', 'where to deliver: a URL, host:port, host or port', 'localhost')
+    .option('--secret <secret>', 're-sign with this secret instead of keeping the captured signature')
+    .option('--secret-file <path>', 're-sign with the secret in this file')
+    .option('-c, --concurrency <n>', 'deliveries in flight at once', parseIntFlag('--concurrency', 1, 1024), 1)
+    .option('--timeout <duration>', 'give up on a response after this long', '10s')
+    .option('--retries <n>', 'retry network errors and 5xx this often', parseIntFlag('--retries', 0, 10), 0)
+    .option('-i, --include', 'show the response headers')
+    .option('--json', 'print one JSON object per delivery and nothing else on stdout')
+    .addHelpText('after', HELP)
+    .action(async (files: string[], opts: ReplayFlags) => {
+      const u = ui();
+      const target = parseTarget(opts.to);
+      const explicitPath = hasExplicitPath(opts.to);
+      const captures: Capture[] = [];
+      for (const file of files) {
+        const data = await readBytes(file, u, file, 'no input: give a capture file, or pipe one in on standard input');
+        try {
+          captures.push(parseCapture(data));
+        } catch (error) {
+          throw error instanceof InputError ? new InputError(`${file}: ${error.message}`) : error;
+        }
+      }
+      const resign = opts.secret !== undefined || opts.secretFile !== undefined;
+      const secret = resign ? (await useSecret(u, opts, 're-signing')).secret : undefined;
+      const bodies = captures.map((capture) => ({ ...labels(capture), bytes: capture.body, capture }));
+      const { runDeliveries, checkDeliveries } = await import('./deliveries.js');
+      const summary = await runDeliveries(u, {
+        url: target,
+        total: captures.length,
+        concurrency: opts.concurrency,
+        timeoutMs: parseDuration(opts.timeout, '--timeout'),
+        retries: opts.retries,
+        json: opts.json === true,
+        include: opts.include === true,
+        listEach: captures.length <= 50,
+        source: (index) => bodies[index]!,
+        makeRequest: (body) => {
+          const { capture } = body as (typeof bodies)[number];
+          const url = explicitPath || capture.path === null ? target : new URL(capture.path, target);
+          return replayRequest(url, capture.headers, capture.body, secret);
+        },
+      });
+      checkDeliveries(summary, captures.length);
+    });
+}
+
+function labels(capture: Capture): { type: string | null; id: string | null } {
+  const event = eventOf(capture.body);
+  return { type: event?.type ?? null, id: event?.id ?? null };
+}

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InputError } from './errors.js';
+import { describeFsError } from './secret.js';
+
+export interface CaptureHead {
+  method: string;
+  path: string;
+  httpVersion: string;
+  /** As received: names keep their case, duplicates stay separate. */
+  headers: ReadonlyArray<readonly [string, string]>;
+}
+
+/**
+ * The request as a raw HTTP/1.1 capture: the head as received, then the exact body. A chunked
+ * request is stored with its decoded body, so its Transfer-Encoding becomes a Content-Length.
+ */
+export function renderCapture(head: CaptureHead, body: Buffer): Buffer {
+  const chunked = head.headers.some(([n, v]) => n.toLowerCase() === 'transfer-encoding' && /chunked/i.test(v));
+  const lines = [`${head.method} ${head.path} HTTP/${head.httpVersion}`];
+  for (const [name, value] of head.headers) {
+    if (chunked && name.toLowerCase() === 'transfer-encoding') continue;
+    lines.push(`${name}: ${value}`);
+  }
+  if (chunked) lines.push(`Content-Length: ${body.length}`);
+  return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), body]);
+}
+
+/** `20261129T101503.412Z-000042-message.updated-a056V7R7NmNRjl70.http`: sorts by arrival, says what it is. */
+export function captureName(receivedAt: Date, seq: number, type: string | null, id: string | null): string {
+  const stamp = receivedAt.toISOString().replace(/[-:]/g, '');
+  const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64);
+  const what = type && id ? `${safe(type)}-${safe(id)}` : 'request';
+  return `${stamp}-${String(seq).padStart(6, '0')}-${what}.http`;
+}
+
+/** Creates the directory, and removes temporary files a killed run left behind. */
+export async function prepareSaveDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    for (const name of await readdir(dir)) if (name.endsWith('.tmp') && name.startsWith('.')) await unlink(join(dir, name)).catch(() => undefined);
+  } catch (error) {
+    throw new InputError(`cannot use --save ${dir}: ${describeFsError(error)}`);
+  }
+}
+
+/** Written to a hidden temporary file, then renamed: a capture is either complete or absent. */
+export async function writeCapture(dir: string, name: string, data: Buffer): Promise<string> {
+  const tmp = join(dir, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
+  const path = join(dir, name);
+  const handle = await open(tmp, 'wx', 0o600);
+  try {
+    await handle.writeFile(data);
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, path);
+  return path;
+}

@@ -1,0 +1,207 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { InputError } from './errors.js';
+import type { Forwarder, ForwardResult } from './forward.js';
+import { inspectCapture, type Inspection } from './inspect.js';
+import type { NamedSecret } from './diagnose.js';
+import { captureName, renderCapture, writeCapture } from './save.js';
+
+export interface ListenerOptions {
+  host: string;
+  port: number;
+  /** Accept only this path (404 elsewhere). */
+  path?: string | undefined;
+  maxBody: number;
+  secrets: readonly string[];
+  otherSecrets?: readonly NamedSecret[];
+  /** The answer when not forwarding. */
+  status: number;
+  delayMs: number;
+  rejectInvalid: boolean;
+  forwarder?: Forwarder | undefined;
+  saveDir?: string | undefined;
+  /** Called once per request before it is answered; a returned promise (output backpressure) holds the answer. */
+  onRequest: (record: RequestRecord) => void | Promise<void>;
+  /** Called for a connection whose bytes are not a usable HTTP request (it was answered and closed). */
+  onClientError?: (info: { code: string; status: number }) => void;
+  now?: () => Date;
+}
+
+export interface RequestRecord {
+  seq: number;
+  receivedAt: Date;
+  method: string;
+  path: string;
+  httpVersion: string;
+  headers: Array<[string, string]>;
+  /** The exact body; null when it was not read (over --max-body, wrong method or path). */
+  body: Buffer | null;
+  size: number;
+  inspection: Inspection | null;
+  /** The status answered to the sender. */
+  status: number;
+  forward: ForwardResult | null;
+  savedAs: string | null;
+  /** Why the request was not handled as a delivery, if it was not. */
+  refusal: string | null;
+}
+
+export interface Listener {
+  url: URL;
+  /** Stops accepting, lets requests in flight finish (and their captures be written), then resolves. */
+  close(): Promise<void>;
+}
+
+const RESPONSE_HEADERS = { 'content-type': 'application/json' };
+
+/** Starts the local listener. A port in use is an InputError naming the fix. */
+export async function startListener(options: ListenerOptions): Promise<Listener> {
+  const now = options.now ?? (() => new Date());
+  let seq = 0;
+  let closing = false;
+  const inFlight = new Set<Promise<void>>();
+  const server: Server = createServer(
+    { maxHeaderSize: 16 * 1024, requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 1_000 },
+    (req, res) => {
+      const done = handle(req, res).catch(() => undefined).finally(() => inFlight.delete(done));
+      inFlight.add(done);
+    },
+  );
+  // A client that half-closes after its request (nc, `socket.end(request)`) still wants the answer
+  // (RFC 9112 §9.6). Without this Node aborts such a request on the FIN, and an answer that takes
+  // time (--delay, --forward-to) is lost. Undocumented, but read by Node's server and used by spdy.
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    const code = error.code ?? 'ERROR';
+    const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    if (socket.writable && code !== 'ECONNRESET') socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    socket.destroy();
+    options.onClientError?.({ code, status });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.on('error', () => undefined);
+    const record: RequestRecord = {
+      seq: ++seq,
+      receivedAt: now(),
+      method: req.method ?? '',
+      path: req.url ?? '',
+      httpVersion: req.httpVersion,
+      headers: pairs(req.rawHeaders),
+      body: null,
+      size: Number(req.headers['content-length'] ?? 0) || 0,
+      inspection: null,
+      status: options.status,
+      forward: null,
+      savedAs: null,
+      refusal: null,
+    };
+    let answer: { body: Buffer; headers: Record<string, string> | Array<[string, string]> } = { body: Buffer.from('{"received":true}'), headers: RESPONSE_HEADERS };
+    const refuse = (status: number, refusal: string) => {
+      record.status = status;
+      record.refusal = refusal;
+      answer = { body: Buffer.from(JSON.stringify({ error: refusal })), headers: RESPONSE_HEADERS };
+    };
+    if (record.method !== 'POST') {
+      refuse(405, `${record.method} is not allowed; Oblic delivers with POST`);
+      res.setHeader('allow', 'POST');
+    } else if (options.path !== undefined && pathOf(record.path) !== options.path) {
+      refuse(404, `nothing at ${pathOf(record.path)}; this listener takes ${options.path}`);
+    } else if (record.size > options.maxBody) {
+      refuse(413, `the body of ${record.size} bytes is over --max-body (${options.maxBody})`);
+    } else {
+      const body = await readBody(req, options.maxBody);
+      if (body === 'aborted') return; // the sender went away: nothing to answer
+      if (body === 'too large') {
+        refuse(413, `the body is over --max-body (${options.maxBody} bytes)`);
+      } else {
+        record.body = body;
+        record.size = body.length;
+        record.inspection = inspectCapture({ format: 'http', method: record.method, path: record.path, headers: record.headers, body, notes: [] }, options.secrets, options.otherSecrets);
+        const verified = record.inspection.verdict.verified;
+        if (options.rejectInvalid && !verified) {
+          refuse(401, `rejected: ${record.inspection.verdict.message}`);
+        } else if (options.forwarder) {
+          record.forward = await options.forwarder.forward(record.method, record.headers, body);
+          record.status = record.forward.status ?? 502;
+          answer = record.forward.error
+            ? { body: Buffer.from(JSON.stringify({ error: `oblic-hooks could not reach the app: ${record.forward.error.message}` })), headers: RESPONSE_HEADERS }
+            : { body: record.forward.body, headers: record.forward.headers };
+        }
+        if (options.saveDir !== undefined) {
+          const event = record.inspection.event;
+          const name = captureName(record.receivedAt, record.seq, event?.type ?? null, event?.id ?? null);
+          record.savedAs = await writeCapture(options.saveDir, name, renderCapture(record, body));
+        }
+      }
+    }
+    await options.onRequest(record);
+    if (options.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+    if (closing || record.status === 413) res.setHeader('connection', 'close');
+    const headers = Array.isArray(answer.headers) ? answer.headers.flat() : Object.entries(answer.headers).flat();
+    res.writeHead(record.status, [...headers, 'content-length', String(answer.body.length)]);
+    res.end(answer.body);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new InputError(`port ${options.port} on ${options.host} is in use; pass --port with another port, or --port 0 for a free one`));
+      else if (error.code === 'EACCES') reject(new InputError(`not allowed to listen on port ${options.port}; use a port above 1023`));
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new InputError(`cannot listen on ${options.host}: no such address on this machine`));
+      else reject(error);
+    });
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: new URL(`http://${host}:${port}${options.path ?? '/'}`),
+    async close() {
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await Promise.allSettled([...inFlight]);
+      server.closeAllConnections(); // everything left is idle or has been answered
+      await closed;
+    },
+  };
+}
+
+/**
+ * Reads the body up to `limit` bytes, in one pass. Past the limit the rest is read and dropped (not
+ * destroyed: the socket must stay up to carry the 413), and the answer closes the connection.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too large' | 'aborted'> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        resolve('too large');
+      } else {
+        chunks.push(chunk);
+      }
+    });
+    req.on('end', () => resolve(over ? 'too large' : Buffer.concat(chunks, size)));
+    req.on('error', () => resolve('aborted'));
+    req.on('close', () => {
+      if (!req.complete) resolve('aborted');
+    });
+  });
+}
+
+function pairs(raw: string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i]!, raw[i + 1]!]);
+  return out;
+}
+
+function pathOf(target: string): string {
+  const q = target.indexOf('?');
+  return q === -1 ? target : target.slice(0, q);
+}
