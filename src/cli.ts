@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { EXIT_CODES, OblicHooksError } from './errors.js';
+import { EXIT_CODES, isOblicHooksError } from './errors.js';
 import { createUi, type Io } from './ui.js';
 import { registerEvents } from './commands/events.js';
 import { registerSecret } from './commands/secret.js';
@@ -67,7 +67,7 @@ function reportError(error: unknown, io: Io): number {
     if (error.code === 'commander.help' && error.exitCode === 0) return EXIT_CODES.ok;
     return EXIT_CODES.usage;
   }
-  if (error instanceof OblicHooksError) {
+  if (isOblicHooksError(error)) {
     io.stderr.write(`oblic-hooks: ${error.message}\n`);
     return error.exitCode;
   }

@@ -2,7 +2,13 @@
  * Expected failures carry their exit code; the one boundary in cli.ts prints the message as one
  * line and exits with it. Anything that is not an OblicHooksError is a bug.
  */
+// A global brand rather than `instanceof`: the start-up bundle and a lazily loaded module may each
+// hold their own copy of these classes (see lazy.ts), and an error must be recognised from either.
+const BRAND = Symbol.for('oblic-hooks.error');
+
 export class OblicHooksError extends Error {
+  readonly [BRAND] = true;
+
   constructor(
     message: string,
     readonly exitCode: number,
@@ -10,6 +16,11 @@ export class OblicHooksError extends Error {
     super(message);
     this.name = new.target.name;
   }
+}
+
+/** An expected failure with its exit code, from whichever copy of this module threw it. */
+export function isOblicHooksError(error: unknown): error is OblicHooksError {
+  return error instanceof Error && (error as Partial<Record<typeof BRAND, boolean>>)[BRAND] === true;
 }
 
 /** Exit 2: the user's input or usage cannot be acted on (bad flag value, unreadable file, no secret). */

@@ -1,4 +1,4 @@
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { Readable, Writable } from 'node:stream';
 
 export type OutStream = Writable & { isTTY?: boolean; columns?: number };
@@ -31,15 +31,27 @@ export interface Ui {
   say(line: string): void;
 }
 
-export function createUi(io: Io, colorFlag: boolean | undefined): Ui {
-  const level = (stream: OutStream) => (wantsColor(stream, io.env, colorFlag) ? 1 : 0);
+/**
+ * Chalk is loaded only when a stream is to be coloured: piped output (scripts, CI, the common case
+ * for speed) gets a plain painter of the same shape and never loads chalk or node:tty.
+ */
+export async function createUi(io: Io, colorFlag: boolean | undefined): Promise<Ui> {
+  const outColor = wantsColor(io.stdout, io.env, colorFlag);
+  const errColor = wantsColor(io.stderr, io.env, colorFlag);
+  const { Chalk } = outColor || errColor ? await import('chalk') : { Chalk: undefined };
+  const painter = (on: boolean): ChalkInstance => (on && Chalk ? new Chalk({ level: 1 }) : PLAIN);
   return {
     io,
-    out: new Chalk({ level: level(io.stdout) }),
-    err: new Chalk({ level: level(io.stderr) }),
+    out: painter(outColor),
+    err: painter(errColor),
     say: (line) => void io.stderr.write(`${line}\n`),
   };
 }
+
+/** Chalk's shape without colour: every style is itself, and calling it joins its arguments. */
+const PLAIN: ChalkInstance = new Proxy(Object.assign((...text: unknown[]) => text.join(' '), { level: 0 }), {
+  get: (target, key) => (key === 'level' ? 0 : key in target ? Reflect.get(target, key) : PLAIN),
+}) as unknown as ChalkInstance;
 
 /**
  * Batches lines for a stream and honours backpressure: `write` returns a promise only when the

@@ -53,3 +53,12 @@ describe("the library entry, imported as 'oblic-hooks'", () => {
     expect([...packages].filter((name) => !name.startsWith('node:'))).toEqual([]);
   });
 });
+
+describe('the start-up bundle behind the bin', () => {
+  it('loads no heavy module until a command needs it: undici, ora, chalk and child_process stay out', () => {
+    const bundle = readFileSync(new URL('../dist/cli.bundle.cjs', import.meta.url), 'utf8');
+    expect(bundle.length).toBeGreaterThan(10_000);
+    expect(bundle).not.toMatch(/require\("(undici|ora|chalk|node:child_process|child_process)"\)/);
+    expect(bundle).toMatch(/import\("undici"\)|import\("\.\/deliver\.js"\)/); // loaded lazily instead
+  });
+});

@@ -4,6 +4,7 @@ import { CheckError } from '../errors.js';
 import type { OutgoingRequest } from '../request.js';
 import { formatCount } from '../text.js';
 import { LineWriter, type Ui } from '../ui.js';
+import { lazy } from '../lazy.js';
 
 /** What send and replay hand over: the bodies, how to make each request, and how to show results. */
 export interface DeliveryRun {
@@ -26,9 +27,9 @@ export interface DeliveryRun {
  */
 export async function runDeliveries(ui: Ui, run: DeliveryRun): Promise<BatchSummary> {
   const [{ createDeliverer }, { runBatch, isSuccess }, { renderOutcome, renderSummary, toJsonLine }] = await Promise.all([
-    import('../deliver.js'),
-    import('../batch.js'),
-    import('./send-render.js'),
+    lazy.deliver(),
+    lazy.batch(),
+    lazy.sendRender(),
   ]);
   const deliverer = createDeliverer(run.url, { connections: run.concurrency, timeoutMs: run.timeoutMs, retries: run.retries });
   const single = run.listEach;

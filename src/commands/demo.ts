@@ -3,6 +3,7 @@ import { CheckError } from '../errors.js';
 import { EVENT_TYPES } from '../events.js';
 import { describeSecret, loadDevSecret } from '../secret.js';
 import type { UiFactory } from './shared.js';
+import { lazy } from '../lazy.js';
 
 export function registerDemo(program: Command, ui: UiFactory): void {
   program
@@ -14,13 +15,13 @@ export function registerDemo(program: Command, ui: UiFactory): void {
         'Exit codes: 0 all fifteen verified, 1 otherwise.',
     )
     .action(async () => {
-      const u = ui();
+      const u = await ui();
       const [{ openListener, summarize }, { createEventSource }, { createDeliverer }, { runBatch }, { buildRequest }] = await Promise.all([
-        import('./listen-run.js'),
-        import('../bodies.js'),
-        import('../deliver.js'),
-        import('../batch.js'),
-        import('../request.js'),
+        lazy.listenRun(),
+        lazy.bodies(),
+        lazy.deliver(),
+        lazy.batch(),
+        lazy.request(),
       ]);
       const dev = await loadDevSecret(u.io.env);
       if (dev.created) u.say(u.err.dim(`created a development secret in ${dev.path} (send, sign, verify and listen use it by default)`));

@@ -9,8 +9,8 @@ export function registerEvents(program: Command, ui: UiFactory): void {
     .description('list the fifteen Oblic event types')
     .option('--json', 'print a JSON array of {type, resource, action, description}')
     .addHelpText('after', '\nExamples:\n  $ oblic-hooks events\n  $ oblic-hooks events --json | jq -r ".[].type"')
-    .action((opts: { json?: boolean }) => {
-      const u = ui();
+    .action(async (opts: { json?: boolean }) => {
+      const u = await ui();
       if (opts.json) u.io.stdout.write(`${JSON.stringify(EVENT_TYPES, null, 2)}\n`);
       else u.io.stdout.write(renderTable(u));
     });

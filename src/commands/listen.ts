@@ -8,6 +8,7 @@ import { formatCount } from '../text.js';
 import type { Ui } from '../ui.js';
 import { parseDuration, parseSize } from '../units.js';
 import { collect, parseIntFlag, type UiFactory } from './shared.js';
+import { lazy } from '../lazy.js';
 
 interface ListenFlags {
   port: number;
@@ -69,8 +70,8 @@ export function registerListen(program: Command, ui: UiFactory): void {
     .option('--headers', 'show the request headers')
     .addHelpText('after', HELP)
     .action(async (opts: ListenFlags) => {
-      const u = ui();
-      const { runListen } = await import('./listen-run.js');
+      const u = await ui();
+      const { runListen } = await lazy.listenRun();
       const outcome = await runListen(u, await plan(opts, u));
       if (outcome.timedOut) throw new CheckError(outcome.timedOut);
       if (outcome.invalidSeen && opts.exitAfter !== undefined) throw new CheckError(`${formatCount(outcome.invalidSeen)} of the requests did not verify`);

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { parseCapture, type Capture } from '../capture.js';
-import { InputError } from '../errors.js';
+import { InputError, isOblicHooksError } from '../errors.js';
 import { eventOf } from '../inspect.js';
 import { replayRequest } from '../request.js';
 import { hasExplicitPath, parseTarget } from '../target.js';
 import { parseDuration } from '../units.js';
 import { parseIntFlag, readBytes, useSecret, type UiFactory } from './shared.js';
+import { lazy } from '../lazy.js';
 
 interface ReplayFlags {
   to: string;
@@ -44,7 +45,7 @@ export function registerReplay(program: Command, ui: UiFactory): void {
     .option('--json', 'print one JSON object per delivery and nothing else on stdout')
     .addHelpText('after', HELP)
     .action(async (files: string[], opts: ReplayFlags) => {
-      const u = ui();
+      const u = await ui();
       const target = parseTarget(opts.to);
       const explicitPath = hasExplicitPath(opts.to);
       const captures: Capture[] = [];
@@ -53,13 +54,13 @@ export function registerReplay(program: Command, ui: UiFactory): void {
         try {
           captures.push(parseCapture(data));
         } catch (error) {
-          throw error instanceof InputError ? new InputError(`${file}: ${error.message}`) : error;
+          throw isOblicHooksError(error) ? new InputError(`${file}: ${error.message}`) : error;
         }
       }
       const resign = opts.secret !== undefined || opts.secretFile !== undefined;
       const secret = resign ? (await useSecret(u, opts, 're-signing')).secret : undefined;
       const bodies = captures.map((capture) => ({ ...labels(capture), bytes: capture.body, capture }));
-      const { runDeliveries, checkDeliveries } = await import('./deliveries.js');
+      const { runDeliveries, checkDeliveries } = await lazy.deliveries();
       const summary = await runDeliveries(u, {
         url: target,
         total: captures.length,

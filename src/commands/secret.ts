@@ -16,7 +16,7 @@ export function registerSecret(program: Command, ui: UiFactory): void {
         'Examples:\n  $ export OBLIC_WEBHOOK_SECRET=$(oblic-hooks secret)\n  $ oblic-hooks secret --rotate',
     )
     .action(async (opts: { rotate?: boolean; path?: boolean }) => {
-      const u = ui();
+      const u = await ui();
       const dev = opts.rotate ? await rotateDevSecret(u.io.env) : await loadDevSecret(u.io.env);
       if (opts.rotate) u.say(u.err.dim(`rotated the development secret in ${dev.path}`));
       else if (dev.created) u.say(u.err.dim(`created a development secret in ${dev.path}`));

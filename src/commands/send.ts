@@ -8,6 +8,7 @@ import { parseAssignment, type Assignment } from '../set-path.js';
 import { parseTarget } from '../target.js';
 import type { Ui } from '../ui.js';
 import { addSecretOptions, collect, parseIntFlag, readBytes, useSecret, type SecretFlags, type UiFactory } from './shared.js';
+import { lazy } from '../lazy.js';
 
 interface SendFlags extends SecretFlags {
   to: string;
@@ -71,9 +72,9 @@ export function registerSend(program: Command, ui: UiFactory): void {
   )
     .addHelpText('after', EXAMPLES)
     .action(async (patterns: string[], opts: SendFlags) => {
-      const u = ui();
+      const u = await ui();
       const plan = await makePlan(patterns, opts, u);
-      const { createEventSource, createFixedSource } = await import('../bodies.js');
+      const { createEventSource, createFixedSource } = await lazy.bodies();
       const source: BodySource = plan.data
         ? createFixedSource(plan.data)
         : createEventSource({ types: plan.types, seed: opts.seed, assignments: plan.assignments, now: Math.floor(Date.now() / 1000) });
@@ -88,7 +89,7 @@ export function registerSend(program: Command, ui: UiFactory): void {
         }
         return;
       }
-      const { runDeliveries, checkDeliveries } = await import('./deliveries.js');
+      const { runDeliveries, checkDeliveries } = await lazy.deliveries();
       const summary = await runDeliveries(u, {
         url: plan.url,
         total: plan.total,

@@ -4,7 +4,7 @@ import { InputError } from '../errors.js';
 import { describeFsError, describeSecret, resolveSecret, type ResolvedSecret } from '../secret.js';
 import type { Ui } from '../ui.js';
 
-export type UiFactory = () => Ui;
+export type UiFactory = () => Promise<Ui>;
 
 export interface SecretFlags {
   secret?: string;

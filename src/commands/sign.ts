@@ -15,7 +15,7 @@ export function registerSign(program: Command, ui: UiFactory): void {
   )
     .addHelpText('after', '\nExamples:\n  $ oblic-hooks sign body.json\n  $ printf %s "$BODY" | oblic-hooks sign --secret-file .secret')
     .action(async (file: string | undefined, opts: SecretFlags) => {
-      const u = ui();
+      const u = await ui();
       const input = openInput(file, u.io.stdin);
       const { secret } = await useSecret(u, opts, 'signing');
       u.io.stdout.write(`${await hmacOfStream(secret, input, file ?? 'standard input')}\n`);

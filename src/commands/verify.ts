@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { bareCapture, parseCapture } from '../capture.js';
 import { printable } from '../text.js';
-import { CheckError, InputError, OblicHooksError } from '../errors.js';
-import type { Inspection } from '../inspect.js';
+import { CheckError, InputError, isOblicHooksError } from '../errors.js';
+import { inspectCapture, type Inspection } from '../inspect.js';
 import { describeSecret, fallbackSecrets, resolveSecrets, type ResolvedSecret } from '../secret.js';
 import type { Ui } from '../ui.js';
 import { collect, readBytes, type UiFactory } from './shared.js';
@@ -46,11 +46,10 @@ export function registerVerify(program: Command, ui: UiFactory): void {
     .option('--json', 'print one JSON object per capture: {verified, reason, message, hint, hints, matched_secret, event}')
     .addHelpText('after', HELP)
     .action(async (files: string[], opts: VerifyFlags) => {
-      const u = ui();
+      const u = await ui();
       const secrets = await resolveSecrets({ secrets: opts.secret ?? [], secretFiles: opts.secretFile ?? [] }, u.io.env, { createDev: false, all: true });
       u.say(u.err.dim(`checking with ${describeSources(secrets)}`));
       const others = await fallbackSecrets(u.io.env);
-      const { inspectCapture } = await import('../inspect.js');
       const names = files.length > 0 ? files : ['-'];
       let failed = 0;
       let unusable = 0;
@@ -64,7 +63,7 @@ export function registerVerify(program: Command, ui: UiFactory): void {
           u.io.stdout.write(opts.json ? `${toJson(inspection, file)}\n` : render(u, inspection, secrets, file));
         } catch (error) {
           // With several files, one unusable file is reported and the others are still checked.
-          if (names.length === 1 || !(error instanceof OblicHooksError)) throw error;
+          if (names.length === 1 || !isOblicHooksError(error)) throw error;
           u.say(`oblic-hooks: ${error.message.includes(name) ? '' : `${name}: `}${error.message}`);
           unusable += 1;
         }

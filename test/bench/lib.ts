@@ -1,0 +1,111 @@
+/** Helpers for the benchmark: spawning, timing, memory, load generation. Not a test suite. */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const BIN = `${ROOT}bin/oblic-hooks.js`;
+export const SECRET = 'bench-secret-0123456789abcdef';
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Wall time of a whole process, in ms. */
+export function timeProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    execFile(cmd, args, { env, maxBuffer: 1 << 30 }, (error) => (error ? reject(error) : resolve(performance.now() - started)));
+  });
+}
+
+/** Runs a and b alternately `rounds` times and returns the medians: noise on the machine hits both alike. */
+export async function alternate(rounds: number, a: () => Promise<number>, b: () => Promise<number>): Promise<[number, number]> {
+  const as: number[] = [];
+  const bs: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    as.push(await a());
+    bs.push(await b());
+  }
+  return [median(as), median(bs)];
+}
+
+export interface Server {
+  child: ChildProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a process that prints a URL (http://…:port) on stdout or stderr once it is listening. */
+export function startServerProcess(cmd: string, args: string[], options: { stdout?: number | 'ignore'; env?: NodeJS.ProcessEnv } = {}): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'], env: options.env ?? process.env });
+    let seen = '';
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/?\S*)/.exec(seen);
+      if (match) {
+        child.stderr?.off('data', onData);
+        child.stdout?.off('data', onData);
+        child.stderr?.resume();
+        child.stdout?.resume();
+        resolve({
+          child,
+          url: match[1]!,
+          stop: () =>
+            new Promise((done) => {
+              if (child.exitCode !== null) return done();
+              child.once('exit', () => done());
+              child.kill('SIGINT');
+            }),
+        });
+      }
+    };
+    child.stderr?.on('data', onData);
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${cmd} ${args.join(' ')} exited (${code}) before listening: ${seen}`)));
+  });
+}
+
+/** The resident set size of a process now, in bytes (Linux). */
+export function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+
+/** A 1 kB Oblic-like event body and its signature. */
+export function eventBody(size = 1024): { body: string; signature: string } {
+  const head = '{"id":"a056V7R7NmNRjl70","type":"message.updated","payload":{"id":"SIuAFUNKdSYHZF2w","message":"';
+  const body = `${head}${'x'.repeat(size - head.length - 3)}"}}`;
+  return { body, signature: createHmac('sha256', SECRET).update(body).digest('hex') };
+}
+
+/** wrk (from Debian) with a POST of `body`; returns requests per second. */
+export async function wrk(url: string, connections: number, seconds: number, body: string, signature: string, dir: string): Promise<number> {
+  const script = `${dir}/post.lua`;
+  writeFileSync(
+    script,
+    `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["X-Oblic-Signature"] = "${signature}"\n`,
+  );
+  const output = await new Promise<string>((resolve, reject) =>
+    execFile('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, url], (error, stdout) => (error ? reject(error) : resolve(stdout))),
+  );
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(output);
+  if (!rps) throw new Error(`wrk said: ${output}`);
+  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(output);
+  if (errors) throw new Error(`wrk saw ${errors[1]} non-2xx responses`);
+  return Number(rps[1]);
+}
+
+/** Peak RSS of a whole process, via GNU time. */
+export function peakRss(cmd: string, args: string[]): Promise<number> {
+  return new Promise((resolve, reject) =>
+    execFile('/usr/bin/time', ['-f', '%M', cmd, ...args], { maxBuffer: 1 << 30 }, (error, _stdout, stderr) => {
+      if (error) return reject(error);
+      resolve(Number(stderr.trim().split('\n').at(-1)) * 1024);
+    }),
+  );
+}
