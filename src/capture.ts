@@ -58,11 +58,24 @@ function looksLikeRequestLine(data: Buffer): boolean {
   return REQUEST_LINE.test(line);
 }
 
-/** Head: request line and headers up to the first empty line (CRLF or bare LF). */
-export function parseHttpCapture(data: Buffer): Capture {
+/** How the body after a head is delimited (RFC 9112 §6). */
+export type Framing = { kind: 'chunked' } | { kind: 'length'; length: number } | { kind: 'rest' };
+
+export interface HttpHead {
+  method: string;
+  path: string;
+  headers: Array<[string, string]>;
+  /** Offset of the first body byte. */
+  bodyStart: number;
+  framing: Framing;
+}
+
+/** The request line and headers up to the first empty line (CRLF or bare LF), and how the body is framed. */
+export function parseHttpHead(data: Buffer): HttpHead {
   const { headEnd, bodyStart } = findHeadEnd(data);
   const lines = data.subarray(0, headEnd).toString('latin1').split(/\r?\n/);
-  const match = REQUEST_LINE.exec(lines[0]!)!;
+  const match = REQUEST_LINE.exec(lines[0]!);
+  if (!match) throw new InputError('not a capture: the first line is not an HTTP request line ("POST /path HTTP/1.1")');
   const headers: Array<[string, string]> = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
@@ -75,27 +88,41 @@ export function parseHttpCapture(data: Buffer): Capture {
     if (colon <= 0) throw new InputError(`line ${i + 1} of the capture's head is not a header ("Name: value")`);
     headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
   }
-  const rest = data.subarray(bodyStart);
-  const capture: Capture = { format: 'http', method: match[1]!, path: match[2]!, headers, body: rest, notes: [] };
-  const encoding = headerValues(capture, 'transfer-encoding').join(',').toLowerCase();
-  const lengths = headerValues(capture, 'content-length');
+  const head = { headers };
+  const encoding = headerValues(head, 'transfer-encoding').join(',').toLowerCase();
+  const lengths = headerValues(head, 'content-length');
+  let framing: Framing = { kind: 'rest' };
   if (encoding.includes('chunked')) {
-    const { body, consumed } = decodeChunked(rest);
-    capture.body = body;
-    if (consumed < rest.length) capture.notes.push(`${plural(rest.length - consumed, 'byte')} after the chunked body ignored`);
+    framing = { kind: 'chunked' };
   } else if (lengths.length > 0) {
     const distinct = [...new Set(lengths.map((v) => v.trim()))];
     if (distinct.length > 1 || !/^\d+$/.test(distinct[0]!)) {
       throw new InputError(`the capture's Content-Length is not one whole number (${lengths.join(', ')})`);
     }
-    const length = Number(distinct[0]);
-    if (length > rest.length) {
-      throw new InputError(`the capture is truncated: Content-Length says ${length} bytes but only ${rest.length} follow the head`);
-    }
+    framing = { kind: 'length', length: Number(distinct[0]) };
+  }
+  return { method: match[1]!, path: match[2]!, headers, bodyStart, framing };
+}
+
+export function parseHttpCapture(data: Buffer): Capture {
+  const head = parseHttpHead(data);
+  const rest = data.subarray(head.bodyStart);
+  const capture: Capture = { format: 'http', method: head.method, path: head.path, headers: head.headers, body: rest, notes: [] };
+  if (head.framing.kind === 'chunked') {
+    const { body, consumed } = decodeChunked(rest);
+    capture.body = body;
+    if (consumed < rest.length) capture.notes.push(`${plural(rest.length - consumed, 'byte')} after the chunked body ignored`);
+  } else if (head.framing.kind === 'length') {
+    const { length } = head.framing;
+    if (length > rest.length) throw truncated(length, rest.length);
     capture.body = rest.subarray(0, length);
     if (length < rest.length) capture.notes.push(`${plural(rest.length - length, 'byte')} after the Content-Length body ignored`);
   }
   return capture;
+}
+
+export function truncated(length: number, available: number): InputError {
+  return new InputError(`the capture is truncated: Content-Length says ${length} bytes but only ${available} follow the head`);
 }
 
 function findHeadEnd(data: Buffer): { headEnd: number; bodyStart: number } {

@@ -34,7 +34,7 @@ export function eventOf(body: Buffer): EventLabel | null {
   if (body.length === 0 || body.length > EVENT_PARSE_LIMIT) return null;
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+    value = JSON.parse(body.toString('utf8')); // only for labels: a non-UTF-8 body is still checked byte for byte
   } catch {
     return null;
   }

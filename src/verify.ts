@@ -36,7 +36,15 @@ export function verify(input: VerifyInput): Verdict {
   if (!Array.isArray(secrets) || secrets.length === 0 || !secrets.every((s) => typeof s === 'string' && s !== '')) {
     throw new TypeError('verify() needs at least one non-empty secret');
   }
-  const values = normalizeSignature(input.signature);
+  return checkSignature(input.signature, secrets.map((secret) => createHmac('sha256', secret).update(input.body).digest()), byteLength(input.body));
+}
+
+/**
+ * The comparison on its own, for callers that hashed the body themselves (a 200 MiB capture is
+ * streamed through the HMACs, never held in memory): `digests[i]` is the HMAC under secret i.
+ */
+export function checkSignature(signature: VerifyInput['signature'], digests: readonly Buffer[], bodyLength: number): Verdict {
+  const values = normalizeSignature(signature);
   if (values.length === 0) return fail('missing_signature', 'the request has no x-oblic-signature header');
   if (values.length > 1) {
     return fail('malformed_signature', `the request has ${values.length} x-oblic-signature headers; Oblic sends exactly one`);
@@ -46,13 +54,12 @@ export function verify(input: VerifyInput): Verdict {
   const given = Buffer.from(value, 'hex');
   let matched: number | null = null;
   // Every secret is checked, whatever matched first, so timing does not tell which one it was.
-  secrets.forEach((secret, index) => {
-    const expected = createHmac('sha256', secret).update(input.body).digest();
+  digests.forEach((expected, index) => {
     if (timingSafeEqual(expected, given) && matched === null) matched = index;
   });
   if (matched !== null) return { verified: true, reason: null, message: 'the signature matches the body', matchedSecret: matched };
-  const under = secrets.length === 1 ? 'the secret' : `any of the ${secrets.length} secrets`;
-  return fail('mismatch', `the signature does not match the body (${plural(byteLength(input.body), 'byte')}) under ${under}`);
+  const under = digests.length === 1 ? 'the secret' : `any of the ${digests.length} secrets`;
+  return fail('mismatch', `the signature does not match the body (${plural(bodyLength, 'byte')}) under ${under}`);
 }
 
 function fail(reason: FailureReason, message: string): Verdict {

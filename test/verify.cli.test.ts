@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,5 +132,34 @@ describe('verify on the command line', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('message.updated\\x1b[2J\\x07');
     expect(result.stdout).not.toContain('\u001b');
+  });
+});
+
+describe('verify on captures over 16 MiB (streamed, never read whole)', () => {
+  const big = Buffer.alloc(17 * 1024 * 1024, 'x');
+  big.write('{"id":"BigBigBigBigBig0","type":"attachment.created","payload":{"data":"', 0);
+  big.write('"}}', big.length - 3);
+  const sig = createHmac('sha256', SECRET).update(big).digest('hex');
+  const head = (length: number, signature = sig) => `POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: ${length}\r\nX-Oblic-Signature: ${signature}\r\n\r\n`;
+
+  it('verifies a large raw capture and a large bare body, and names the event', async () => {
+    const path = file('big.http', Buffer.concat([Buffer.from(head(big.length)), big, Buffer.from('trailing')]));
+    const result = await runCli(['verify', path], { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('✔ verified  attachment.created  BigBigBigBigBig0');
+    expect(result.stdout).toContain('note: 8 bytes after the Content-Length body ignored');
+    const bare = file('big.body', big);
+    expect((await runCli(['verify', bare, '--signature', sig], { env })).code).toBe(0);
+  });
+
+  it('fails a large capture with one byte changed, and refuses a truncated one', async () => {
+    const tampered = Buffer.from(big);
+    tampered[9_000_000] = 0x79;
+    const bad = await runCli(['verify', file('bad.http', Buffer.concat([Buffer.from(head(big.length)), tampered]))], { env });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain(`the signature does not match the body (${big.length} bytes) under the secret`);
+    const cut = await runCli(['verify', file('cut.http', Buffer.concat([Buffer.from(head(big.length + 10)), big]))], { env });
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toContain(`the capture is truncated: Content-Length says ${big.length + 10} bytes but only ${big.length} follow the head`);
   });
 });

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { ChalkInstance } from 'chalk';
 import { isEventType, resourceOf } from '../events.js';
 import { summarizeEvent } from '../format.js';
@@ -37,14 +38,6 @@ export function toJsonLine(record: RequestRecord): string {
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-function isUtf8(body: Buffer): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(body);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** `10:15:03.412  message.updated  a056V7R7NmNRjl70  ✔ verified`, then a summary line and extras. */
 export function renderRecord(c: ChalkInstance, record: RequestRecord, options: RenderOptions): string {

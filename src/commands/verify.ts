@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { bareCapture, parseCapture } from '../capture.js';
+import { bareCapture, parseCapture, type Capture } from '../capture.js';
+import { inspectLargeFile } from '../large-file.js';
 import { printable } from '../text.js';
 import { CheckError, InputError, isOblicHooksError } from '../errors.js';
 import { inspectCapture, type Inspection } from '../inspect.js';
@@ -55,9 +56,9 @@ export function registerVerify(program: Command, ui: UiFactory): void {
       let unusable = 0;
       for (const name of names) {
         try {
-          const data = await readBytes(name, u, name, 'no input: give a capture file, or pipe one in on standard input');
-          const capture = opts.signature === undefined ? parseCapture(data) : bareCapture(data, opts.signature);
-          const inspection = inspectCapture(capture, secrets.map((s) => s.secret), others);
+          const keys = secrets.map((s) => s.secret);
+          const large = name === '-' ? null : await inspectLargeFile(name, keys, opts.signature);
+          const inspection = large ?? inspectCapture(await readCapture(name, u, opts.signature), keys, others);
           if (!inspection.verdict.verified) failed += 1;
           const file = names.length > 1 ? name : undefined;
           u.io.stdout.write(opts.json ? `${toJson(inspection, file)}\n` : render(u, inspection, secrets, file));
@@ -111,4 +112,9 @@ function toJson({ verdict, hints, event }: Inspection, file: string | undefined)
     matched_secret: verdict.matchedSecret === null ? null : { index: verdict.matchedSecret },
     event,
   });
+}
+
+async function readCapture(name: string, ui: Ui, signature: string | undefined): Promise<Capture> {
+  const data = await readBytes(name, ui, name, 'no input: give a capture file, or pipe one in on standard input');
+  return signature === undefined ? parseCapture(data) : bareCapture(data, signature);
 }
