@@ -98,15 +98,22 @@ export type Message = Model<'message'>;
 export type Group = Model<'group'>;
 export type Attachment = Model<'attachment'>;
 
+const FIELDS = Object.fromEntries(Object.entries(MODELS).map(([name, fields]) => [name, Object.keys(fields)])) as Record<ModelName, string[]>;
+
 /** Builds the model's object with its fields in the contract's order; a missing or extra field is a bug. */
 export function shapeModel<N extends ModelName>(name: N, values: Model<N>): Model<N> {
-  const fields = Object.keys(MODELS[name]);
-  const extra = Object.keys(values).filter((key) => !fields.includes(key));
-  if (extra.length > 0) throw new Error(`${name} has fields the model does not: ${extra.join(', ')}`);
+  const fields = FIELDS[name];
+  const given = values as Record<string, unknown>;
   const out: Record<string, unknown> = {};
+  let count = 0;
   for (const field of fields) {
-    if (!(field in values)) throw new Error(`${name} is missing the field ${field}`);
-    out[field] = values[field as keyof Model<N>];
+    if (!(field in given)) throw new Error(`${name} is missing the field ${field}`);
+    out[field] = given[field];
+    count += 1;
+  }
+  // Same number of keys and every model field present: no extra field either.
+  if (Object.keys(given).length !== count) {
+    throw new Error(`${name} has fields the model does not: ${Object.keys(given).filter((key) => !fields.includes(key)).join(', ')}`);
   }
   return out as Model<N>;
 }

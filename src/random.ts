@@ -31,7 +31,7 @@ export function createRandom(seed: number): Random {
     c = (c + t) | 0;
     return (t >>> 0) / 4294967296;
   };
-  for (let i = 0; i < 12; i++) next(); // mix the seed in before the first value is used
+  for (let i = 0; i < 4; i++) next(); // mix the seed in (deriveSeed has already scrambled it)
   const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
   return {
     next,

@@ -3,6 +3,7 @@ import { bareCapture, parseCapture, type Capture } from '../capture.js';
 import { inspectLargeFile } from '../large-file.js';
 import { printable } from '../text.js';
 import { CheckError, InputError, isOblicHooksError } from '../errors.js';
+import type { NamedSecret } from '../diagnose.js';
 import { inspectCapture, type Inspection } from '../inspect.js';
 import { describeSecret, fallbackSecrets, resolveSecrets, type ResolvedSecret } from '../secret.js';
 import type { Ui } from '../ui.js';
@@ -50,7 +51,9 @@ export function registerVerify(program: Command, ui: UiFactory): void {
       const u = await ui();
       const secrets = await resolveSecrets({ secrets: opts.secret ?? [], secretFiles: opts.secretFile ?? [] }, u.io.env, { createDev: false, all: true });
       u.say(u.err.dim(`checking with ${describeSources(secrets)}`));
-      const others = await fallbackSecrets(u.io.env);
+      // Other secrets the user has only matter for hints, so they are read only when a check fails.
+      let others: NamedSecret[] | undefined;
+      const otherSecrets = async () => (others ??= await fallbackSecrets(u.io.env));
       const names = files.length > 0 ? files : ['-'];
       let failed = 0;
       let unusable = 0;
@@ -58,7 +61,12 @@ export function registerVerify(program: Command, ui: UiFactory): void {
         try {
           const keys = secrets.map((s) => s.secret);
           const large = name === '-' ? null : await inspectLargeFile(name, keys, opts.signature);
-          const inspection = large ?? inspectCapture(await readCapture(name, u, opts.signature), keys, others);
+          let inspection = large;
+          if (!inspection) {
+            const capture = await readCapture(name, u, opts.signature);
+            inspection = inspectCapture(capture, keys);
+            if (!inspection.verdict.verified) inspection = inspectCapture(capture, keys, await otherSecrets());
+          }
           if (!inspection.verdict.verified) failed += 1;
           const file = names.length > 1 ? name : undefined;
           u.io.stdout.write(opts.json ? `${toJson(inspection, file)}\n` : render(u, inspection, secrets, file));
