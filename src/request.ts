@@ -62,17 +62,33 @@ export function renderHttp(request: OutgoingRequest): Buffer {
   return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), request.body]);
 }
 
-/** A curl command that sends the same bytes: curl's own Accept, User-Agent and Expect are removed. */
-export function renderCurl(request: OutgoingRequest): string {
+/**
+ * A curl command that sends the same bytes: curl's own Accept, User-Agent and Expect are removed.
+ * Bytes, not a string: the body goes into the command exactly as it is (UTF-8 or not), quoted.
+ */
+export function renderCurl(request: OutgoingRequest): Buffer {
   const parts = [
     'curl',
     '--request POST',
     shellQuote(request.url.href),
     ...Object.entries(request.headers).map(([name, value]) => `--header ${shellQuote(`${name}: ${value}`)}`),
     "--header 'accept:' --header 'user-agent:' --header 'expect:'",
-    `--data-binary ${shellQuote(request.body.toString('latin1'))}`,
+    '--data-binary ',
   ];
-  return parts.join(' \\\n  ');
+  const quotedBody = Buffer.concat([Buffer.from("'"), ...splitQuotes(request.body), Buffer.from("'")]);
+  return Buffer.concat([Buffer.from(parts.join(' \\\n  '), 'latin1'), quotedBody]);
+}
+
+/** The body with each single quote (0x27) written as '\'' so it survives inside single quotes. */
+function splitQuotes(body: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let from = 0;
+  for (let at = body.indexOf(0x27); at !== -1; at = body.indexOf(0x27, from)) {
+    out.push(body.subarray(from, at), Buffer.from("'\\''"));
+    from = at + 1;
+  }
+  out.push(body.subarray(from));
+  return out;
 }
 
 /** POSIX single quotes keep every byte as it is; only the quote itself needs care. */

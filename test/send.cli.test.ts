@@ -222,16 +222,16 @@ describe('send: --dry-run and --print-curl', () => {
 
   it('--print-curl gives a command that sends the same bytes with a signature that verifies', async () => {
     const s = await server();
-    const printed = await runCli(['send', 'message.created', '--seed', '5', '--set', "payload.message=it's \"quoted\" \\ $HOME `x`", '--to', s.url, '--print-curl'], { env });
+    const printed = await runCli(['send', 'message.created', '--seed', '5', '--set', "payload.message=it's \"quoted\" \\ $HOME `x` Zoë 🎄", '--to', s.url, '--print-curl'], { env });
     expect(printed.code).toBe(0);
     expect(s.received).toHaveLength(0); // printing does not send
     await new Promise<void>((resolve, reject) =>
       execFile('bash', ['-c', printed.stdout], (error) => (error ? reject(error) : resolve())),
     );
-    const dry = await runCli(['send', 'message.created', '--seed', '5', '--set', "payload.message=it's \"quoted\" \\ $HOME `x`", '--to', s.url, '--dry-run'], { env });
+    const dry = await runCli(['send', 'message.created', '--seed', '5', '--set', "payload.message=it's \"quoted\" \\ $HOME `x` Zoë 🎄", '--to', s.url, '--dry-run'], { env });
     const body = dry.stdoutBytes.subarray(dry.stdoutBytes.indexOf('\r\n\r\n') + 4);
     expect(s.received[0]!.body.equals(body)).toBe(true);
-    expect(JSON.parse(body.toString()).payload.message).toBe('it\'s "quoted" \\ $HOME `x`');
+    expect(JSON.parse(body.toString()).payload.message).toBe('it\'s "quoted" \\ $HOME `x` Zoë 🎄');
     expect(s.received[0]!.headers['x-oblic-signature']).toBe(signatureOf(SECRET, body));
     expect(s.received[0]!.headers['user-agent']).toBeUndefined();
     expect(s.received[0]!.headers.accept).toBeUndefined();

@@ -84,8 +84,8 @@ export function registerSend(program: Command, ui: UiFactory): void {
       if (opts.dryRun || opts.printCurl) {
         for (let i = 0; i < plan.total; i++) {
           const request = makeRequest(source(i));
-          const text = opts.dryRun ? renderHttp(request) : `${renderCurl(request)}\n`;
-          u.io.stdout.write(i > 0 ? Buffer.concat([Buffer.from('\n'), Buffer.from(text)]) : text);
+          const bytes = opts.dryRun ? renderHttp(request) : Buffer.concat([renderCurl(request), Buffer.from('\n')]);
+          u.io.stdout.write(i > 0 ? Buffer.concat([Buffer.from('\n'), bytes]) : bytes);
         }
         return;
       }
