@@ -161,7 +161,9 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await Promise.allSettled([...inFlight]);
+      // Requests may still arrive on keep-alive connections while we wait; each answer now closes
+      // its connection, and no new connection is accepted, so this ends.
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       server.closeAllConnections(); // everything left is idle or has been answered
       await closed;
     },

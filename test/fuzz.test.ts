@@ -1,0 +1,117 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bareCapture, parseCapture } from '../src/capture.js';
+import { isOblicHooksError } from '../src/errors.js';
+import { inspectCapture } from '../src/inspect.js';
+import { sign } from '../src/signature.js';
+import { verify } from '../src/verify.js';
+import { runCli } from './helpers/cli.js';
+
+const secret = fc.string({ minLength: 1, maxLength: 64, unit: 'binary' });
+const body = fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes));
+
+describe('verify() under property-based testing', () => {
+  it('accepts what sign() produced, for any secret and any bytes', () => {
+    fc.assert(
+      fc.property(secret, body, (key, bytes) => verify({ body: bytes, signature: sign(key, bytes), secrets: [key] }).verified),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('rejects any single-bit change to the body', () => {
+    const withFlip = body.filter((b) => b.length > 0).chain((b) => fc.tuple(fc.constant(b), fc.nat(b.length * 8 - 1)));
+    fc.assert(
+      fc.property(secret, withFlip, (key, [bytes, bit]) => {
+        const signature = sign(key, bytes);
+        const changed = Buffer.from(bytes);
+        changed[bit >> 3]! ^= 1 << (bit & 7);
+        return verify({ body: changed, signature, secrets: [key] }).reason === 'mismatch';
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('rejects any single-bit change to the signature', () => {
+    fc.assert(
+      fc.property(secret, body, fc.nat(255), (key, bytes, bit) => {
+        const digest = Buffer.from(sign(key, bytes), 'hex');
+        digest[bit >> 3]! ^= 1 << (bit & 7);
+        return verify({ body: bytes, signature: digest.toString('hex'), secrets: [key] }).reason === 'mismatch';
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('gives a verdict, never an exception, for arbitrary header values', () => {
+    const value = fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 20_000 }), fc.constant('\0'.repeat(64)));
+    const header = fc.oneof(value, fc.array(value, { maxLength: 4 }), fc.constant(undefined), fc.constant(null));
+    fc.assert(
+      fc.property(secret, body, header, (key, bytes, signature) => {
+        const verdict = verify({ body: bytes, signature, secrets: [key, 'second-secret'] });
+        return verdict.verified === false && typeof verdict.message === 'string' && verdict.message.length < 300;
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+/** Request-shaped noise: sometimes a plausible head, sometimes garbage, with any body. */
+const captureFile = fc.oneof(
+  fc.uint8Array({ maxLength: 4096 }).map((bytes) => Buffer.from(bytes)),
+  fc
+    .tuple(
+      fc.constantFrom('POST / HTTP/1.1', 'GET /x HTTP/1.0', 'POST /a?b=c HTTP/1.1', 'PUT * HTTP/9.9'),
+      fc.array(fc.tuple(fc.string({ maxLength: 30 }), fc.string({ maxLength: 200, unit: 'binary' })), { maxLength: 8 }),
+      fc.constantFrom('', 'Content-Length: 5', 'Content-Length: 99999', 'Transfer-Encoding: chunked', 'Content-Length: -1', 'Content-Length: 3, 4'),
+      fc.constantFrom('\r\n', '\n'),
+      fc.uint8Array({ maxLength: 512 }),
+    )
+    .map(([line, headers, framing, eol, rest]) =>
+      Buffer.concat([Buffer.from([line, ...headers.map(([n, v]) => `${n}: ${v}`), framing].join(eol) + eol + eol, 'utf8'), Buffer.from(rest)]),
+    ),
+  fc.json().map((text) => Buffer.from(text)),
+  fc.record({ headers: fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.array(fc.string()))), body: fc.string() }).map((o) => Buffer.from(JSON.stringify(o))),
+);
+
+describe('capture parsing under property-based testing', () => {
+  it('either reads a capture and gives a verdict, or refuses it with an input error: nothing else', () => {
+    fc.assert(
+      fc.property(captureFile, (data) => {
+        let capture;
+        try {
+          capture = parseCapture(data);
+        } catch (error) {
+          return isOblicHooksError(error) && error.exitCode === 2 && !error.message.includes('\n');
+        }
+        const inspection = inspectCapture(capture, ['fuzz-secret']);
+        return typeof inspection.verdict.verified === 'boolean';
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('gives a bare body with any signature a verdict', () => {
+    fc.assert(
+      fc.property(body, fc.string({ unit: 'binary', maxLength: 200 }), (bytes, signature) => {
+        return typeof inspectCapture(bareCapture(bytes, signature), ['k']).verdict.verified === 'boolean';
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('the verify command exits 1 or 2 with one line, never a stack trace, for random capture files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oblic-fuzz-'));
+    const samples = fc.sample(captureFile, { numRuns: 24, seed: 42 });
+    for (const [i, data] of samples.entries()) {
+      const path = join(dir, `${i}.bin`);
+      writeFileSync(path, data);
+      const result = await runCli(['verify', path, '--secret', 'fuzz-secret']);
+      expect([1, 2], `exit code for sample ${i}`).toContain(result.code);
+      expect(result.stderr).not.toMatch(/\n\s+at |internal error/);
+      expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^oblic-hooks: /);
+    }
+  });
+});
