@@ -29,7 +29,7 @@ export function registerDemo(program: Command, ui: UiFactory): void {
       const open = await openListener(u, {
         host: '127.0.0.1', port: 0, path: undefined, maxBody: 1024 * 1024, secrets: [secret], status: 200, delayMs: 0,
         rejectInvalid: false, shows: () => true, forwardTo: undefined, json: false, saveDir: undefined, exitAfter: undefined,
-        timeoutMs: undefined, verbose: false, headers: false,
+        timeoutMs: undefined, verbose: false, headers: false, ui: undefined,
       });
       const url = open.listener.url;
       u.say(u.err.bold(`demo: a listener on ${url.href}, verifying with ${secret.origin} (${describeSecret(dev.secret)})`));

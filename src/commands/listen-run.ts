@@ -1,6 +1,7 @@
 import { createForwarder, type Forwarder } from '../forward.js';
 import { prepareSaveDir } from '../save.js';
 import { fallbackSecrets } from '../secret.js';
+import type { Inspector } from '../inspector.js';
 import { startListener, type Listener, type RequestRecord } from '../server.js';
 import { formatCount } from '../text.js';
 import { LineWriter, type Ui } from '../ui.js';
@@ -20,6 +21,7 @@ export interface Tally {
 
 export interface OpenListener {
   listener: Listener;
+  inspector: Inspector | undefined;
   tally: Tally;
   /** Resolves when --exit-after is reached. */
   reachedCount: Promise<void>;
@@ -36,6 +38,7 @@ export async function openListener(ui: Ui, plan: ListenPlan): Promise<OpenListen
   const reachedCount = new Promise<void>((resolve) => (reached = resolve));
   const onRequest = (record: RequestRecord): Promise<void> | undefined => {
     count(tally, record);
+    inspector?.add(record);
     if (!plan.shows(record)) return undefined;
     tally.shown += 1;
     if (plan.exitAfter !== undefined && tally.shown >= plan.exitAfter) reached();
@@ -43,6 +46,7 @@ export async function openListener(ui: Ui, plan: ListenPlan): Promise<OpenListen
     return out.write(plan.json ? toJsonLine(record) : renderRecord(ui.out, record, { verbose: plan.verbose, headers: plan.headers }));
   };
   let listener: Listener;
+  let inspector: Inspector | undefined;
   try {
     listener = await startListener({
       host: plan.host,
@@ -59,15 +63,21 @@ export async function openListener(ui: Ui, plan: ListenPlan): Promise<OpenListen
       onRequest,
       onClientError: () => void (tally.badClients += 1),
     });
+    if (plan.ui) inspector = await openInspector(plan, listener.url).catch(async (error: unknown) => {
+      await listener.close();
+      throw error;
+    });
   } catch (error) {
     await forwarder?.close();
     throw error;
   }
   return {
     listener,
+    inspector,
     tally,
     reachedCount,
     async stop() {
+      await inspector?.close();
       await listener.close();
       await forwarder?.close();
       await out.flush();
@@ -97,6 +107,7 @@ export async function runListen(ui: Ui, plan: ListenPlan): Promise<ListenOutcome
   if (!isLoopback(plan.host)) ui.say(ui.err.yellow(`warning: listening on ${plan.host} is reachable from other machines; anyone who can reach it can send you requests`));
   const forward = plan.forwardTo ? ` → forwarding to ${plan.forwardTo.href}` : '';
   ui.say(`${ui.err.bold(`listening on ${open.listener.url.href}`)}${forward} · verifying with ${describeSecrets(plan.secrets)} · Ctrl-C to stop`);
+  if (open.inspector) ui.say(`${ui.err.bold(`inspector on ${open.inspector.url.href}`)} ${ui.err.dim('(loopback only)')}`);
   const stopped: { why: 'signal' | 'count' | 'timeout' } = { why: 'signal' };
   let timer: NodeJS.Timeout | undefined;
   let onSignal = () => undefined as void;
@@ -144,4 +155,31 @@ export function summarize(ui: Ui, t: Tally): string {
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+}
+
+/** The web inspector (listen --ui), loaded only when asked for. It sends with the same delivery code as send. */
+async function openInspector(plan: ListenPlan, listenerUrl: URL): Promise<Inspector> {
+  const [{ startInspector }, { createDeliverer }, { createEventSource }] = await Promise.all([
+    import('../inspector.js'),
+    import('../deliver.js'),
+    import('../bodies.js'),
+  ]);
+  return startInspector({
+    port: plan.ui!.port,
+    history: plan.ui!.history,
+    secrets: plan.secrets.map((s) => s.secret),
+    listenerUrl,
+    forwardTo: plan.forwardTo,
+    saveDir: plan.saveDir,
+    sample: (type) => createEventSource({ types: [type], now: Math.floor(Date.now() / 1000) })(0).bytes,
+    send: async (url, headers, body) => {
+      const deliverer = createDeliverer(url, { connections: 1, timeoutMs: 10_000, retries: 0 });
+      try {
+        const result = await deliverer.deliver({ url, headers, body, signature: headers['x-oblic-signature'] ?? '' });
+        return { status: result.status, ms: result.ms, error: result.error?.message ?? null };
+      } finally {
+        await deliverer.close();
+      }
+    },
+  });
 }

@@ -28,6 +28,9 @@ interface ListenFlags {
   timeout?: string;
   verbose?: boolean;
   headers?: boolean;
+  ui?: boolean;
+  uiPort: number;
+  uiHistory: number;
 }
 
 const HELP = `
@@ -68,6 +71,9 @@ export function registerListen(program: Command, ui: UiFactory): void {
     .option('--timeout <duration>', 'stop after this long (e.g. 30s)')
     .option('-v, --verbose', 'show the whole payload, pretty-printed')
     .option('--headers', 'show the request headers')
+    .option('--ui', 'open a local web inspector: live list, details, search, replay, diff (loopback only)')
+    .option('--ui-port <port>', 'port of the inspector; 0 picks a free one', parseIntFlag('--ui-port', 0, 65535), 4243)
+    .option('--ui-history <n>', 'deliveries the inspector keeps in memory', parseIntFlag('--ui-history', 1, 1_000_000), 1000)
     .addHelpText('after', HELP)
     .action(async (opts: ListenFlags) => {
       const u = await ui();
@@ -95,6 +101,8 @@ export interface ListenPlan {
   timeoutMs: number | undefined;
   verbose: boolean;
   headers: boolean;
+  /** The web inspector, when asked for. */
+  ui: { port: number; history: number } | undefined;
 }
 
 async function plan(opts: ListenFlags, ui: Ui): Promise<ListenPlan> {
@@ -122,6 +130,7 @@ async function plan(opts: ListenFlags, ui: Ui): Promise<ListenPlan> {
     timeoutMs: opts.timeout === undefined ? undefined : parseDuration(opts.timeout, '--timeout'),
     verbose: opts.verbose === true,
     headers: opts.headers === true,
+    ui: opts.ui ? { port: opts.uiPort, history: opts.uiHistory } : undefined,
   };
 }
 

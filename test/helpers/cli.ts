@@ -51,6 +51,8 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
 export interface RunningCli {
   /** The listener's URL, from its ready line on stderr. */
   url: Promise<string>;
+  /** Resolves with the first group of `pattern` once stderr matches it. */
+  stderr(pattern: RegExp): Promise<string>;
   /** Resolves once stdout holds at least n lines. */
   lines(n: number): Promise<string[]>;
   signal(name: NodeJS.Signals): void;
@@ -97,6 +99,7 @@ export function startCli(args: string[], options: CliOptions = {}): RunningCli {
     });
   return {
     url: until(() => /listening on (http:\/\/\S+)/.exec(err)?.[1], 'its ready line'),
+    stderr: (pattern) => until(() => pattern.exec(err)?.[1], `stderr to match ${pattern}`),
     lines: (n) =>
       until(() => {
         const lines = Buffer.concat(out).toString('utf8').split('\n').filter((line) => line !== '');

@@ -1,0 +1,262 @@
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { parseCapture } from './capture.js';
+import { InputError } from './errors.js';
+import { isEventType, resourceOf, type EventType } from './events.js';
+import { summarizeEvent } from './format.js';
+import { inspectCapture, type Inspection } from './inspect.js';
+import { renderCurl, replayRequest } from './request.js';
+import { renderCapture } from './save.js';
+import type { RequestRecord } from './server.js';
+import { parseTarget } from './target.js';
+import { PAGE } from './inspector-page.js';
+
+/** One delivery as the inspector keeps it: the listener's record, less what only the terminal needs. */
+export type Entry = Pick<RequestRecord, 'seq' | 'receivedAt' | 'method' | 'path' | 'httpVersion' | 'headers' | 'body' | 'inspection'> & {
+  /** What the listener answered; null for a delivery reloaded from --save. */
+  status: number | null;
+  forward: { status: number | null; ms: number } | null;
+};
+
+export interface InspectorOptions {
+  port: number;
+  history: number;
+  secrets: readonly string[];
+  listenerUrl: URL;
+  forwardTo?: URL | undefined;
+  saveDir?: string | undefined;
+  /** Sends one request (replay, edited replay, sample); injected so the core stays testable. */
+  send: (url: URL, headers: Record<string, string>, body: Buffer) => Promise<{ status: number | null; ms: number; error: string | null }>;
+  /** Builds a fresh sample event of a type. */
+  sample: (type: EventType) => Buffer;
+}
+
+export interface Inspector {
+  url: URL;
+  add(record: RequestRecord): void;
+  close(): Promise<void>;
+}
+
+/** Starts the inspector on loopback only. A port in use is an InputError naming the fix. */
+export async function startInspector(options: InspectorOptions): Promise<Inspector> {
+  const token = randomBytes(24).toString('base64url');
+  const entries: Entry[] = options.saveDir ? await reload(options.saveDir, options.history, options.secrets) : [];
+  let nextSeq = entries.reduce((max, e) => Math.max(max, e.seq), 0);
+  const streams = new Set<ServerResponse>();
+  let port = options.port;
+  const allowedHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`];
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => reply(res, error instanceof InputError ? 400 : 500, { error: (error as Error).message }));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // DNS rebinding: a page from another site that resolves to 127.0.0.1 still says its own Host.
+    if (!allowedHosts().includes(req.headers.host ?? '')) return reply(res, 403, { error: 'unknown Host' });
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    if (req.method === 'POST') {
+      const origin = req.headers.origin;
+      const sameOrigin = origin === undefined || allowedHosts().some((host) => origin === `http://${host}`);
+      if (!sameOrigin || req.headers['x-oblic-hooks-token'] !== token || !/^application\/json/.test(req.headers['content-type'] ?? '')) {
+        return reply(res, 403, { error: 'forbidden: state-changing requests need the page token, the same origin and JSON' });
+      }
+      const input = JSON.parse((await readAll(req)).toString('utf8') || '{}') as Record<string, unknown>;
+      if (url.pathname === '/api/replay') return reply(res, 200, await replay(input));
+      if (url.pathname === '/api/send') return reply(res, 200, await sendSample(input));
+      return reply(res, 404, { error: 'no such action' });
+    }
+    if (req.method !== 'GET') return reply(res, 405, { error: 'GET or POST only' });
+    if (url.pathname === '/') {
+      const html = PAGE.replace('__TOKEN__', token).replace('__FORWARD__', options.forwardTo?.href ?? '').replace('__LISTENER__', options.listenerUrl.href);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-frame-options': 'DENY' });
+      return void res.end(html);
+    }
+    if (url.pathname === '/api/deliveries') {
+      const q = (url.searchParams.get('q') ?? '').toLowerCase();
+      const found = q === '' ? entries : entries.filter((e) => matches(e, q));
+      return reply(res, 200, found.map(summaryOf).reverse());
+    }
+    if (url.pathname === '/api/events') return openStream(res);
+    const match = /^\/api\/deliveries\/(\d+)(\/capture)?$/.exec(url.pathname);
+    const entry = match ? entries.find((e) => e.seq === Number(match[1])) : undefined;
+    if (!entry) return reply(res, 404, { error: 'no such delivery' });
+    if (match?.[2]) {
+      res.writeHead(200, { 'content-type': 'message/http', 'content-disposition': `attachment; filename="delivery-${entry.seq}.http"` });
+      return void res.end(renderCapture(entry, entry.body ?? Buffer.alloc(0)));
+    }
+    return reply(res, 200, detailOf(entry));
+  }
+
+  function openStream(res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    res.write(': connected\n\n');
+    streams.add(res);
+    res.on('close', () => streams.delete(res));
+  }
+
+  async function replay(input: Record<string, unknown>) {
+    const entry = entries.find((e) => e.seq === input.seq);
+    if (!entry || entry.body === null) throw new InputError('no such delivery, or it has no body to replay');
+    const target = typeof input.url === 'string' && input.url.trim() !== '' ? parseTarget(input.url) : options.forwardTo;
+    if (!target) throw new InputError('give a URL to replay to (there is no --forward-to)');
+    const edited = typeof input.body === 'string';
+    const body = edited ? Buffer.from(input.body as string, 'utf8') : entry.body;
+    const request = replayRequest(target, entry.headers, body, edited || input.resign === true ? options.secrets[0] : undefined);
+    return { ...(await options.send(target, request.headers, body)), signature: request.signature, url: target.href };
+  }
+
+  async function sendSample(input: Record<string, unknown>) {
+    if (typeof input.type !== 'string' || !isEventType(input.type)) throw new InputError('unknown event type');
+    const target = typeof input.url === 'string' && input.url.trim() !== '' ? parseTarget(input.url) : options.listenerUrl;
+    const body = options.sample(input.type);
+    const request = replayRequest(target, [['content-type', 'application/json']], body, options.secrets[0]);
+    return { ...(await options.send(target, request.headers, body)), url: target.href };
+  }
+
+  function add(record: RequestRecord): void {
+    const entry: Entry = { ...record, seq: ++nextSeq, forward: record.forward ? { status: record.forward.status, ms: record.forward.ms } : null };
+    entries.push(entry);
+    if (entries.length > options.history) entries.splice(0, entries.length - options.history);
+    const data = `data: ${JSON.stringify(summaryOf(entry))}\n\n`;
+    for (const stream of streams) stream.write(data);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new InputError(`--ui-port ${options.port} is in use; pass another, or 0 for a free one`) : error),
+    );
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: new URL(`http://127.0.0.1:${port}/`),
+    add,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const stream of streams) stream.end();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function reply(res: ServerResponse, status: number, value: unknown): void {
+  if (res.headersSent) return void res.end();
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(value));
+}
+
+function readAll(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > 4 * 1024 * 1024) req.destroy(new Error('request too large'));
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function badgeOf(inspection: Inspection | null): string {
+  if (!inspection) return 'none';
+  if (inspection.verdict.verified) return 'verified';
+  return inspection.verdict.reason === 'missing_signature' ? 'unsigned' : 'invalid';
+}
+
+/** A row of the list. */
+export function summaryOf(entry: Entry) {
+  const event = entry.inspection?.event ?? null;
+  const resource = event && isEventType(event.type) ? resourceOf(event.type) : null;
+  return {
+    seq: entry.seq,
+    time: entry.receivedAt.toISOString(),
+    method: entry.method,
+    path: entry.path,
+    type: event?.type ?? null,
+    id: event?.id ?? null,
+    resource,
+    badge: badgeOf(entry.inspection),
+    status: entry.status,
+    appStatus: entry.forward?.status ?? null,
+    size: entry.body?.length ?? 0,
+  };
+}
+
+/** Everything the detail view shows. */
+function detailOf(entry: Entry) {
+  const body = entry.body ?? Buffer.alloc(0);
+  const text = isUtf8Text(body) ? body.toString('utf8') : null;
+  let summary = '';
+  try {
+    const parsed = JSON.parse(text ?? '') as { type?: unknown; payload?: unknown };
+    if (typeof parsed.type === 'string') summary = summarizeEvent(parsed.type, parsed.payload);
+  } catch {
+    // not JSON: no summary
+  }
+  const target = new URL(entry.path || '/', 'http://127.0.0.1/');
+  return {
+    ...summaryOf(entry),
+    headers: entry.headers,
+    body: text,
+    bodyBase64: text === null ? body.toString('base64') : null,
+    raw: renderCapture(entry, body).toString('latin1'),
+    verdict: entry.inspection?.verdict ?? null,
+    hints: entry.inspection?.hints ?? [],
+    summary,
+    curl: renderCurl(replayRequest(target, entry.headers, body)).toString('utf8'),
+  };
+}
+
+function isUtf8Text(body: Buffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(body);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Yesterday's deliveries: the newest `limit` captures of the --save directory, checked again. */
+async function reload(dir: string, limit: number, secrets: readonly string[]): Promise<Entry[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => name.endsWith('.http')).sort().slice(-limit);
+  } catch {
+    return [];
+  }
+  const entries: Entry[] = [];
+  for (const [i, name] of names.entries()) {
+    try {
+      const capture = parseCapture(await readFile(join(dir, name)));
+      const stamp = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})\.(\d{3})Z/.exec(name);
+      const receivedAt = stamp ? new Date(`${stamp[1]}-${stamp[2]}-${stamp[3]}T${stamp[4]}:${stamp[5]}:${stamp[6]}.${stamp[7]}Z`) : new Date(0);
+      entries.push({
+        seq: i + 1,
+        receivedAt,
+        method: capture.method ?? 'POST',
+        path: capture.path ?? '/',
+        httpVersion: '1.1',
+        headers: capture.headers,
+        body: capture.body,
+        inspection: inspectCapture(capture, secrets),
+        status: null,
+        forward: null,
+      });
+    } catch {
+      // a capture that no longer parses is skipped, not fatal
+    }
+  }
+  return entries;
+}
+
+/** Free-text search over the id, the type and the body. */
+function matches(entry: Entry, q: string): boolean {
+  const event = entry.inspection?.event;
+  return [event?.id ?? '', event?.type ?? '', entry.body?.toString('utf8') ?? ''].some((text) => text.toLowerCase().includes(q));
+}

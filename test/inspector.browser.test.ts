@@ -1,0 +1,185 @@
+import { createHmac } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startCli, type RunningCli } from './helpers/cli.js';
+import { signatureOf, startServer, type TestServer } from './helpers/server.js';
+
+const SECRET = 'inspector-test-secret-5150';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
+
+const event = (id: string, type: string, payload: object) => JSON.stringify({ id, type, payload });
+const MESSAGE = event('MsgMsgMsgMsgMsg1', 'message.created', { id: 'SIuAFUNKdSYHZF2w', contact: { username: 'KevinMcCallister' }, message: 'Keep the change 🎄' });
+const CONTACT = event('CntCntCntCntCnt1', 'contact.updated', { id: 'WAz8eIbvDR60rouK', username: 'ZoeKruger', phone_number: '+49 30 901820' });
+const GROUP = event('GrpGrpGrpGrpGrp1', 'group.deleted', { id: 'xgQQXg3hrtjh7AvZ', name: 'Wet Bandits', contacts: [{}, {}] });
+
+/** One real delivery to the listener, signed as Oblic signs (or with another secret). */
+function deliver(url: string, body: string, secret = SECRET): Promise<string> {
+  const { hostname, port } = new URL(url);
+  const signature = createHmac('sha256', secret).update(body).digest('hex');
+  const head = `POST / HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\nContent-Type: application/json\r\nX-Oblic-Signature: ${signature}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    const chunks: Buffer[] = [];
+    socket.on('data', (c) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString()));
+    socket.end(Buffer.concat([Buffer.from(head), Buffer.from(body)]));
+  });
+}
+
+/** Clicks a row and waits until the detail view shows that delivery (opening it is asynchronous). */
+async function openRow(type: string, id: string): Promise<void> {
+  await page.locator(`tr[data-type="${type}"]`).click();
+  await page.locator('#detail h2', { hasText: id }).waitFor();
+}
+
+let browser: Browser;
+let page: Page;
+let cli: RunningCli;
+let app: TestServer;
+let uiUrl: string;
+let listenUrl: string;
+
+beforeAll(async () => {
+  app = await startServer((_request, response) => response.writeHead(202).end('recorded'));
+  cli = startCli(['listen', '--port', '0', '--ui', '--ui-port', '0'], { env: { OBLIC_WEBHOOK_SECRET: SECRET } });
+  listenUrl = await cli.url;
+  uiUrl = await cli.stderr(/inspector on (http:\/\/\S+)/);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
+  await page.goto(uiUrl);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  cli?.signal('SIGKILL');
+  await app?.close();
+});
+
+describe('listen --ui in a real browser', () => {
+  it('shows deliveries live, newest first, within 2 s, with their badges', async () => {
+    await deliver(listenUrl, MESSAGE);
+    await deliver(listenUrl, CONTACT);
+    await deliver(listenUrl, GROUP, 'someone-elses-secret');
+    await page.locator('tr[data-type="group.deleted"]').waitFor({ timeout: 2000 });
+    const types = await page.locator('#rows tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')));
+    expect(types).toEqual(['group.deleted', 'contact.updated', 'message.created']);
+    expect(await page.locator('tr[data-type="group.deleted"] .badge').textContent()).toBe('invalid');
+    expect(await page.locator('tr[data-type="message.created"] .badge').textContent()).toBe('verified');
+    expect(await page.locator('#counts').textContent()).toBe('3 deliveries · 2 verified · 1 invalid · 0 unsigned');
+  });
+
+  it('opens a delivery: summary, badge, verdict and the pretty payload', async () => {
+    await openRow('message.created', 'MsgMsgMsgMsgMsg1');
+    expect(await page.locator('#summary').textContent()).toBe('KevinMcCallister: “Keep the change 🎄”');
+    expect(await page.locator('#badge').textContent()).toBe('verified');
+    expect(await page.locator('#verdict').textContent()).toBe('signature verified');
+    expect(await page.locator('#payload').innerText()).toContain('"message": "Keep the change 🎄"');
+    await openRow('group.deleted', 'GrpGrpGrpGrpGrp1');
+    expect(await page.locator('#verdict').textContent()).toMatch(/does not match/);
+  });
+
+  it('filters by resource and searches ids and bodies', async () => {
+    await page.selectOption('#resource', 'contact');
+    expect(await page.locator('#rows tr:visible').count()).toBe(1);
+    await page.selectOption('#resource', '');
+    await page.fill('#search', 'Wet Bandits');
+    await page.waitForFunction(`document.querySelectorAll('#rows tr:not([style*="none"])').length === 1`);
+    expect(await page.locator('#rows tr:visible').getAttribute('data-type')).toBe('group.deleted');
+    await page.fill('#search', '');
+    await page.waitForFunction(`document.querySelectorAll('#rows tr:not([style*="none"])').length === 3`);
+  });
+
+  it('replays a delivery byte for byte to a typed URL', async () => {
+    await openRow('message.created', 'MsgMsgMsgMsgMsg1');
+    await page.fill('#replay-url', `${app.url}/replayed`);
+    await page.click('#replay');
+    await page.locator('#replay-result:not(:empty)').waitFor();
+    expect(await page.locator('#replay-result').textContent()).toMatch(/^answered 202 from /);
+    const received = app.received.at(-1)!;
+    expect(received.url).toBe('/replayed');
+    expect(received.body.toString()).toBe(MESSAGE);
+    expect(received.headers['x-oblic-signature']).toBe(signatureOf(SECRET, Buffer.from(MESSAGE)));
+  });
+
+  it('edits and replays: the new body is re-signed and verifies', async () => {
+    await page.click('#edit');
+    const edited = (await page.inputValue('#edited-body')).replace('Keep the change 🎄', 'Edited in the browser ✏️');
+    await page.fill('#edited-body', edited);
+    await page.click('#send-edited');
+    await page.locator('#replay-result', { hasText: 'signed' }).or(page.locator('#replay-result', { hasText: 'failed' })).waitFor();
+    expect(await page.locator('#replay-result').textContent()).toMatch(/^answered 202 from .* · signed /);
+    const received = app.received.at(-1)!;
+    expect(received.body.toString()).toBe(edited);
+    expect(received.headers['x-oblic-signature']).toBe(signatureOf(SECRET, received.body));
+  });
+
+  it('sends a sample event from the page into the listener, and compares two deliveries', async () => {
+    await page.selectOption('#sample-type', 'attachment.created');
+    await page.click('#send-sample');
+    await page.locator('tr[data-type="attachment.created"]').waitFor({ timeout: 2000 });
+    expect(await page.locator('tr[data-type="attachment.created"] .badge').textContent()).toBe('verified');
+    await page.locator('tr[data-type="message.created"] .pick').check();
+    await page.locator('tr[data-type="contact.updated"] .pick').check();
+    await page.click('#compare');
+    await page.locator('#diff').waitFor();
+    expect(await page.locator('#diff').innerText()).toContain('.payload.message');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await openRow('message.created', 'MsgMsgMsgMsgMsg1');
+    await page.screenshot({ path: join(ARTIFACTS, 'inspector.png') });
+  });
+
+  it('refuses state-changing requests without the token, from another origin or for another host', async () => {
+    const token = await page.locator('meta[name=oblic-hooks-token]').getAttribute('content');
+    const base = new URL(uiUrl);
+    const post = (headers: Record<string, string>) =>
+      fetch(new URL('/api/send', base), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"type":"message.created"}' }).then((r) => r.status);
+    expect(await post({})).toBe(403);
+    expect(await post({ 'x-oblic-hooks-token': 'wrong' })).toBe(403);
+    expect(await post({ 'x-oblic-hooks-token': token!, origin: 'http://evil.example' })).toBe(403);
+    expect(await post({ 'x-oblic-hooks-token': token!, origin: base.origin })).toBe(200);
+    const rebinding = await new Promise<string>((resolve) => {
+      const socket = connect(Number(base.port), '127.0.0.1');
+      let answer = '';
+      socket.on('data', (c) => (answer += c));
+      socket.on('close', () => resolve(answer));
+      socket.end(`GET /api/deliveries HTTP/1.1\r\nHost: evil.example:${base.port}\r\nConnection: close\r\n\r\n`);
+    });
+    expect(rebinding).toMatch(/^HTTP\/1.1 403/);
+  });
+});
+
+describe('listen --ui history', () => {
+  it('reloads yesterday’s captures from --save at start, and serves each as a downloadable capture that verifies', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oblic-ui-save-'));
+    const env = { OBLIC_WEBHOOK_SECRET: SECRET };
+    const first = startCli(['listen', '--port', '0', '--save', dir, '--exit-after', '2'], { env });
+    const url = await first.url;
+    await deliver(url, MESSAGE);
+    await deliver(url, CONTACT);
+    expect((await first.exited).code).toBe(0);
+    const second = startCli(['listen', '--port', '0', '--ui', '--ui-port', '0', '--save', dir], { env });
+    try {
+      const ui = await second.stderr(/inspector on (http:\/\/\S+)/);
+      const list = (await fetch(new URL('/api/deliveries', ui)).then((r) => r.json())) as Array<{ seq: number; type: string; badge: string; status: number | null }>;
+      expect(list.map((d) => [d.type, d.badge, d.status])).toEqual([['contact.updated', 'verified', null], ['message.created', 'verified', null]]);
+      const response = await fetch(new URL(`/api/deliveries/${list[1]!.seq}/capture`, ui));
+      const file = join(dir, 'downloaded.bin');
+      writeFileSync(file, new Uint8Array(await response.arrayBuffer()));
+      expect((await runCli(['verify', file], { env })).code).toBe(0);
+      const detail = (await fetch(new URL(`/api/deliveries/${list[1]!.seq}`, ui)).then((r) => r.json())) as { curl: string };
+      expect(detail.curl).toMatch(/^curl \\\n {2}--request POST/);
+    } finally {
+      second.signal('SIGKILL');
+    }
+  });
+});
