@@ -9,6 +9,7 @@ import { registerVerify } from './commands/verify.js';
 import { registerListen } from './commands/listen.js';
 import { registerReplay } from './commands/replay.js';
 import { registerDemo } from './commands/demo.js';
+import { registerSchema } from './commands/schema.js';
 import { VERSION } from './version.js';
 
 const EXIT_HELP = `
@@ -46,6 +47,7 @@ export function buildProgram(io: Io): Command {
   registerListen(program, ui);
   registerReplay(program, ui);
   registerDemo(program, ui);
+  registerSchema(program, ui);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program;
 }

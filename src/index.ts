@@ -1,8 +1,13 @@
-// The library entry: `import { sign } from 'oblic-hooks'`. Nothing here touches the CLI.
+// The library entry: `import { verifyRequest, parseEvent } from 'oblic-hooks'`. Nothing here touches
+// the CLI, and nothing here needs a dependency beyond Node itself.
 export { sign, signStream } from './signature.js';
 export { verify } from './verify.js';
 export type { Verdict, VerifyInput, FailureReason } from './verify.js';
+export { verifyRequest } from './receive.js';
+export type { RequestVerdict, VerifyRequestOptions } from './receive.js';
+export { parseEvent } from './parse-event.js';
+export type { ParseResult, ParseError, ParseErrorCode } from './parse-event.js';
+export { eventSchema, anyEventSchema } from './schema.js';
 export { EVENT_TYPES, RESOURCES, ACTIONS, isEventType } from './events.js';
 export type { EventType, EventTypeInfo, Resource, Action } from './events.js';
-export type { Contact, Conversation, Message, Group, Attachment, Sender } from './models.js';
-export type { OblicEvent } from './sample.js';
+export type { OblicEvent, Contact, Conversation, Message, Group, Attachment, Sender } from './models.js';

@@ -1,3 +1,5 @@
+import type { EventType } from './events.js';
+
 /**
  * The payload models of CONTRACT.md, written once. The sample factory builds every object through
  * `shapeModel`, so a field added here and forgotten there fails at once instead of drifting.
@@ -97,6 +99,19 @@ export type Conversation = Model<'conversation'>;
 export type Message = Model<'message'>;
 export type Group = Model<'group'>;
 export type Attachment = Model<'attachment'>;
+
+export interface PayloadOf {
+  contact: Contact;
+  conversation: Conversation;
+  message: Message;
+  group: Group;
+  attachment: Attachment;
+}
+
+type ResourceIn<T extends EventType> = T extends `${infer R extends keyof PayloadOf}.${string}` ? R : never;
+
+/** An Oblic event: a union discriminated on `type`; narrowing on `type` gives the payload its model. */
+export type OblicEvent = { [T in EventType]: { id: string; type: T; payload: PayloadOf[ResourceIn<T>] } }[EventType];
 
 const FIELDS = Object.fromEntries(Object.entries(MODELS).map(([name, fields]) => [name, Object.keys(fields)])) as Record<ModelName, string[]>;
 

@@ -6,6 +6,8 @@ import {
   type Conversation,
   type Group,
   type Message,
+  type OblicEvent,
+  type PayloadOf,
   type Sender,
 } from './models.js';
 import type { Random } from './random.js';
@@ -19,19 +21,6 @@ import {
   REACTIONS,
   type Person,
 } from './sample-data.js';
-
-interface PayloadOf {
-  contact: Contact;
-  conversation: Conversation;
-  message: Message;
-  group: Group;
-  attachment: Attachment;
-}
-
-type ResourceIn<T extends EventType> = T extends `${infer R extends keyof PayloadOf}.${string}` ? R : never;
-
-/** An Oblic event: a union discriminated on `type`, each with its model's payload. */
-export type OblicEvent = { [T in EventType]: { id: string; type: T; payload: PayloadOf[ResourceIn<T>] } }[EventType];
 
 export interface SampleContext {
   rng: Random;

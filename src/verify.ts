@@ -44,6 +44,18 @@ export function verify(input: VerifyInput): Verdict {
  * streamed through the HMACs, never held in memory): `digests[i]` is the HMAC under secret i.
  */
 export function checkSignature(signature: VerifyInput['signature'], digests: readonly Buffer[], bodyLength: number): Verdict {
+  const given = readSignature(signature);
+  if (!Buffer.isBuffer(given)) return given;
+  let matched: number | null = null;
+  // Every secret is checked, whatever matched first, so timing does not tell which one it was.
+  digests.forEach((expected, index) => {
+    if (timingSafeEqual(expected, given) && matched === null) matched = index;
+  });
+  return verdictFor(matched, digests.length, bodyLength);
+}
+
+/** The 32 signature bytes from a header value, or the verdict that says why there are none. */
+export function readSignature(signature: VerifyInput['signature']): Buffer | Verdict {
   const values = normalizeSignature(signature);
   if (values.length === 0) return fail('missing_signature', 'the request has no x-oblic-signature header');
   if (values.length > 1) {
@@ -51,14 +63,13 @@ export function checkSignature(signature: VerifyInput['signature'], digests: rea
   }
   const value = values[0]!.trim();
   if (!HEX64.test(value)) return fail('malformed_signature', describeMalformed(value));
-  const given = Buffer.from(value, 'hex');
-  let matched: number | null = null;
-  // Every secret is checked, whatever matched first, so timing does not tell which one it was.
-  digests.forEach((expected, index) => {
-    if (timingSafeEqual(expected, given) && matched === null) matched = index;
-  });
+  return Buffer.from(value, 'hex');
+}
+
+/** The verdict once the signature was compared under each secret: `matched` is the first that matched. */
+export function verdictFor(matched: number | null, secretCount: number, bodyLength: number): Verdict {
   if (matched !== null) return { verified: true, reason: null, message: 'the signature matches the body', matchedSecret: matched };
-  const under = digests.length === 1 ? 'the secret' : `any of the ${digests.length} secrets`;
+  const under = secretCount === 1 ? 'the secret' : `any of the ${secretCount} secrets`;
   return fail('mismatch', `the signature does not match the body (${plural(bodyLength, 'byte')}) under ${under}`);
 }
 

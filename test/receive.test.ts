@@ -1,0 +1,197 @@
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import express from 'express';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { createEventSource } from '../src/bodies.js';
+import { EVENT_TYPES, type EventType } from '../src/events.js';
+import type { Message, OblicEvent } from '../src/models.js';
+import { parseEvent } from '../src/parse-event.js';
+import { verifyRequest } from '../src/receive.js';
+import { anyEventSchema, eventSchema } from '../src/schema.js';
+import { runCli } from './helpers/cli.js';
+
+const SECRET = 'receive-test-secret-8080';
+const sample = (type: EventType) => createEventSource({ types: [type], now: 1_780_000_000, seed: 3 })(0).bytes;
+const sig = (body: Buffer | string, secret = SECRET) => createHmac('sha256', secret).update(body).digest('hex');
+
+describe('types', () => {
+  it('narrowing on type gives the payload its model', () => {
+    const check = (event: OblicEvent) => {
+      if (event.type === 'message.created') {
+        expectTypeOf(event.payload).toEqualTypeOf<Message>();
+        expectTypeOf(event.payload.contact.username).toBeString();
+        expectTypeOf(event.payload.read_at).toEqualTypeOf<number | null>();
+      }
+      if (event.type === 'group.deleted') expectTypeOf(event.payload.contacts[0]!.display_name).toEqualTypeOf<string | null>();
+      // @ts-expect-error: a contact event has no message text
+      if (event.type === 'contact.created') void event.payload.message;
+    };
+    expect(typeof check).toBe('function');
+  });
+});
+
+describe('parseEvent()', () => {
+  it.each(EVENT_TYPES.map((t) => t.type))('accepts every sample %s: the factory and the models agree', (type) => {
+    const result = parseEvent(sample(type));
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.event.type).toBe(type);
+  });
+
+  it.each([
+    ['not JSON', '{nope', 'invalid_json', null],
+    ['an array', '[]', 'not_an_object', null],
+    ['a short id', '{"id":"abc","type":"message.created","payload":{}}', 'invalid_id', 'id'],
+    ['an unknown type', '{"id":"a056V7R7NmNRjl70","type":"payment.succeeded","payload":{}}', 'unknown_type', 'type'],
+  ])('rejects %s with a typed error', (_name, body, code, path) => {
+    const result = parseEvent(body);
+    expect(result).toMatchObject({ ok: false, error: { code, path } });
+  });
+
+  it('names the path of a missing or mistyped payload field', () => {
+    const event = JSON.parse(sample('message.created').toString());
+    event.payload.contact.created_at = 'yesterday';
+    expect(parseEvent(JSON.stringify(event))).toMatchObject({ ok: false, error: { code: 'invalid_payload', path: 'payload.contact.created_at' } });
+    event.payload.contact.created_at = 692233200;
+    delete event.payload.attachments;
+    expect(parseEvent(event)).toMatchObject({ ok: false, error: { path: 'payload.attachments', message: 'payload.attachments is missing' } });
+  });
+
+  it('lets fields Oblic may add later through', () => {
+    const event = JSON.parse(sample('contact.created').toString());
+    event.payload.pronouns = 'they/them';
+    expect(parseEvent(event).ok).toBe(true);
+  });
+});
+
+describe('JSON Schemas', () => {
+  it('describe every model with exactly the contract fields (written out again here)', () => {
+    const schema = anyEventSchema() as { oneOf: unknown[]; $defs: Record<string, { required: string[] }> };
+    expect(schema.oneOf).toHaveLength(15);
+    expect(schema.$defs.attachment!.required).toEqual(['id', 'message_id', 'filename', 'file_url', 'file_type', 'file_size', 'created_at']);
+    expect(schema.$defs.conversation!.required).toEqual([
+      'id', 'contact_id', 'group_id', 'pinned_message_id', 'is_pinned', 'is_muted', 'last_active_at', 'last_opened_at', 'created_at', 'archived_at',
+    ]);
+    expect(eventSchema('group.updated')).toMatchObject({ properties: { type: { const: 'group.updated' }, payload: { $ref: '#/$defs/group' } } });
+  });
+
+  it('oblic-hooks schema prints it, and suggests the nearest type on a typo', async () => {
+    const ok = await runCli(['schema', 'message.created']);
+    expect(JSON.parse(ok.stdout)).toEqual(eventSchema('message.created'));
+    const typo = await runCli(['schema', 'mesage.created']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe('oblic-hooks: unknown event type "mesage.created"; did you mean message.created?\n');
+  });
+});
+
+let servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  servers = [];
+});
+async function serve(server: Server): Promise<string> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+const post = (url: string, body: Buffer | string, headers: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+describe('verifyRequest()', () => {
+  const body = sample('message.created');
+
+  it('in Express with express.raw(): valid, tampered, missing header', async () => {
+    const app = express();
+    app.post('/hooks', express.raw({ type: 'application/json' }), async (req, res) => {
+      const result = await verifyRequest(req, { secrets: SECRET });
+      res.status(result.verified ? 200 : 401).json({ reason: result.reason, type: result.event?.type ?? null });
+    });
+    const url = `${await serve(createServer(app))}/hooks`;
+    expect(await (await post(url, body, { 'x-oblic-signature': sig(body) })).json()).toEqual({ reason: null, type: 'message.created' });
+    const tampered = await post(url, Buffer.concat([body, Buffer.from(' ')]), { 'x-oblic-signature': sig(body) });
+    expect([tampered.status, ((await tampered.json()) as { reason: string }).reason]).toEqual([401, 'mismatch']);
+    const missing = await post(url, body, {});
+    expect([missing.status, ((await missing.json()) as { reason: string }).reason]).toEqual([401, 'missing_signature']);
+  });
+
+  it('in Express with express.json(): says clearly that a parsed body cannot be checked', async () => {
+    const app = express();
+    app.post('/hooks', express.json(), async (req, res) => {
+      try {
+        await verifyRequest(req, { secrets: SECRET });
+        res.sendStatus(200);
+      } catch (error) {
+        res.status(500).send((error as Error).message);
+      }
+    });
+    const response = await post(`${await serve(createServer(app))}/hooks`, body, { 'x-oblic-signature': sig(body) });
+    expect(response.status).toBe(500);
+    expect(await response.text()).toMatch(/^req\.body is already parsed.*express\.raw\(\{ type: 'application\/json' \}\)/);
+  });
+
+  it('on a plain node:http request, reading the raw body itself', async () => {
+    const url = await serve(
+      createServer(async (req, res) => {
+        const result = await verifyRequest(req, { secrets: ['old-secret-1111', SECRET] });
+        res.writeHead(result.verified ? 200 : 401).end(JSON.stringify({ matched: result.matchedSecret, reason: result.reason }));
+      }),
+    );
+    expect(await (await post(url, body, { 'x-oblic-signature': sig(body) })).json()).toEqual({ matched: 1, reason: null });
+    expect((await post(url, body, { 'x-oblic-signature': sig(body, 'wrong') })).status).toBe(401);
+  });
+
+  it('on a Web Request, with WebCrypto', async () => {
+    const request = (b: Buffer, headers: Record<string, string>) => new Request('http://x/hooks', { method: 'POST', headers, body: new Uint8Array(b) });
+    const ok = await verifyRequest(request(body, { 'x-oblic-signature': sig(body) }), { secrets: SECRET });
+    expect(ok).toMatchObject({ verified: true, matchedSecret: 0, event: { type: 'message.created' } });
+    const upper = await verifyRequest(request(body, { 'x-oblic-signature': ` ${sig(body).toUpperCase()} ` }), { secrets: SECRET });
+    expect(upper.verified).toBe(true);
+    const tampered = await verifyRequest(request(Buffer.concat([body, Buffer.from('\n')]), { 'x-oblic-signature': sig(body) }), { secrets: SECRET });
+    expect(tampered.reason).toBe('mismatch');
+    expect((await verifyRequest(request(body, {}), { secrets: SECRET })).reason).toBe('missing_signature');
+    await expect(verifyRequest(request(body, {}), { secrets: [] })).rejects.toThrow(TypeError);
+  });
+});
+
+describe('the README examples, run as written', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const example = (name: string) => new RegExp(`\`\`\`js\\n// example: ${name}\\n([\\s\\S]*?)\`\`\``).exec(readme)![1]!;
+  const dir = fileURLToPath(new URL('./.examples/', import.meta.url)); // inside the package, so 'oblic-hooks' and 'express' resolve
+  mkdirSync(dir, { recursive: true });
+
+  it.each(['express', 'node'])('%s: a signed send gets 2xx, a wrongly signed one 401', async (name) => {
+    const file = `${dir}${name}.mjs`;
+    writeFileSync(file, example(name));
+    const child = spawn(process.execPath, [file], { env: { ...process.env, PORT: '0', OBLIC_WEBHOOK_SECRET: SECRET }, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          const match = /listening on (\d+)/.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`example ${name} exited ${code}: ${out}`)));
+      });
+      const good = await runCli(['send', 'message.created', '--to', `${port}/webhooks`, '--json'], { env: { OBLIC_WEBHOOK_SECRET: SECRET } });
+      expect(good.code).toBe(0);
+      const bad = await runCli(['send', 'message.created', '--to', `${port}/webhooks`, '--json'], { env: { OBLIC_WEBHOOK_SECRET: 'not-the-secret' } });
+      expect(JSON.parse(bad.stdout).status).toBe(401);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('next: the route handler answers 204 to a signed request and 401 to a tampered one', async () => {
+    const file = `${dir}route.mjs`;
+    writeFileSync(file, example('next'));
+    process.env.OBLIC_WEBHOOK_SECRET = SECRET;
+    const { POST } = (await import(pathToFileURL(file).href)) as { POST: (r: Request) => Promise<Response> };
+    const body = sample('contact.updated');
+    const send = (b: Buffer) => POST(new Request('http://localhost/api/webhooks', { method: 'POST', headers: { 'x-oblic-signature': sig(body) }, body: new Uint8Array(b) }));
+    expect((await send(body)).status).toBe(204);
+    expect((await send(Buffer.concat([body, Buffer.from(' ')]))).status).toBe(401);
+  });
+});
