@@ -21,6 +21,7 @@ const REQUEST_LINE = /^([A-Z][A-Z0-9!#$%&'*+.^_`|~-]*) (\S+) HTTP\/(\d)\.(\d)$/;
  * JSON object `listen --json` prints. Anything else is an InputError saying what was expected.
  */
 export function parseCapture(data: Buffer): Capture {
+  if (data.length === 0) throw new InputError('the capture is empty (0 bytes): give a capture file, or pipe one in on standard input');
   const first = firstNonSpace(data);
   if (first === 0x7b /* { */) {
     const json = parseJsonCapture(data);

@@ -61,18 +61,19 @@ const PLAIN: ChalkInstance = new Proxy(Object.assign((...text: unknown[]) => tex
 export class LineWriter {
   private buffer: string[] = [];
   private size = 0;
+  private scheduled = false;
+  /** Set while the stream has asked us to wait; every writer waits on it until 'drain'. */
+  private drained: Promise<void> | undefined;
 
   constructor(
     private readonly stream: Writable,
     private readonly highWater = 64 * 1024,
   ) {}
 
-  private scheduled = false;
-
   write(line: string): Promise<void> | undefined {
     this.buffer.push(line, '\n');
     this.size += line.length + 1;
-    if (this.size >= this.highWater) return this.flush();
+    if (this.size >= this.highWater) return this.flush() ?? this.drained;
     // What is written in one tick goes out together at its end: prompt, and one syscall per burst.
     if (!this.scheduled) {
       this.scheduled = true;
@@ -81,15 +82,22 @@ export class LineWriter {
         void this.flush();
       });
     }
-    return undefined;
+    return this.drained;
   }
 
   flush(): Promise<void> | undefined {
-    if (this.size === 0) return undefined;
+    if (this.size === 0) return this.drained;
     const text = this.buffer.join('');
     this.buffer = [];
     this.size = 0;
-    if (this.stream.write(text)) return undefined;
-    return new Promise((resolve) => this.stream.once('drain', resolve));
+    if (!this.stream.write(text) && !this.drained) {
+      this.drained = new Promise((resolve) =>
+        this.stream.once('drain', () => {
+          this.drained = undefined;
+          resolve();
+        }),
+      );
+    }
+    return this.drained;
   }
 }

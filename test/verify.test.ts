@@ -131,7 +131,7 @@ describe('parseCapture()', () => {
     ['a header line without a colon', http(['POST / HTTP/1.1', 'garbage'], ''), /line 2 .* is not a header/],
     ['a bare JSON body', Buffer.from(BODY), /not a capture.*--signature/],
     ['random bytes', Buffer.from([0x00, 0x01, 0xff, 0x10]), /not a capture/],
-    ['an empty file', Buffer.alloc(0), /not a capture/],
+    ['an empty file', Buffer.alloc(0), /the capture is empty \(0 bytes\)/],
     ['several NDJSON lines', Buffer.from(`{"headers":{},"body":""}\n{"headers":{},"body":""}\n`), /several `listen --json` lines/],
   ])('refuses %s with an InputError that says what is wrong', (_name, data, message) => {
     expect(() => parseCapture(data)).toThrow(message);

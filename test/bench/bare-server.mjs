@@ -9,4 +9,8 @@ const server = createServer((req, res) => {
   });
 });
 server.listen(0, '127.0.0.1', () => console.log(`http://127.0.0.1:${server.address().port}/`));
-process.on('SIGINT', () => server.close(() => process.exit(0)));
+// Closing lets the process end by itself once the connections are gone.
+process.on('SIGINT', () => {
+  server.closeAllConnections();
+  server.close();
+});
