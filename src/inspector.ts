@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -191,7 +192,7 @@ export function summaryOf(entry: Entry) {
 /** Everything the detail view shows. */
 function detailOf(entry: Entry) {
   const body = entry.body ?? Buffer.alloc(0);
-  const text = isUtf8Text(body) ? body.toString('utf8') : null;
+  const text = isUtf8(body) ? body.toString('utf8') : null;
   let summary = '';
   try {
     const parsed = JSON.parse(text ?? '') as { type?: unknown; payload?: unknown };
@@ -211,15 +212,6 @@ function detailOf(entry: Entry) {
     summary,
     curl: renderCurl(replayRequest(target, entry.headers, body)).toString('utf8'),
   };
-}
-
-function isUtf8Text(body: Buffer): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(body);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Yesterday's deliveries: the newest `limit` captures of the --save directory, checked again. */

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { parseHttpHead, truncated } from './capture.js';
 import { InputError } from './errors.js';
 import type { Inspection } from './inspect.js';
@@ -20,10 +20,11 @@ export async function inspectLargeFile(path: string, secrets: readonly string[],
   let size: number;
   let probe: Buffer;
   try {
+    // One stat decides; a small file is then read once, whole, by the caller.
+    size = (await stat(path)).size;
+    if (size <= STREAM_THRESHOLD) return null;
     const handle = await open(path, 'r');
     try {
-      size = (await handle.stat()).size;
-      if (size <= STREAM_THRESHOLD) return null;
       probe = Buffer.alloc(HEAD_PROBE);
       const { bytesRead } = await handle.read(probe, 0, HEAD_PROBE, 0);
       probe = probe.subarray(0, bytesRead);

@@ -10,14 +10,12 @@ export class Histogram {
   count = 0;
   min = Infinity;
   max = 0;
-  sum = 0;
 
   record(ms: number): void {
     const us = Math.max(1, ms * 1000);
     const bucket = Math.min(BUCKETS - 1, Math.floor(Math.log(us) / GROWTH));
     this.counts[bucket]! += 1;
     this.count += 1;
-    this.sum += ms;
     if (ms < this.min) this.min = ms;
     if (ms > this.max) this.max = ms;
   }

@@ -98,6 +98,14 @@ describe('send: deliveries', () => {
     expect(result.stderr.trim().split('\n').at(-1)).toBe('oblic-hooks: the delivery got no 2xx response');
   });
 
+  it('previews a long UTF-8 response as text even when the 4 KiB preview ends inside a character', async () => {
+    const s = await server((_request, response) => response.writeHead(200, { 'content-type': 'text/plain' }).end(`${'a'.repeat(4095)}€ and more`));
+    const result = await runCli(['send', 'message.created', '--to', s.url], { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('  aaaa');
+    expect(result.stdout).not.toContain('not text');
+  });
+
   it('does not follow redirects', async () => {
     const s = await server((_request, response) => response.writeHead(302, { location: '/elsewhere' }).end());
     const result = await runCli(['send', 'message.created', '--to', s.url], { env });

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { STATUS_CODES } from 'node:http';
 import type { ChalkInstance } from 'chalk';
 import type { BatchSummary, Outcome } from '../batch.js';
@@ -48,8 +49,10 @@ export function renderOutcome(c: ChalkInstance, { body, request, result }: Outco
 
 /** The first lines of a response body, cut to fit; a binary body is only measured. */
 function previewBody(c: ChalkInstance, body: Buffer): string[] {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(body);
-  if (text.includes('\uFFFD') || /[\0-\x08\x0e-\x1f]/.test(text)) return [c.dim(`  (${body.length} bytes, not text)`)];
+  // The preview is the first 4 KiB: it may end inside a multi-byte character, which is still text.
+  const whole = [0, 1, 2, 3].map((cut) => body.subarray(0, body.length - cut)).find((part) => isUtf8(part));
+  const text = whole?.toString('utf8') ?? '';
+  if (whole === undefined || /[\0-\x08\x0e-\x1f]/.test(text)) return [c.dim(`  (${body.length} bytes, not text)`)];
   const all = text.split(/\r?\n/).filter((line) => line.trim() !== '');
   const shown = all.slice(0, 5).map((line) => c.dim(`  ${line.length > 160 ? `${line.slice(0, 159)}…` : line}`));
   if (all.length > 5) shown.push(c.dim(`  … ${all.length - 5} more lines`));

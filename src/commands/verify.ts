@@ -4,7 +4,7 @@ import { inspectLargeFile } from '../large-file.js';
 import { printable } from '../text.js';
 import { CheckError, InputError, isOblicHooksError } from '../errors.js';
 import type { NamedSecret } from '../diagnose.js';
-import { inspectCapture, type Inspection } from '../inspect.js';
+import { hintsFor, inspectCapture, type Inspection } from '../inspect.js';
 import { describeSecret, fallbackSecrets, resolveSecrets, type ResolvedSecret } from '../secret.js';
 import type { Ui } from '../ui.js';
 import { collect, readBytes, type UiFactory } from './shared.js';
@@ -64,8 +64,8 @@ export function registerVerify(program: Command, ui: UiFactory): void {
           let inspection = large;
           if (!inspection) {
             const capture = await readCapture(name, u, opts.signature);
-            inspection = inspectCapture(capture, keys);
-            if (!inspection.verdict.verified) inspection = inspectCapture(capture, keys, await otherSecrets());
+            inspection = inspectCapture(capture, keys, [], { hints: false });
+            if (!inspection.verdict.verified) inspection.hints = hintsFor(capture, keys, await otherSecrets());
           }
           if (!inspection.verdict.verified) failed += 1;
           const file = names.length > 1 ? name : undefined;
