@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
-import { isEventType, type EventType } from './events.js';
+import type { EventType } from './events.js';
 import { createRandom, deriveSeed } from './random.js';
+import { eventOf } from './inspect.js';
 import { buildEvent } from './sample.js';
 import { applyAssignment, type Assignment } from './set-path.js';
 
@@ -40,23 +41,12 @@ export function createEventSource(options: BodySourceOptions): BodySource {
 
 /** `--data`: the same exact bytes every time, never re-serialized. */
 export function createFixedSource(bytes: Buffer): BodySource {
-  const body: Body = { ...labelsOf(tryParse(bytes)), bytes };
+  const event = eventOf(bytes);
+  const body: Body = { type: event?.type ?? null, id: event?.id ?? null, bytes };
   return () => body;
 }
 
-function tryParse(bytes: Buffer): unknown {
-  try {
-    return JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return null;
-  }
-}
-
-function labelsOf(value: unknown): { type: string | null; id: string | null } {
-  if (value === null || typeof value !== 'object') return { type: null, id: null };
-  const { type, id } = value as { type?: unknown; id?: unknown };
-  return {
-    type: typeof type === 'string' && (isEventType(type) || type.includes('.')) ? type : null,
-    id: typeof id === 'string' ? id : null,
-  };
+/** The id and type a generated event ends up with, after any --set. */
+function labelsOf(event: Record<string, unknown>): { type: string | null; id: string | null } {
+  return { type: typeof event.type === 'string' ? event.type : null, id: typeof event.id === 'string' ? event.id : null };
 }

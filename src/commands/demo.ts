@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { CheckError } from '../errors.js';
 import { EVENT_TYPES } from '../events.js';
 import { describeSecret, loadDevSecret } from '../secret.js';
+import { listenDefaults } from './listen.js';
 import type { UiFactory } from './shared.js';
 import { lazy } from '../lazy.js';
 
@@ -26,11 +27,7 @@ export function registerDemo(program: Command, ui: UiFactory): void {
       const dev = await loadDevSecret(u.io.env);
       if (dev.created) u.say(u.err.dim(`created a development secret in ${dev.path} (send, sign, verify and listen use it by default)`));
       const secret = { secret: dev.secret, source: 'dev' as const, origin: `the development secret in ${dev.path}` };
-      const open = await openListener(u, {
-        host: '127.0.0.1', port: 0, path: undefined, maxBody: 1024 * 1024, secrets: [secret], status: 200, delayMs: 0,
-        rejectInvalid: false, shows: () => true, forwardTo: undefined, json: false, saveDir: undefined, exitAfter: undefined,
-        timeoutMs: undefined, verbose: false, headers: false, ui: undefined,
-      });
+      const open = await openListener(u, { ...listenDefaults([secret]), port: 0 });
       const url = open.listener.url;
       u.say(u.err.bold(`demo: a listener on ${url.href}, verifying with ${secret.origin} (${describeSecret(dev.secret)})`));
       u.say(u.err.dim(`sending the ${EVENT_TYPES.length} Oblic event types to it, signed as Oblic signs them:\n`));

@@ -1,9 +1,9 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { CheckError, InputError } from '../errors.js';
 import { isEventType, resolveEventTypes } from '../events.js';
 import { describeSecret, resolveSecrets, type ResolvedSecret } from '../secret.js';
 import type { RequestRecord } from '../server.js';
-import { parseTarget } from '../target.js';
+import { DEFAULT_PORT, parseTarget } from '../target.js';
 import { formatCount } from '../text.js';
 import type { Ui } from '../ui.js';
 import { parseDuration, parseSize } from '../units.js';
@@ -14,7 +14,7 @@ interface ListenFlags {
   port: number;
   host: string;
   path?: string;
-  maxBody: string;
+  maxBody: number;
   secret?: string[];
   secretFile?: string[];
   status: number;
@@ -54,10 +54,12 @@ export function registerListen(program: Command, ui: UiFactory): void {
   program
     .command('listen')
     .description('run a local listener that verifies and pretty-prints every delivery')
-    .option('-p, --port <port>', 'port to listen on; 0 picks a free one', parseIntFlag('--port', 0, 65535), 4242)
-    .option('--host <host>', 'address to bind (anything but loopback is reachable from your network)', '127.0.0.1')
+    .option('-p, --port <port>', 'port to listen on; 0 picks a free one', parseIntFlag('--port', 0, 65535), DEFAULT_PORT)
+    .option('--host <host>', 'address to bind (anything but loopback is reachable from your network)', LOOPBACK)
     .option('--path <path>', 'accept only this path (404 elsewhere)')
-    .option('--max-body <size>', 'largest body accepted; larger gets 413', '1MiB')
+    .addOption(
+      new Option('--max-body <size>', 'largest body accepted (e.g. 512kB); larger gets 413').argParser((v) => parseSize(v, '--max-body')).default(MAX_BODY, '1MiB'),
+    )
     .option('--secret <secret>', 'secret to verify with; repeat it while rotating', collect)
     .option('--secret-file <path>', 'read a secret from a file; repeatable', collect)
     .option('--status <code>', 'status to answer with', parseIntFlag('--status', 100, 599), 200)
@@ -105,16 +107,42 @@ export interface ListenPlan {
   ui: { port: number; history: number } | undefined;
 }
 
+const LOOPBACK = '127.0.0.1';
+const MAX_BODY = 1024 * 1024;
+
+/** What listen does with no flags: the defaults the flags override, and all that demo needs. */
+export function listenDefaults(secrets: ResolvedSecret[]): ListenPlan {
+  return {
+    host: LOOPBACK,
+    port: DEFAULT_PORT,
+    path: undefined,
+    maxBody: MAX_BODY,
+    secrets,
+    status: 200,
+    delayMs: 0,
+    rejectInvalid: false,
+    shows: () => true,
+    forwardTo: undefined,
+    json: false,
+    saveDir: undefined,
+    exitAfter: undefined,
+    timeoutMs: undefined,
+    verbose: false,
+    headers: false,
+    ui: undefined,
+  };
+}
+
 async function plan(opts: ListenFlags, ui: Ui): Promise<ListenPlan> {
   if (opts.path !== undefined && !opts.path.startsWith('/')) throw new InputError(`--path "${opts.path}" must start with /`);
   const filter = opts.events === undefined ? undefined : new Set(resolveEventTypes([opts.events]));
   const secrets = await resolveSecrets({ secrets: opts.secret ?? [], secretFiles: opts.secretFile ?? [] }, ui.io.env, { createDev: true, all: true });
   return {
+    ...listenDefaults(secrets),
     host: opts.host,
     port: opts.port,
     path: opts.path,
-    maxBody: parseSize(opts.maxBody, '--max-body'),
-    secrets,
+    maxBody: opts.maxBody,
     status: opts.status,
     delayMs: opts.delay === undefined ? 0 : parseDuration(opts.delay, '--delay'),
     rejectInvalid: opts.rejectInvalid === true,

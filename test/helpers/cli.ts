@@ -26,14 +26,22 @@ export function tempConfigHome(): string {
 }
 
 /**
+ * A clean environment: no colour or secret variables unless a test sets them, and a private config
+ * dir. A variable set to undefined is removed.
+ */
+function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: tempConfigHome(), ...extra };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  return env;
+}
+
+/**
  * Spawns the real built binary, as a user would run it. The environment is clean of colour and
  * secret variables unless a test sets them.
  */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: tempConfigHome(), ...options.env };
-  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], { env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(options.env), cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -62,10 +70,8 @@ export interface RunningCli {
 
 /** Spawns a long-running command (listen) and lets a test wait for what it prints, never for time. */
 export function startCli(args: string[], options: CliOptions = {}): RunningCli {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: tempConfigHome(), ...options.env };
-  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   let err = '';
   const waiters: Array<() => void> = [];
