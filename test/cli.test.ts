@@ -1,8 +1,9 @@
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempConfigHome } from './helpers/cli.js';
+import { BIN, runCli, tempConfigHome } from './helpers/cli.js';
 
 const VECTOR = { secret: "It's a Secret to Everybody", body: 'Hello, World!', hex: '757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17' };
 const ESC = '\u001b[';
@@ -124,6 +125,17 @@ describe('the command line', () => {
   it('--version prints the package version', async () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
     expect((await runCli(['--version'])).stdout).toBe(`${pkg.version}\n`);
+  });
+
+  it('the bin run through a symlink (as npm links it) works, and without a build says what to do', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oblic-bin-'));
+    symlinkSync(BIN, join(dir, 'oblic-hooks'));
+    const linked = spawnSync(join(dir, 'oblic-hooks'), ['--version'], { encoding: 'utf8' });
+    expect([linked.status, linked.stdout]).toEqual([0, `${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`]);
+    mkdirSync(join(dir, 'bin'));
+    copyFileSync(BIN, join(dir, 'bin', 'oblic-hooks.cjs')); // a package folder with no dist/
+    const unbuilt = spawnSync(process.execPath, [join(dir, 'bin', 'oblic-hooks.cjs'), '--version'], { encoding: 'utf8' });
+    expect([unbuilt.status, unbuilt.stdout, unbuilt.stderr]).toEqual([2, '', 'oblic-hooks: the build is missing (no dist/); run `npm install` in the package folder\n']);
   });
 
   it('an unknown command exits 2 with one line and a suggestion', async () => {

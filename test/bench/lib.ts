@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const BIN = `${ROOT}bin/oblic-hooks.js`;
+export const BIN = `${ROOT}bin/oblic-hooks.cjs`;
 export const SECRET = 'bench-secret-0123456789abcdef';
 
 export function median(values: number[]): number {
