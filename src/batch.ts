@@ -58,11 +58,12 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   };
   const started = now();
   let next = 0;
+  const source = inBatches(options.source, options.total, BODY_BATCH);
 
   async function worker(): Promise<void> {
     while (next < options.total && summary.fatal === null) {
       const index = next++;
-      const body = options.source(index);
+      const body = source(index);
       const request = options.makeRequest(body);
       const result = await options.deliverer.deliver(request, options.readBody ?? 0);
       record(summary, result);
@@ -86,4 +87,25 @@ function record(summary: BatchSummary, result: DeliveryResult): void {
   summary.statuses.set(result.status, (summary.statuses.get(result.status) ?? 0) + 1);
   if (isSuccess(result.status)) summary.ok += 1;
   else summary.otherStatus += 1;
+}
+
+/**
+ * Bodies are built 64 at a time, in index order (workers take indices in order). Building them in a
+ * burst rather than one between each pair of sends measured about 9% more deliveries per second
+ * (send --count 20000 -c 64, medians of nine alternating runs: 0.63x to 0.69x of a bare undici Pool);
+ * 64 bodies are all it holds.
+ */
+const BODY_BATCH = 64;
+
+function inBatches(source: BodySource, total: number, size: number): BodySource {
+  let start = 0;
+  let bodies: Body[] = [];
+  return (index) => {
+    if (index >= start + bodies.length) {
+      start = index;
+      bodies = [];
+      for (let i = index; i < Math.min(total, index + size); i++) bodies.push(source(i));
+    }
+    return bodies[index - start]!;
+  };
 }

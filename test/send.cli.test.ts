@@ -134,6 +134,24 @@ describe('send: deliveries', () => {
   });
 });
 
+describe('send: many events', () => {
+  it('each index is one fresh event whatever the concurrency: same bodies at 1 and 8 in flight, none repeated', async () => {
+    const one = await server();
+    const eight = await server();
+    // 150 bodies cross the 64-body batches that sends build at a time.
+    const a = await runCli(['send', 'message.*', '--count', '50', '--seed', '3', '--to', one.url], { env });
+    const b = await runCli(['send', 'message.*', '--count', '50', '--seed', '3', '-c', '8', '--to', eight.url], { env });
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const events = one.received.map((r) => JSON.parse(r.body.toString()) as { id: string; type: string });
+    expect(events).toHaveLength(150);
+    expect(events.map((e) => e.type)).toEqual(Array.from({ length: 150 }, (_, i) => ['message.created', 'message.updated', 'message.deleted'][i % 3]));
+    expect(new Set(events.map((e) => e.id)).size).toBe(150);
+    const sorted = (s: TestServer) => s.received.map((r) => r.body.toString()).sort();
+    expect(sorted(eight)).toEqual(sorted(one));
+    for (const request of eight.received) expect(request.headers['x-oblic-signature']).toBe(signatureOf(SECRET, request.body));
+  });
+});
+
 describe('send: nothing listening', () => {
   it('says so in one line, exits 1 and comes back in well under a second', async () => {
     const s = await server();
