@@ -228,7 +228,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       server.closeIdleConnections();
       // Requests may still arrive on keep-alive connections while we wait; each answer now closes
       // its connection, and no new connection is accepted, so this ends.
-      if (inFlight > 0) await new Promise<void>((resolve) => (whenIdle = resolve));
+      while (inFlight > 0) await new Promise<void>((resolve) => (whenIdle = resolve));
       server.closeAllConnections(); // everything left is idle or has been answered
       await closed;
     },
