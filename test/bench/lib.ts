@@ -1,5 +1,5 @@
 /** Helpers for the benchmark: spawning, timing, memory, load generation. Not a test suite. */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -88,8 +88,19 @@ export function eventBody(size = 1024): { body: string; signature: string } {
   return { body, signature: createHmac('sha256', SECRET).update(body).digest('hex') };
 }
 
-/** wrk (from Debian) with a POST of `body`; returns requests per second. */
-export async function wrk(url: string, connections: number, seconds: number, body: string, signature: string, dir: string): Promise<number> {
+/**
+ * The load generator the listener cases use: wrk (Debian) where installed, else autocannon (a dev
+ * dependency); BENCH_LOAD=autocannon or BENCH_LOAD=wrk chooses.
+ */
+const HAS_WRK = process.env.BENCH_LOAD ? process.env.BENCH_LOAD === 'wrk' : spawnSync('wrk', ['--version']).error === undefined;
+export const LOAD_GENERATOR = HAS_WRK ? 'wrk' : 'autocannon';
+
+/** `connections` clients POSTing `body` for `seconds`; returns requests per second. Any non-2xx answer is an error. */
+export async function load(url: string, connections: number, seconds: number, body: string, signature: string, dir: string): Promise<number> {
+  return HAS_WRK ? wrk(url, connections, seconds, body, signature, dir) : autocannonLoad(url, connections, seconds, body, signature);
+}
+
+async function wrk(url: string, connections: number, seconds: number, body: string, signature: string, dir: string): Promise<number> {
   const script = `${dir}/post.lua`;
   writeFileSync(
     script,
@@ -103,6 +114,20 @@ export async function wrk(url: string, connections: number, seconds: number, bod
   const errors = /Non-2xx or 3xx responses: (\d+)/.exec(output);
   if (errors) throw new Error(`wrk saw ${errors[1]} non-2xx responses`);
   return Number(rps[1]);
+}
+
+async function autocannonLoad(url: string, connections: number, seconds: number, body: string, signature: string): Promise<number> {
+  const { default: autocannon } = await import('autocannon');
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', 'x-oblic-signature': signature },
+  });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`autocannon saw ${result.non2xx} non-2xx responses and ${result.errors} errors`);
+  return result.requests.total / seconds;
 }
 
 /** Peak RSS of a whole process, via GNU time. */

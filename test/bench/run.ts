@@ -2,12 +2,12 @@
  * npm run bench: every case side by side with its baseline in the same run, alternating, medians.
  * Absolute numbers are noisy on a shared 2-core machine; the ratios are what we hold.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, ROOT, SECRET, alternate, eventBody, median, peakRss, rssOf, startServerProcess, timeProcess, wrk } from './lib.js';
+import { BIN, LOAD_GENERATOR, ROOT, SECRET, alternate, eventBody, load, median, peakRss, rssOf, startServerProcess, timeProcess } from './lib.js';
 
 interface Row {
   name: string;
@@ -22,7 +22,6 @@ const rows: Row[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'oblic-bench-'));
 const env = { ...process.env, OBLIC_WEBHOOK_SECRET: SECRET, XDG_CONFIG_HOME: dir };
 const only = process.argv[2];
-const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
 
 function row(name: string, ours: string, baseline: string, ratio: number, goal: string, pass: boolean): void {
   rows.push({ name, ours, baseline, ratio, goal, pass });
@@ -46,7 +45,6 @@ async function coldStart(): Promise<void> {
 }
 
 async function listener(pretty: boolean): Promise<void> {
-  if (!hasWrk) return void console.error('  listener: skipped, wrk is not installed (apt-get install wrk)');
   const { body, signature } = eventBody(1024);
   const rounds = 3;
   const ours: number[] = [];
@@ -55,18 +53,18 @@ async function listener(pretty: boolean): Promise<void> {
     const out = openSync(join(dir, `listen-${i}.out`), 'w');
     const args = [BIN, 'listen', '--port', '0', '--secret', SECRET, ...(pretty ? [] : ['--json'])];
     const server = await startServerProcess('node', args, { stdout: out, env });
-    await wrk(server.url, 64, 1, body, signature, dir); // warm-up
-    ours.push(await wrk(server.url, 64, 4, body, signature, dir));
+    await load(server.url, 64, 1, body, signature, dir); // warm-up
+    ours.push(await load(server.url, 64, 4, body, signature, dir));
     await server.stop();
     closeSync(out);
     const bare = await startServerProcess('node', [join(ROOT, 'test/bench/bare-server.mjs')]);
-    await wrk(bare.url, 64, 1, body, signature, dir);
-    base.push(await wrk(bare.url, 64, 4, body, signature, dir));
+    await load(bare.url, 64, 1, body, signature, dir);
+    base.push(await load(bare.url, 64, 4, body, signature, dir));
     await bare.stop();
   }
   const [o, b] = [median(ours), median(base)];
   const goal = pretty ? 0.5 : 0.75;
-  const what = pretty ? 'listener, pretty output to a file' : 'listener, --json to a file';
+  const what = `${pretty ? 'listener, pretty output to a file' : 'listener, --json to a file'} (${LOAD_GENERATOR})`;
   row(what, `${Math.round(o)} req/s`, `${Math.round(b)} req/s (bare node:http)`, o / b, `≥ ${goal.toFixed(2)}×`, o / b >= goal);
 }
 
