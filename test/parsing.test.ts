@@ -4,6 +4,7 @@ import { resolveEventTypes, suggestEventType } from '../src/events.js';
 import { parseHeader } from '../src/request.js';
 import { applyAssignment, parseAssignment } from '../src/set-path.js';
 import { parseTarget } from '../src/target.js';
+import { formatCount } from '../src/text.js';
 
 describe('parseTarget()', () => {
   it.each([
@@ -94,5 +95,13 @@ describe('parseHeader() and parseDuration()', () => {
     expect(parseDuration('10s', '--timeout')).toBe(10_000);
     expect(parseDuration('1.5m', '--timeout')).toBe(90_000);
     expect(() => parseDuration('soon', '--timeout')).toThrow(/not a duration/);
+  });
+});
+
+describe('formatCount()', () => {
+  it('groups thousands as en-US does, without loading ICU', () => {
+    for (const n of [0, 7, 999, 1000, 12_345, 999_999.6, 1_234_567, 20_000_000, -1234, -999]) {
+      expect(formatCount(n)).toBe(Math.round(n).toLocaleString('en-US'));
+    }
   });
 });
