@@ -1,6 +1,6 @@
 import { actionOf, resourceOf, type Action, type EventType } from './events.js';
 import {
-  shapeModel,
+  asModel,
   type Attachment,
   type Contact,
   type Conversation,
@@ -79,7 +79,7 @@ function buildContact(ctx: SampleContext, action: Action, person: Person): Conta
   const { rng, now } = ctx;
   // A contact the app has known for a while, unless this very event created it.
   const createdAt = action === 'created' ? now - rng.int(0, 5) : now - rng.int(30 * DAY, 4 * 365 * DAY);
-  return shapeModel('contact', {
+  return asModel('contact', {
     id: rng.id(),
     username: person.username,
     phone_number: person.phone,
@@ -92,7 +92,7 @@ function buildContact(ctx: SampleContext, action: Action, person: Person): Conta
 }
 
 function senderOf(contact: Contact): Sender {
-  return shapeModel('sender', {
+  return asModel('sender', {
     id: contact.id,
     username: contact.username,
     phone_number: contact.phone_number,
@@ -107,7 +107,7 @@ function buildConversation(ctx: SampleContext, action: Action): Conversation {
   const createdAt = bornAt(ctx, action);
   const isGroup = rng.chance(0.3);
   const fresh = action === 'created';
-  return shapeModel('conversation', {
+  return asModel('conversation', {
     id: rng.id(),
     contact_id: isGroup ? null : rng.id(),
     group_id: isGroup ? rng.id() : null,
@@ -134,7 +134,7 @@ function buildMessage(ctx: SampleContext, action: Action): Message {
     action === 'created' || rng.chance(0.4)
       ? []
       : pickPeople(rng, rng.int(1, 3)).map((person) => ({ [rng.pick(REACTIONS)]: [person.username] }));
-  return shapeModel('message', {
+  return asModel('message', {
     id,
     // A message lives in its sender's conversation (CONTRACT.md: the contact's conversation_id).
     conversation_id: sender.conversation_id,
@@ -153,7 +153,7 @@ function buildGroup(ctx: SampleContext, action: Action): Group {
   const createdAt = bornAt(ctx, action);
   const members = pickPeople(rng, rng.int(2, 5)).map((person) => buildContact(ctx, 'updated', person));
   const name = rng.pick(GROUP_NAMES);
-  return shapeModel('group', {
+  return asModel('group', {
     id: rng.id(),
     name,
     description: rng.chance(0.4) ? null : rng.pick(GROUP_DESCRIPTIONS),
@@ -169,7 +169,7 @@ function buildAttachment(ctx: SampleContext, messageId: string, createdAt: numbe
   const { rng } = ctx;
   const id = rng.id();
   const file = rng.pick(FILES);
-  return shapeModel('attachment', {
+  return asModel('attachment', {
     id,
     message_id: messageId,
     filename: file.filename,
