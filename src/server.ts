@@ -18,6 +18,8 @@ export interface ListenerOptions {
   status: number;
   delayMs: number;
   rejectInvalid: boolean;
+  /** Verify and label each request here (the default); false leaves `inspection` null for the caller to fill. */
+  inspect?: boolean;
   forwarder?: Forwarder | undefined;
   saveDir?: string | undefined;
   /** Called once per request before it is answered; a returned promise (output backpressure) holds the answer. */
@@ -70,6 +72,7 @@ function refuse(record: RequestRecord, status: number, refusal: string): Answer 
 
 /** Starts the local listener. A port in use is an InputError naming the fix. */
 export async function startListener(options: ListenerOptions): Promise<Listener> {
+  if (options.rejectInvalid && options.inspect === false) throw new TypeError('rejectInvalid needs the listener to inspect requests');
   const now = options.now ?? (() => new Date());
   let seq = 0;
   let closing = false;
@@ -165,8 +168,10 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
         if (body === 'too large') return finish(refuse(record, 413, `the body is over --max-body (${options.maxBody} bytes)`));
         record.body = body;
         record.size = body.length;
-        record.inspection = inspectCapture({ format: 'http', method: record.method, path: record.path, headers: record.headers, body, notes: [] }, options.secrets, options.otherSecrets);
-        if (options.rejectInvalid && !record.inspection.verdict.verified) {
+        if (options.inspect !== false) {
+          record.inspection = inspectCapture({ format: 'http', method: record.method, path: record.path, headers: record.headers, body, notes: [] }, options.secrets, options.otherSecrets);
+        }
+        if (options.rejectInvalid && record.inspection && !record.inspection.verdict.verified) {
           return finish(refuse(record, 401, `rejected: ${record.inspection.verdict.message}`));
         }
         if (!options.forwarder && options.saveDir === undefined) return finish(RECEIVED_ANSWER);

@@ -131,4 +131,29 @@ describe('no loss under load and interruption', () => {
     // Standard output stayed NDJSON, one line per request, whatever happened.
     for (const line of listened.stdout.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
   });
+
+  it('the same without --save, where a second thread verifies: every 2xx has exactly one verified NDJSON line', async () => {
+    const cli = startCli(['listen', '--port', '0', '--json'], { env });
+    running.push(cli);
+    const url = await cli.url;
+    const sending = runCli(['send', 'message.created', '--count', '10000', '-c', '64', '--json', '--to', url], { env });
+    await cli.lines(2000);
+    cli.signal('SIGINT');
+    const [sent, listened] = await Promise.all([sending, cli.exited]);
+    expect(listened.code).toBe(0);
+    const results = sent.stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: string; status: number | null });
+    const answered = results.filter((r) => r.status !== null && r.status >= 200 && r.status < 300);
+    expect(answered.length).toBeGreaterThanOrEqual(2000);
+    expect(answered.length).toBeLessThan(10_000);
+    const lines = listened.stdout.trim().split('\n').map((line) => JSON.parse(line) as { verified: boolean; event: { id: string } });
+    const byId = new Map<string, number>();
+    for (const line of lines) {
+      expect(line.verified).toBe(true);
+      byId.set(line.event.id, (byId.get(line.event.id) ?? 0) + 1);
+    }
+    for (const { id } of answered) expect(byId.get(id), `lines of ${id}`).toBe(1);
+    expect([...byId.values()].every((n) => n === 1)).toBe(true);
+    // The summary counts what the verifying thread saw: every line, all verified.
+    expect(listened.stderr).toContain(`${lines.length.toLocaleString('en-US')} received · ${lines.length.toLocaleString('en-US')} verified`);
+  });
 });

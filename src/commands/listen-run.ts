@@ -6,23 +6,18 @@ import { startListener, type Listener, type RequestRecord } from '../server.js';
 import { formatCount } from '../text.js';
 import { LineWriter, type Ui } from '../ui.js';
 import { describeSecrets, type ListenPlan } from './listen.js';
-import { renderRecord, toJsonLine } from './listen-render.js';
+import { createShower, type ShowOptions, type Tally } from './listen-show.js';
+import { startVerifyThread, type VerifyThread } from './listen-thread.js';
 
-export interface Tally {
-  received: number;
-  shown: number;
-  verified: number;
-  invalid: number;
-  unsigned: number;
-  forwarded: number;
-  refused: number;
-  badClients: number;
-}
+export type { Tally } from './listen-show.js';
 
 export interface OpenListener {
   listener: Listener;
   inspector: Inspector | undefined;
-  tally: Tally;
+  /** The counts so far (final once stopped). */
+  readonly tally: Tally;
+  /** Rejects if the verifying thread fails; never resolves. */
+  failed: Promise<never>;
   /** Resolves when --exit-after is reached. */
   reachedCount: Promise<void>;
   stop(): Promise<void>;
@@ -30,21 +25,29 @@ export interface OpenListener {
 
 /** Starts the listener and prints each request as it comes; the caller decides when to stop. */
 export async function openListener(ui: Ui, plan: ListenPlan): Promise<OpenListener> {
-  const tally: Tally = { received: 0, shown: 0, verified: 0, invalid: 0, unsigned: 0, forwarded: 0, refused: 0, badClients: 0 };
   if (plan.saveDir !== undefined) await prepareSaveDir(plan.saveDir);
   const forwarder: Forwarder | undefined = plan.forwardTo ? createForwarder(plan.forwardTo, 30_000) : undefined;
   const out = new LineWriter(ui.io.stdout);
   let reached = () => undefined as void;
   const reachedCount = new Promise<void>((resolve) => (reached = resolve));
+  const show: ShowOptions = { json: plan.json, verbose: plan.verbose, headers: plan.headers, events: plan.events, exitAfter: plan.exitAfter };
+  const otherSecrets = await fallbackSecrets(ui.io.env);
+  // The answer waits for nothing the request's verdict decides (no --reject-invalid, --forward-to,
+  // --save, --delay or inspector): verifying and showing can then run on the other core.
+  const thread: VerifyThread | undefined =
+    !plan.rejectInvalid && !plan.forwardTo && plan.saveDir === undefined && plan.delayMs === 0 && !plan.ui
+      ? startVerifyThread({ secrets: plan.secrets.map((s) => s.secret), otherSecrets, show, color: ui.out.level > 0 }, (text) => out.write(text), reached)
+      : undefined;
+  const shower = createShower(ui.out, show);
   const onRequest = (record: RequestRecord): Promise<void> | undefined => {
-    count(tally, record);
+    if (thread) return thread.push(record);
     inspector?.add(record);
-    if (!plan.shows(record)) return undefined;
-    tally.shown += 1;
-    if (plan.exitAfter !== undefined && tally.shown >= plan.exitAfter) reached();
-    if (plan.exitAfter !== undefined && tally.shown > plan.exitAfter) return undefined; // answered, not shown
-    return out.write(plan.json ? toJsonLine(record) : renderRecord(ui.out, record, { verbose: plan.verbose, headers: plan.headers }));
+    const text = shower.show(record);
+    if (shower.reached) reached();
+    return text === undefined ? undefined : out.write(text);
   };
+  let badClients = 0;
+  const tally = (): Tally => ({ ...(thread ? thread.tally : shower.tally), badClients });
   let listener: Listener;
   let inspector: Inspector | undefined;
   try {
@@ -54,14 +57,15 @@ export async function openListener(ui: Ui, plan: ListenPlan): Promise<OpenListen
       path: plan.path,
       maxBody: plan.maxBody,
       secrets: plan.secrets.map((s) => s.secret),
-      otherSecrets: await fallbackSecrets(ui.io.env),
+      otherSecrets,
       status: plan.status,
       delayMs: plan.delayMs,
       rejectInvalid: plan.rejectInvalid,
+      inspect: thread === undefined,
       forwarder,
       saveDir: plan.saveDir,
       onRequest,
-      onClientError: () => void (tally.badClients += 1),
+      onClientError: () => void (badClients += 1),
     });
     if (plan.ui) inspector = await openInspector(plan, listener.url).catch(async (error: unknown) => {
       await listener.close();
@@ -69,30 +73,29 @@ export async function openListener(ui: Ui, plan: ListenPlan): Promise<OpenListen
     });
   } catch (error) {
     await forwarder?.close();
+    await thread?.close();
     throw error;
   }
   return {
     listener,
     inspector,
-    tally,
+    get tally() {
+      return tally();
+    },
+    failed: thread?.failed ?? new Promise<never>(() => undefined),
     reachedCount,
     async stop() {
       await inspector?.close();
       await listener.close();
       await forwarder?.close();
+      try {
+        await thread?.drain();
+      } finally {
+        await thread?.close();
+      }
       await out.flush();
     },
   };
-}
-
-function count(tally: Tally, record: RequestRecord): void {
-  tally.received += 1;
-  if (record.forward) tally.forwarded += 1;
-  const verdict = record.inspection?.verdict;
-  if (!verdict) tally.refused += 1;
-  else if (verdict.verified) tally.verified += 1;
-  else if (verdict.reason === 'missing_signature') tally.unsigned += 1;
-  else tally.invalid += 1;
 }
 
 export interface ListenOutcome {
@@ -111,7 +114,7 @@ export async function runListen(ui: Ui, plan: ListenPlan): Promise<ListenOutcome
   const stopped: { why: 'signal' | 'count' | 'timeout' } = { why: 'signal' };
   let timer: NodeJS.Timeout | undefined;
   let onSignal = () => undefined as void;
-  await new Promise<void>((resolve) => {
+  const stop = new Promise<void>((resolve) => {
     onSignal = () => resolve();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
@@ -126,9 +129,14 @@ export async function runListen(ui: Ui, plan: ListenPlan): Promise<ListenOutcome
       }, plan.timeoutMs);
     }
   });
+  const failure = await Promise.race([stop.then(() => null), open.failed.catch((error: Error) => error)]);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   clearTimeout(timer);
+  if (failure) {
+    await open.stop().catch(() => undefined);
+    throw failure;
+  }
   await open.stop();
   ui.say(summarize(ui, open.tally));
   const timedOut =

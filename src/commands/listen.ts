@@ -1,8 +1,7 @@
 import { Option, type Command } from 'commander';
 import { CheckError, InputError } from '../errors.js';
-import { isEventType, resolveEventTypes } from '../events.js';
+import { resolveEventTypes } from '../events.js';
 import { describeSecret, resolveSecrets, type ResolvedSecret } from '../secret.js';
-import type { RequestRecord } from '../server.js';
 import { DEFAULT_PORT, parseTarget } from '../target.js';
 import { formatCount } from '../text.js';
 import type { Ui } from '../ui.js';
@@ -95,7 +94,8 @@ export interface ListenPlan {
   status: number;
   delayMs: number;
   rejectInvalid: boolean;
-  shows: (record: RequestRecord) => boolean;
+  /** --events: the event types shown; undefined shows all. */
+  events: ReadonlySet<string> | undefined;
   forwardTo: URL | undefined;
   json: boolean;
   saveDir: string | undefined;
@@ -121,7 +121,7 @@ export function listenDefaults(secrets: ResolvedSecret[]): ListenPlan {
     status: 200,
     delayMs: 0,
     rejectInvalid: false,
-    shows: () => true,
+    events: undefined,
     forwardTo: undefined,
     json: false,
     saveDir: undefined,
@@ -147,10 +147,7 @@ async function plan(opts: ListenFlags, ui: Ui): Promise<ListenPlan> {
     delayMs: opts.delay === undefined ? 0 : parseDuration(opts.delay, '--delay'),
     rejectInvalid: opts.rejectInvalid === true,
     // An event type outside the filter is hidden; a request that is not an event is always shown.
-    shows: (record) => {
-      const type = record.inspection?.event?.type;
-      return filter === undefined || type === undefined || !isEventType(type) || filter.has(type);
-    },
+    events: filter,
     forwardTo: opts.forwardTo === undefined ? undefined : parseTarget(opts.forwardTo),
     json: opts.json === true,
     saveDir: opts.save,

@@ -1,0 +1,66 @@
+import type { ChalkInstance } from 'chalk';
+import { isEventType } from '../events.js';
+import type { RequestRecord } from '../server.js';
+import { renderRecord, toJsonLine } from './listen-render.js';
+
+export interface Tally {
+  received: number;
+  shown: number;
+  verified: number;
+  invalid: number;
+  unsigned: number;
+  forwarded: number;
+  refused: number;
+  badClients: number;
+}
+
+export function newTally(): Tally {
+  return { received: 0, shown: 0, verified: 0, invalid: 0, unsigned: 0, forwarded: 0, refused: 0, badClients: 0 };
+}
+
+/** What `listen` shows, and when it has shown enough. Plain data: the verifying thread gets a copy. */
+export interface ShowOptions {
+  json: boolean;
+  verbose: boolean;
+  headers: boolean;
+  /** --events: the event types to show; others are counted and answered. */
+  events: ReadonlySet<string> | undefined;
+  exitAfter: number | undefined;
+}
+
+export interface Shower {
+  tally: Tally;
+  /** Set once --exit-after requests have been shown. */
+  reached: boolean;
+  /** Counts a verified record and gives its text when it is to be shown. */
+  show(record: RequestRecord): string | undefined;
+}
+
+/** Counting, --events, --exit-after and formatting, the same on the main thread and the verifying one. */
+export function createShower(c: ChalkInstance, options: ShowOptions): Shower {
+  const shower: Shower = {
+    tally: newTally(),
+    reached: false,
+    show(record) {
+      const tally = shower.tally;
+      count(tally, record);
+      const type = record.inspection?.event?.type;
+      if (options.events !== undefined && type !== undefined && isEventType(type) && !options.events.has(type)) return undefined;
+      tally.shown += 1;
+      if (options.exitAfter !== undefined && tally.shown >= options.exitAfter) shower.reached = true;
+      if (options.exitAfter !== undefined && tally.shown > options.exitAfter) return undefined; // answered, not shown
+      return options.json ? toJsonLine(record) : renderRecord(c, record, { verbose: options.verbose, headers: options.headers });
+    },
+  };
+  return shower;
+}
+
+function count(tally: Tally, record: RequestRecord): void {
+  tally.received += 1;
+  if (record.forward) tally.forwarded += 1;
+  const verdict = record.inspection?.verdict;
+  if (!verdict) tally.refused += 1;
+  else if (verdict.verified) tally.verified += 1;
+  else if (verdict.reason === 'missing_signature') tally.unsigned += 1;
+  else tally.invalid += 1;
+}

@@ -1,0 +1,28 @@
+/** The verifying thread of `listen` (see listen-thread.ts): verifies, counts and formats each batch. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { inspectCapture } from '../inspect.js';
+import { PLAIN } from '../ui.js';
+import { createShower } from './listen-show.js';
+import { fromWire, type Batch, type Reply, type ThreadSetup } from './listen-thread.js';
+
+const setup = workerData as ThreadSetup;
+const c = setup.color ? new (await import('chalk')).Chalk({ level: 1 }) : PLAIN;
+const shower = createShower(c, setup.show);
+
+parentPort!.on('message', (batch: Batch) => {
+  const lines: string[] = [];
+  const records = fromWire(batch);
+  for (const record of records) {
+    if (record.body !== null) {
+      record.inspection = inspectCapture(
+        { format: 'http', method: record.method, path: record.path, headers: record.headers, body: record.body, notes: [] },
+        setup.secrets,
+        setup.otherSecrets,
+      );
+    }
+    const text = shower.show(record);
+    if (text !== undefined) lines.push(text);
+  }
+  const reply: Reply = { text: lines.length > 0 ? lines.join('\n') : null, records: records.length, tally: shower.tally, reached: shower.reached };
+  parentPort!.postMessage(reply);
+});
