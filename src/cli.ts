@@ -24,7 +24,24 @@ Environment:
   XDG_CONFIG_HOME        where the local development secret lives (default ~/.config)
   NO_COLOR, FORCE_COLOR  turn colour off or on (--no-color wins over both)`;
 
-export function buildProgram(io: Io): Command {
+const COMMANDS = {
+  events: registerEvents,
+  secret: registerSecret,
+  sign: registerSign,
+  send: registerSend,
+  verify: registerVerify,
+  listen: registerListen,
+  replay: registerReplay,
+  demo: registerDemo,
+  schema: registerSchema,
+};
+
+/**
+ * The program, with only the command `args` names when they name one: a cold `verify` should not
+ * build the options of eight other commands (about a millisecond). Help, a typo and no command at
+ * all get every command, so listings and "did you mean" are whole.
+ */
+export function buildProgram(io: Io, args: readonly string[] = []): Command {
   const program = new Command('oblic-hooks')
     .description('Develop and test Oblic webhook endpoints on your own machine: no account, no network.')
     .version(VERSION, '-V, --version')
@@ -39,15 +56,9 @@ export function buildProgram(io: Io): Command {
     })
     .addHelpText('after', EXIT_HELP);
   const ui = () => createUi(io, program.opts<{ color?: boolean }>().color);
-  registerEvents(program, ui);
-  registerSecret(program, ui);
-  registerSign(program, ui);
-  registerSend(program, ui);
-  registerVerify(program, ui);
-  registerListen(program, ui);
-  registerReplay(program, ui);
-  registerDemo(program, ui);
-  registerSchema(program, ui);
+  const named = args.find((arg) => !arg.startsWith('-'));
+  const chosen = named !== undefined && Object.hasOwn(COMMANDS, named) ? [COMMANDS[named as keyof typeof COMMANDS]] : Object.values(COMMANDS);
+  for (const register of chosen) register(program, ui);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program;
 }
@@ -55,7 +66,7 @@ export function buildProgram(io: Io): Command {
 /** Runs the command line and returns the exit code. The one error boundary: nothing escapes it. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
   try {
-    await buildProgram(io).parseAsync(args, { from: 'user' });
+    await buildProgram(io, args).parseAsync(args, { from: 'user' });
     return EXIT_CODES.ok;
   } catch (error) {
     return reportError(error, io);
