@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bareCapture, parseCapture } from '../src/capture.js';
 import { isOblicHooksError } from '../src/errors.js';
+import { toJsonLine } from '../src/commands/listen-render.js';
 import { inspectCapture } from '../src/inspect.js';
+import type { RequestRecord } from '../src/server.js';
 import { sign } from '../src/signature.js';
 import { verify } from '../src/verify.js';
 import { runCli } from './helpers/cli.js';
@@ -113,5 +116,67 @@ describe('capture parsing under property-based testing', () => {
       expect(result.stderr).not.toMatch(/\n\s+at |internal error/);
       expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^oblic-hooks: /);
     }
+  });
+});
+
+describe('listen --json lines', () => {
+  // The line as JSON.stringify writes the record's value: the reference the direct writer must match.
+  function reference(record: RequestRecord): string {
+    const headers: Record<string, string | string[]> = Object.create(null);
+    for (const [name, value] of record.headers) {
+      const key = name.toLowerCase();
+      const seen = headers[key];
+      headers[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+    }
+    const verdict = record.inspection?.verdict;
+    const body = record.body === null ? { body: null } : isUtf8(record.body) ? { body: record.body.toString('utf8') } : { body_base64: record.body.toString('base64') };
+    return JSON.stringify({
+      received_at: record.receivedAt.toISOString(),
+      method: record.method,
+      path: record.path,
+      headers,
+      ...body,
+      verified: verdict?.verified ?? false,
+      reason: verdict?.reason ?? null,
+      event: record.inspection?.event ?? null,
+      status: record.status,
+      forward: record.forward ? { status: record.forward.status, ms: Math.round(record.forward.ms * 100) / 100 } : null,
+    });
+  }
+
+  const text = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 200 }),
+    fc.string({ unit: fc.constantFrom('"', '\\', 'a', '\n', '\t', '\x01', '\x7f', 'é', '😀', '\u2028', '\ud800'), maxLength: 200 }),
+  );
+  const name = fc.oneof(fc.constantFrom('Content-Type', 'content-type', 'X-Oblic-Signature', 'Host', '__proto__', 'constructor', '1', '42x', 'toString'), fc.string({ minLength: 1, maxLength: 12 }));
+  const bodyBytes = fc.oneof(
+    fc.constant(null),
+    text.map((t) => Buffer.from(t)), // valid UTF-8 (a lone surrogate becomes U+FFFD)
+    fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)), // often not UTF-8
+  );
+  const record = fc.record({
+    receivedAt: fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }),
+    method: text,
+    path: text,
+    headers: fc.array(fc.tuple(name, text), { maxLength: 8 }),
+    body: bodyBytes,
+    inspection: fc.option(
+      fc.record({
+        verdict: fc.record({ verified: fc.boolean(), reason: fc.constantFrom(null, 'missing_signature', 'malformed_signature', 'mismatch') }),
+        event: fc.option(fc.record({ id: text, type: text })),
+      }),
+    ),
+    status: fc.integer({ min: 100, max: 599 }),
+    forward: fc.option(fc.record({ status: fc.option(fc.integer({ min: 100, max: 599 })), ms: fc.double({ min: 0, max: 1e6, noNaN: true }) })),
+  });
+
+  it('are, byte for byte, JSON.stringify of the record as a value', () => {
+    fc.assert(
+      fc.property(record, (r) => {
+        const full = { ...r, seq: 1, httpVersion: '1.1', size: r.body?.length ?? 0, savedAs: null, refusal: null } as unknown as RequestRecord;
+        expect(toJsonLine(full)).toBe(reference(full));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
