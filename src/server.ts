@@ -140,7 +140,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       savedAs: null,
       refusal: null,
     };
-    /** Shows the record (waiting if the output asked to), then answers. */
+    /** Hands the record to onRequest (which may hold the answer, as output backpressure does), then answers. */
     const finish = (body: Answer) => {
       const held = options.onRequest(record);
       if (!held && options.delayMs === 0) return answer(record.status, body);
