@@ -67,7 +67,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
       const request = options.makeRequest(body);
       const result = await options.deliverer.deliver(request, options.readBody ?? 0);
       record(summary, result);
-      await options.onResult?.({ index, body, request, result });
+      const held = options.onResult?.({ index, body, request, result });
+      if (held) await held; // only output backpressure waits; awaiting nothing still costs a turn
     }
   }
 

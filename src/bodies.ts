@@ -31,11 +31,12 @@ export function createEventSource(options: BodySourceOptions): BodySource {
   const seed = options.seed ?? randomInt(2 ** 32 - 1);
   const now = options.seed === undefined ? options.now : SEEDED_NOW;
   const assignments = options.assignments ?? [];
+  // The body's labels are the id and type the event ends up with, after any --set.
   return (index) => {
     const type = options.types[index % options.types.length]!;
     const event = buildEvent(type, { rng: createRandom(deriveSeed(seed, index)), now }) as unknown as Record<string, unknown>;
     for (const assignment of assignments) applyAssignment(event, assignment);
-    return { ...labelsOf(event), bytes: Buffer.from(JSON.stringify(event)) };
+    return { type: typeof event.type === 'string' ? event.type : null, id: typeof event.id === 'string' ? event.id : null, bytes: Buffer.from(JSON.stringify(event)) };
   };
 }
 
@@ -44,9 +45,4 @@ export function createFixedSource(bytes: Buffer): BodySource {
   const event = eventOf(bytes);
   const body: Body = { type: event?.type ?? null, id: event?.id ?? null, bytes };
   return () => body;
-}
-
-/** The id and type a generated event ends up with, after any --set. */
-function labelsOf(event: Record<string, unknown>): { type: string | null; id: string | null } {
-  return { type: typeof event.type === 'string' ? event.type : null, id: typeof event.id === 'string' ? event.id : null };
 }

@@ -100,15 +100,18 @@ export function createDeliverer(origin: URL, options: DelivererOptions): Deliver
     });
   }
 
+  async function withRetries(request: OutgoingRequest, readBody: number): Promise<DeliveryResult> {
+    let result = await attempt(request, readBody);
+    for (let n = 1; n <= options.retries && shouldRetry(result); n++) {
+      await new Promise((resolve) => setTimeout(resolve, backoff(n)));
+      result = { ...(await attempt(request, readBody)), attempts: n + 1 };
+    }
+    return result;
+  }
+
   return {
-    async deliver(request, readBody = 0) {
-      let result = await attempt(request, readBody);
-      for (let n = 1; n <= options.retries && shouldRetry(result); n++) {
-        await new Promise((resolve) => setTimeout(resolve, backoff(n)));
-        result = { ...(await attempt(request, readBody)), attempts: n + 1 };
-      }
-      return result;
-    },
+    // Without retries, the attempt's own promise: no async layer around it for each of 20,000 sends.
+    deliver: (request, readBody = 0) => (options.retries === 0 ? attempt(request, readBody) : withRetries(request, readBody)),
     close: () => pool.close(),
   };
 }
