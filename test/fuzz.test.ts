@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { bareCapture, parseCapture } from '../src/capture.js';
 import { isOblicHooksError } from '../src/errors.js';
 import { toJsonLine } from '../src/commands/listen-render.js';
+import { toJsonLine as sendJsonLine } from '../src/commands/send-render.js';
 import { inspectCapture } from '../src/inspect.js';
 import type { RequestRecord } from '../src/server.js';
 import { sign } from '../src/signature.js';
@@ -177,6 +178,45 @@ describe('listen --json lines', () => {
         expect(toJsonLine(full)).toBe(reference(full));
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('send --json lines', () => {
+  it('are, byte for byte, JSON.stringify of the outcome as a value', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 40 });
+    const outcome = fc.record({
+      type: fc.option(text),
+      id: fc.option(text),
+      status: fc.option(fc.integer({ min: 100, max: 599 })),
+      ms: fc.double({ min: 0, max: 1e7, noNaN: true }),
+      attempts: fc.integer({ min: 1, max: 10 }),
+      error: fc.option(fc.record({ code: text, message: text })),
+      path: fc.webPath(),
+    });
+    fc.assert(
+      fc.property(outcome, (o) => {
+        const url = new URL(`http://127.0.0.1:4242${o.path}`);
+        const line = sendJsonLine({
+          index: 0,
+          body: { type: o.type, id: o.id, bytes: Buffer.alloc(0) },
+          request: { url, headers: {}, body: Buffer.alloc(0), signature: 'ab'.repeat(32) },
+          result: { status: o.status, ms: o.ms, headers: {}, body: null, error: o.error ? { ...o.error, fatal: false } : null, attempts: o.attempts },
+        });
+        const reference = JSON.stringify({
+          type: o.type,
+          id: o.id,
+          url: url.href,
+          status: o.status,
+          ms: Math.round(o.ms * 100) / 100,
+          ok: o.status !== null && o.status >= 200 && o.status < 300,
+          signature: 'ab'.repeat(32),
+          attempts: o.attempts,
+          error: o.error ? { code: o.error.code, message: o.error.message } : null,
+        });
+        expect(line).toBe(reference);
+      }),
+      { numRuns: 2000 },
     );
   });
 });
