@@ -120,6 +120,17 @@ describe('listen, for people', () => {
     expect(result.stdout).not.toContain('\u001b['); // piped: no colour
   });
 
+  it('colours its blocks when FORCE_COLOR asks, and not with --no-color, on the verifying thread too', async () => {
+    for (const [args, coloured] of [[[], true], [['--no-color'], false]] as const) {
+      const cli = listen(['--exit-after', '1', ...args], { env: { FORCE_COLOR: '1' } });
+      await raw(await cli.url, post(EVENT, signed(EVENT)));
+      const result = await cli.exited;
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('✔ verified');
+      expect(result.stdout.includes('\u001b[32m✔ verified'), `coloured: ${coloured}`).toBe(coloured);
+    }
+  });
+
   it('--events shows only matching events, and counts the others', async () => {
     const cli = listen(['--json', '--events', 'contact.*']);
     const url = await cli.url;
