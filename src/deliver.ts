@@ -1,4 +1,5 @@
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Pool } from './pool.js';
 import type { OutgoingRequest } from './request.js';
 
 export interface DeliveryError {

@@ -61,4 +61,10 @@ describe('the start-up bundle behind the bin', () => {
     expect(bundle).not.toMatch(/require\("(undici|ora|chalk|node:child_process|child_process)"\)/);
     expect(bundle).toMatch(/import\("undici"\)|import\("\.\/deliver\.js"\)/); // loaded lazily instead
   });
+
+  it("takes undici's Pool from its own file, and it is the very class undici exports", async () => {
+    const [{ Pool }, undici] = await Promise.all([import('../src/pool.js'), import('undici')]);
+    expect(Pool).toBe(undici.Pool); // fails at an undici upgrade that moves the file
+    expect(readFileSync(new URL('../dist/deliver.js', import.meta.url), 'utf8')).not.toMatch(/from 'undici'/);
+  });
 });
