@@ -5,6 +5,7 @@ import type { OutgoingRequest } from '../request.js';
 import { formatCount } from '../text.js';
 import { LineWriter, type Ui } from '../ui.js';
 import { lazy } from '../lazy.js';
+import { SHORT_RUN, skipOptimizedHttpParser } from './short-run.js';
 
 /** What send and replay hand over: the bodies, how to make each request, and how to show results. */
 export interface DeliveryRun {
@@ -26,6 +27,7 @@ export interface DeliveryRun {
  * Heavy modules (undici, the renderers, ora) load here, only for commands that deliver.
  */
 export async function runDeliveries(ui: Ui, run: DeliveryRun): Promise<BatchSummary> {
+  if (run.total <= SHORT_RUN) await skipOptimizedHttpParser();
   const [{ createDeliverer }, { runBatch, isSuccess }, { renderOutcome, renderSummary, toJsonLine }] = await Promise.all([
     lazy.deliver(),
     lazy.batch(),

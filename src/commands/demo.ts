@@ -5,6 +5,7 @@ import { describeSecret, loadDevSecret } from '../secret.js';
 import { listenDefaults } from './listen.js';
 import type { UiFactory } from './shared.js';
 import { lazy } from '../lazy.js';
+import { skipOptimizedHttpParser } from './short-run.js';
 
 export function registerDemo(program: Command, ui: UiFactory): void {
   program
@@ -17,6 +18,7 @@ export function registerDemo(program: Command, ui: UiFactory): void {
     )
     .action(async () => {
       const u = await ui();
+      await skipOptimizedHttpParser(); // fifteen deliveries
       const [{ openListener, summarize }, { createEventSource }, { createDeliverer }, { runBatch }, { buildRequest }] = await Promise.all([
         lazy.listenRun(),
         lazy.bodies(),
