@@ -76,7 +76,11 @@ describe('the verifying thread', () => {
     const thread = start(() => undefined);
     const broken = { ...record(1), headers: null } as unknown as RequestRecord;
     thread.push(broken);
+    let behind: Promise<void> | undefined;
+    for (let seq = 2; seq < 6000 && !behind; seq++) behind = thread.push(record(seq));
+    expect(behind).toBeInstanceOf(Promise);
     await expect(thread.failed).rejects.toThrow(/the verifying thread failed/);
+    await behind; // the answers it held go out, so the listener can still close
     await expect(thread.drain()).rejects.toThrow(/the verifying thread failed/);
   });
 });
