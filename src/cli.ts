@@ -38,7 +38,7 @@ const COMMANDS = {
 
 /**
  * The program, with only the command `args` names when they name one: a cold `verify` should not
- * build the options of eight other commands (about a millisecond). Help, a typo and no command at
+ * build the options of eight other commands (about 2 ms). Help, a typo and no command at
  * all get every command, so listings and "did you mean" are whole.
  */
 export function buildProgram(io: Io, args: readonly string[] = []): Command {
