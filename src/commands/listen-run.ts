@@ -34,13 +34,11 @@ export async function openListener(ui: Ui, plan: ListenPlan): Promise<OpenListen
   const otherSecrets = await fallbackSecrets(ui.io.env);
   // The answer waits for nothing the request's verdict decides (no --reject-invalid, --forward-to,
   // --save, --delay or inspector): verifying and showing can then run on the other core.
-  const thread: VerifyThread | undefined =
-    !plan.rejectInvalid && !plan.forwardTo && plan.saveDir === undefined && plan.delayMs === 0 && !plan.ui
-      ? startVerifyThread({ secrets: plan.secrets.map((s) => s.secret), otherSecrets, show, color: ui.out.level > 0 }, (text) => out.write(text), reached)
-      : undefined;
+  const threaded = !plan.rejectInvalid && !plan.forwardTo && plan.saveDir === undefined && plan.delayMs === 0 && !plan.ui;
+  let thread: VerifyThread | undefined;
   const shower = createShower(ui.out, show);
   const onRequest = (record: RequestRecord): Promise<void> | undefined => {
-    if (thread) return thread.push(record);
+    if (threaded) return thread!.push(record); // started before any request is read
     inspector?.add(record);
     const text = shower.show(record);
     if (shower.reached) reached();
@@ -61,12 +59,16 @@ export async function openListener(ui: Ui, plan: ListenPlan): Promise<OpenListen
       status: plan.status,
       delayMs: plan.delayMs,
       rejectInvalid: plan.rejectInvalid,
-      inspect: thread === undefined,
+      inspect: !threaded,
       forwarder,
       saveDir: plan.saveDir,
       onRequest,
       onClientError: () => void (badClients += 1),
     });
+    // Started once the port is ours (a port in use needs no thread), before any request is read.
+    if (threaded) {
+      thread = startVerifyThread({ secrets: plan.secrets.map((s) => s.secret), otherSecrets, show, color: ui.out.level > 0 }, (text) => out.write(text), reached);
+    }
     if (plan.ui) inspector = await openInspector(plan, listener.url).catch(async (error: unknown) => {
       await listener.close();
       throw error;
