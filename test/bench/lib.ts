@@ -1,7 +1,7 @@
 /** Helpers for the benchmark: spawning, timing, memory, load generation. Not a test suite. */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -79,6 +79,25 @@ export function startServerProcess(cmd: string, args: string[], options: { stdou
 export function rssOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+
+const TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim() || 100);
+
+/** CPU time (user + system) of each thread of a process so far, in ms, by thread id (Linux). */
+export function threadCpu(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // field 3 onwards
+    out.set(tid, (Number(fields[11]) + Number(fields[12])) * TICK_MS);
+  }
+  return out;
+}
+
+/** CPU time every core of the machine has spent busy so far, in ms (Linux). */
+export function machineBusy(): number {
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) * TICK_MS;
 }
 
 /** A 1 kB Oblic-like event body and its signature. */

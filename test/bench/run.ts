@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, LOAD_GENERATOR, ROOT, SECRET, alternate, eventBody, load, median, peakRss, rssOf, startServerProcess, timeProcess } from './lib.js';
+import { BIN, LOAD_GENERATOR, ROOT, SECRET, alternate, eventBody, load, machineBusy, median, peakRss, rssOf, startServerProcess, threadCpu, timeProcess } from './lib.js';
 
 interface Row {
   name: string;
@@ -137,6 +137,41 @@ async function senderMemory(): Promise<void> {
   row('send --count 200000, peak RSS', mb(large), `${mb(small)} (--count 2000)`, large / small, '≤ 1.50×', large / small <= 1.5);
 }
 
+/**
+ * Not a goal but the reason behind one: where the CPU goes per request, thread by thread, in the
+ * bare server and in `listen --json` under the same load (npm run bench listen-cpu; Linux).
+ */
+async function listenerCpu(): Promise<void> {
+  const { body, signature } = eventBody(1024);
+  const seconds = 4;
+  const lines: string[] = [];
+  for (const [label, cmd, args] of [
+    ['bare node:http', 'node', [join(ROOT, 'test/bench/bare-server.mjs')]],
+    ['listen --json', 'node', [BIN, 'listen', '--port', '0', '--secret', SECRET, '--json']],
+  ] as const) {
+    const out = openSync(join(dir, 'cpu.out'), 'w');
+    const server = await startServerProcess(cmd, [...args], { stdout: label === 'bare node:http' ? undefined : out, env });
+    const pid = server.child.pid!;
+    await load(server.url, 64, 1, body, signature, dir); // warm-up
+    const [threads0, busy0] = [threadCpu(pid), machineBusy()];
+    const rps = await load(server.url, 64, seconds, body, signature, dir);
+    const [threads1, busy1] = [threadCpu(pid), machineBusy()];
+    await server.stop();
+    closeSync(out);
+    const requests = rps * seconds;
+    const perRequest = (ms: number) => `${((ms * 1000) / requests).toFixed(1)} µs`;
+    const used = [...threads1].map(([tid, ms]) => ms - (threads0.get(tid) ?? 0)).sort((a, b) => b - a);
+    const main = used[0] ?? 0;
+    const rest = used.slice(1).reduce((a, b) => a + b, 0);
+    lines.push(`| ${label} | ${Math.round(rps)} | ${perRequest(main)} | ${perRequest(rest)} | ${perRequest(busy1 - busy0 - main - rest)} | ${perRequest(busy1 - busy0)} |`);
+  }
+  console.log(`CPU per request under ${LOAD_GENERATOR}, 64 connections, ${seconds} s (thread ticks of /proc; "other threads" is the verifying thread with V8's helpers):\n`);
+  console.log('| server | req/s | busiest thread | other threads | rest of the machine (load generator, kernel) | whole machine |');
+  console.log('|---|---|---|---|---|---|');
+  for (const line of lines) console.log(line);
+  console.log('');
+}
+
 const cases: Record<string, () => Promise<void>> = {
   start: coldStart,
   listen: () => listener(false),
@@ -150,13 +185,19 @@ const cases: Record<string, () => Promise<void>> = {
   'send-memory': senderMemory,
 };
 
+// Diagnostics that explain a goal rather than measure one: run only when named.
+const diagnostics: Record<string, () => Promise<void>> = { 'listen-cpu': listenerCpu };
+
 for (const [name, run] of Object.entries(cases)) {
   if (only && only !== name) continue;
   console.error(`${name}…`);
   await run();
 }
+if (only && diagnostics[only]) await diagnostics[only]();
 rmSync(dir, { recursive: true, force: true });
-console.log('| case | ours | baseline | ratio | goal | result |');
-console.log('|---|---|---|---|---|---|');
+if (rows.length > 0) {
+  console.log('| case | ours | baseline | ratio | goal | result |');
+  console.log('|---|---|---|---|---|---|');
+}
 for (const r of rows) console.log(`| ${r.name} | ${r.ours} | ${r.baseline} | ${r.ratio.toFixed(2)}× | ${r.goal} | ${r.pass ? 'pass' : '**fail**'} |`);
 process.exitCode = rows.every((r) => r.pass) ? 0 : 1;
