@@ -20,7 +20,7 @@ export interface ThreadSetup {
 }
 
 /** A request as it crosses to the worker: the record without its body, which is in the batch's buffer. */
-export interface WireRecord {
+interface WireRecord {
   seq: number;
   receivedAt: number;
   method: string;
@@ -48,7 +48,7 @@ export interface Reply {
   reached: boolean;
 }
 
-export function toWire(records: readonly RequestRecord[]): Batch {
+function toWire(records: readonly RequestRecord[]): Batch {
   let total = 0;
   for (const record of records) total += record.body?.length ?? 0;
   const bytes = Buffer.allocUnsafeSlow(total);
