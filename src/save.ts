@@ -35,11 +35,28 @@ export function captureName(receivedAt: Date, seq: number, type: string | null, 
   return `${stamp}-${String(seq).padStart(6, '0')}-${what}.http`;
 }
 
+/**
+ * The hidden name a capture is written under until its rename: `.<capture name>.<8 hex>.tmp`. The
+ * clean-up at start removes these and nothing else, not a user's own `.env.tmp` (issue 13, item 5).
+ */
+const TEMPORARY_NAME = /^\.\d{8}T\d{6}\.\d{3}Z-\d{6,}-[A-Za-z0-9._-]+\.http\.[0-9a-f]{8}\.tmp$/;
+
+export function isTemporaryName(name: string): boolean {
+  return TEMPORARY_NAME.test(name);
+}
+
+function temporaryName(name: string): string {
+  const tmp = `.${name}.${randomBytes(4).toString('hex')}.tmp`;
+  // A name the clean-up would not know is a file left behind for ever: the pattern is the definition.
+  if (!isTemporaryName(tmp)) throw new TypeError(`not a capture name: ${name}`);
+  return tmp;
+}
+
 /** Creates the directory, and removes temporary files a killed run left behind. */
 export async function prepareSaveDir(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
-    for (const name of await readdir(dir)) if (name.endsWith('.tmp') && name.startsWith('.')) await unlink(join(dir, name)).catch(() => undefined);
+    for (const name of await readdir(dir)) if (isTemporaryName(name)) await unlink(join(dir, name)).catch(() => undefined);
   } catch (error) {
     throw new InputError(`cannot use --save ${dir}: ${describeFsError(error)}`);
   }
@@ -47,7 +64,7 @@ export async function prepareSaveDir(dir: string): Promise<void> {
 
 /** Written to a hidden temporary file, then renamed: a capture is either complete or absent. */
 export async function writeCapture(dir: string, name: string, data: Buffer): Promise<string> {
-  const tmp = join(dir, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = join(dir, temporaryName(name));
   const path = join(dir, name);
   const handle = await open(tmp, 'wx', 0o600);
   try {
