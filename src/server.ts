@@ -203,8 +203,9 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     answers.push(() => {
       try {
         if (closing || status === 413) res.setHeader('connection', 'close');
-        res.writeHead(status, [...answer.headers, 'content-length', String(answer.body.length)]);
-        res.end(answer.body);
+        const body = hasNoBody(status) ? null : answer.body;
+        res.writeHead(status, body === null ? [...answer.headers] : [...answer.headers, 'content-length', String(body.length)]);
+        res.end(body ?? undefined);
       } catch {
         res.destroy(); // an answer Node refuses to write (a forwarded header it finds invalid)
       } finally {
@@ -270,6 +271,14 @@ function readBody(req: IncomingMessage, limit: number, done: (body: Buffer | 'to
   req.on('close', () => {
     if (!req.complete) end('aborted');
   });
+}
+
+/**
+ * A 1xx, 204 or 304 answer has no body, so it has no Content-Length either (RFC 9110 §8.6, §15.3.5,
+ * §15.4.5): `--status 204` used to announce 17 bytes it did not send (issue 13, item 14).
+ */
+function hasNoBody(status: number): boolean {
+  return status < 200 || status === 204 || status === 304;
 }
 
 function pairs(raw: string[]): Array<[string, string]> {
