@@ -1,5 +1,6 @@
 import { headerValues, type Capture } from './capture.js';
 import { diagnose, type Hint, type NamedSecret } from './diagnose.js';
+import { checkEvent, parseEvent, type ParseError } from './parse-event.js';
 import { verify, type Verdict } from './verify.js';
 
 export interface EventLabel {
@@ -12,6 +13,8 @@ export interface Inspection {
   /** Empty when verified. */
   hints: Hint[];
   event: EventLabel | null;
+  /** Why the body is not a valid Oblic event (parseEvent's first problem); null when it is one, or was not checked. */
+  eventError?: ParseError | null;
   notes: string[];
 }
 
@@ -37,7 +40,7 @@ export function inspectCapture(
   return {
     verdict,
     hints: verdict.verified || !hints ? [] : hintsFor(capture, secrets, otherSecrets),
-    event: eventOf(capture.body),
+    ...readEvent(capture.body),
     notes: capture.notes,
   };
 }
@@ -50,12 +53,33 @@ export function hintsFor(capture: Capture, secrets: readonly string[], otherSecr
 /** The event's type and id when the body is an Oblic event envelope. */
 export function eventOf(body: Buffer): EventLabel | null {
   if (body.length === 0 || body.length > EVENT_PARSE_LIMIT) return null;
-  let value: unknown;
+  const value = parseJson(body);
+  return value === NOT_JSON ? null : labelOf(value);
+}
+
+/**
+ * The label and the contract check of a body from one JSON.parse, as this runs for every request
+ * the listener takes: a signed body that is no valid event says why (issue 13, item 19).
+ */
+function readEvent(body: Buffer): Pick<Inspection, 'event' | 'eventError'> {
+  if (body.length > EVENT_PARSE_LIMIT) return { event: null, eventError: null };
+  const value = parseJson(body);
+  // Not JSON: parsed again, for parseEvent's own wording of why, off the everyday path.
+  const checked = value === NOT_JSON ? parseEvent(body) : checkEvent(value);
+  return { event: value === NOT_JSON ? null : labelOf(value), eventError: checked.ok ? null : checked.error };
+}
+
+const NOT_JSON = Symbol('not JSON');
+
+function parseJson(body: Buffer): unknown {
   try {
-    value = JSON.parse(body.toString('utf8')); // only for labels: a non-UTF-8 body is still checked byte for byte
+    return JSON.parse(body.toString('utf8')); // only for labels: a non-UTF-8 body is still checked byte for byte
   } catch {
-    return null;
+    return NOT_JSON;
   }
+}
+
+function labelOf(value: unknown): EventLabel | null {
   if (value === null || typeof value !== 'object') return null;
   const { id, type } = value as { id?: unknown; type?: unknown };
   return typeof id === 'string' && typeof type === 'string' ? { id, type } : null;

@@ -28,6 +28,11 @@ export function parseEvent(body: string | Uint8Array | unknown): ParseResult {
       return failure('invalid_json', `the body is not JSON: ${(error as Error).message}`, null);
     }
   }
+  return checkEvent(value);
+}
+
+/** parseEvent for a value already parsed from JSON: a string here is a JSON string, not JSON text. */
+export function checkEvent(value: unknown): ParseResult {
   if (!isObject(value)) return failure('not_an_object', 'the event is not a JSON object', null);
   if (typeof value.id !== 'string' || !ID.test(value.id)) return failure('invalid_id', 'id is not 16 characters from [A-Za-z0-9]', 'id');
   if (!isEventType(value.type)) return failure('unknown_type', `type ${JSON.stringify(value.type)} is not one of the fifteen Oblic event types`, 'type');
@@ -62,7 +67,7 @@ export function checkModel(name: ModelName, value: unknown, path: string): Probl
 }
 
 function checkField(kind: string, value: unknown, at: string): Problem | null {
-  const fail = (what: string): Problem => ({ message: `${at} should be ${what}, not ${JSON.stringify(value)?.slice(0, 40) ?? 'undefined'}`, path: at });
+  const fail = (what: string): Problem => ({ message: `${at} should be ${what}, not ${preview(value)}`, path: at });
   if (kind.endsWith('|null') && value === null) return null;
   switch (kind.replace('|null', '')) {
     case 'id':
@@ -91,5 +96,14 @@ function checkField(kind: string, value: unknown, at: string): Problem | null {
     }
     default:
       return fail(kind);
+  }
+}
+
+/** The start of a value as JSON; a sender's array nested 100,000 deep overflows the stack of JSON.stringify (issue 13, item 1). */
+function preview(value: unknown): string {
+  try {
+    return JSON.stringify(value)?.slice(0, 40) ?? 'undefined';
+  } catch {
+    return 'a value nested too deep to show';
   }
 }
