@@ -37,17 +37,19 @@ export function devSecretPath(env: NodeJS.ProcessEnv = process.env): string {
  * (created on first use). An empty value given on purpose is an error, not a silent fallback.
  */
 export async function resolveSecret(options: SecretOptions, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedSecret> {
-  const [first] = await resolveSecrets(
-    { secrets: options.secret === undefined ? [] : [options.secret], secretFiles: options.secretFile === undefined ? [] : [options.secretFile] },
-    env,
-    { createDev: true, all: false },
-  );
+  const sources: SecretSource[] = [];
+  if (options.secret !== undefined) sources.push({ kind: 'flag', secret: options.secret });
+  if (options.secretFile !== undefined) sources.push({ kind: 'file', path: options.secretFile });
+  const [first] = await resolveSecrets({ sources }, env, { createDev: true, all: false });
   return first!;
 }
 
+/** One --secret or --secret-file. */
+export type SecretSource = { kind: 'flag'; secret: string } | { kind: 'file'; path: string };
+
 export interface SecretsOptions {
-  secrets: readonly string[];
-  secretFiles: readonly string[];
+  /** Both flags in the order given on the command line: secret #1 is the first of either (issue 13, item 17). */
+  sources: readonly SecretSource[];
 }
 
 /**
@@ -60,15 +62,20 @@ export async function resolveSecrets(
   env: NodeJS.ProcessEnv,
   { createDev, all }: { createDev: boolean; all: boolean },
 ): Promise<ResolvedSecret[]> {
+  // One secret wanted: --secret wins over --secret-file, and no other file is read.
+  const first = options.sources.find((s) => s.kind === 'flag') ?? options.sources[0];
+  const chosen = all ? options.sources : first === undefined ? [] : [first];
   const out: ResolvedSecret[] = [];
-  for (const secret of options.secrets) {
-    if (secret === '') throw new InputError('--secret is empty; pass the endpoint secret, or drop the flag');
-    out.push({ secret, source: 'flag', origin: '--secret' });
+  for (const source of chosen) {
+    if (source.kind === 'file') {
+      out.push({ secret: await readSecretFile(source.path), source: 'file', origin: `the secret file ${source.path}` });
+    } else if (source.secret === '') {
+      throw new InputError('--secret is empty; pass the endpoint secret, or drop the flag');
+    } else {
+      out.push({ secret: source.secret, source: 'flag', origin: '--secret' });
+    }
   }
-  for (const path of all || out.length === 0 ? options.secretFiles : []) {
-    out.push({ secret: await readSecretFile(path), source: 'file', origin: `the secret file ${path}` });
-  }
-  if (out.length > 0) return all ? out : out.slice(0, 1);
+  if (out.length > 0) return out;
   const fromEnv = env[SECRET_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return [{ secret: fromEnv, source: 'env', origin: `$${SECRET_ENV}` }];
   if (!createDev) {

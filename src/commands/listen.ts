@@ -6,16 +6,15 @@ import { DEFAULT_PORT, parseTarget } from '../target.js';
 import { formatCount } from '../text.js';
 import type { Ui } from '../ui.js';
 import { parseDuration, parseSize } from '../units.js';
-import { collect, parseIntFlag, type UiFactory } from './shared.js';
+import { parseIntFlag, type UiFactory } from './shared.js';
+import { secretFileOption, secretOption, type SecretSourceFlags } from './secret-flags.js';
 import { lazy } from '../lazy.js';
 
-interface ListenFlags {
+interface ListenFlags extends SecretSourceFlags {
   port: number;
   host: string;
   path?: string;
   maxBody: number;
-  secret?: string[];
-  secretFile?: string[];
   status: number;
   delay?: string;
   rejectInvalid?: boolean;
@@ -57,11 +56,11 @@ export function registerListen(program: Command, ui: UiFactory): void {
     .option('--host <host>', 'address to bind (anything but loopback is reachable from your network)', LOOPBACK)
     .option('--path <path>', 'accept only this path (404 elsewhere)')
     .addOption(
-      new Option('--max-body <size>', 'largest body accepted (e.g. 512kB); larger gets 413').argParser((v) => parseSize(v, '--max-body')).default(MAX_BODY, '1MiB'),
+      new Option('--max-body <size>', 'largest body accepted (e.g. 512kB); larger gets 413').argParser(parseMaxBody).default(MAX_BODY, '1MiB'),
     )
-    .option('--secret <secret>', 'secret to verify with; repeat it while rotating', collect)
-    .option('--secret-file <path>', 'read a secret from a file; repeatable', collect)
-    .option('--status <code>', 'status to answer with', parseIntFlag('--status', 100, 599), 200)
+    .addOption(secretOption('secret to verify with; repeat it while rotating'))
+    .addOption(secretFileOption('read a secret from a file; repeatable'))
+    .option('--status <code>', 'status to answer with (200 to 599; 204 and 304 have no body)', parseStatus, 200)
     .option('--delay <duration>', 'wait this long before answering (e.g. 2s), to test your timeouts')
     .option('--reject-invalid', 'answer 401 to requests that do not verify, as a correct app would')
     .option('--events <list>', 'show only these event types (comma list or globs: message.*); others are counted and answered')
@@ -69,7 +68,7 @@ export function registerListen(program: Command, ui: UiFactory): void {
     .option('--json', 'print one JSON object per request (NDJSON) and nothing else on stdout')
     .option('--save <dir>', 'store every request in DIR as a raw HTTP capture (verify and replay read them)')
     .option('--exit-after <n>', 'stop after n requests (those --events shows)', parseIntFlag('--exit-after', 1, 1e9))
-    .option('--timeout <duration>', 'stop after this long (e.g. 30s)')
+    .option('--timeout <duration>', 'stop after this long (e.g. 30s; more than 0)')
     .option('-v, --verbose', 'show the whole payload, pretty-printed')
     .option('--headers', 'show the request headers')
     .option('--ui', 'open a local web inspector: live list, details, search, replay, diff (loopback only)')
@@ -136,7 +135,9 @@ export function listenDefaults(secrets: ResolvedSecret[]): ListenPlan {
 async function plan(opts: ListenFlags, ui: Ui): Promise<ListenPlan> {
   if (opts.path !== undefined && !opts.path.startsWith('/')) throw new InputError(`--path "${opts.path}" must start with /`);
   const filter = opts.events === undefined ? undefined : new Set(resolveEventTypes([opts.events]));
-  const secrets = await resolveSecrets({ secrets: opts.secret ?? [], secretFiles: opts.secretFile ?? [] }, ui.io.env, { createDev: true, all: true });
+  // Before the secrets: a bad flag is refused before a development secret is created.
+  const timeoutMs = opts.timeout === undefined ? undefined : parseTimeout(opts.timeout);
+  const secrets = await resolveSecrets({ sources: opts.secretSources ?? [] }, ui.io.env, { createDev: true, all: true });
   return {
     ...listenDefaults(secrets),
     host: opts.host,
@@ -152,11 +153,31 @@ async function plan(opts: ListenFlags, ui: Ui): Promise<ListenPlan> {
     json: opts.json === true,
     saveDir: opts.save,
     exitAfter: opts.exitAfter,
-    timeoutMs: opts.timeout === undefined ? undefined : parseDuration(opts.timeout, '--timeout'),
+    timeoutMs,
     verbose: opts.verbose === true,
     headers: opts.headers === true,
     ui: opts.ui ? { port: opts.uiPort, history: opts.uiHistory } : undefined,
   };
+}
+
+// Values that would make the listener useless are refused up front (issue 13, items 14 and 20).
+
+/** 1xx answers are interim: they cannot end a request, so a sender would wait for a final one. */
+function parseStatus(value: string): number {
+  if (/^\s*1\d\d\s*$/.test(value)) throw new InputError(`--status ${value.trim()} is an interim (1xx) status that cannot answer a request; use 200 to 599`);
+  return parseIntFlag('--status', 200, 599)(value);
+}
+
+function parseMaxBody(value: string): number {
+  const size = parseSize(value, '--max-body');
+  if (size === 0) throw new InputError(`--max-body "${value}" would refuse every delivery; give a size above 0, e.g. 1MiB`);
+  return size;
+}
+
+function parseTimeout(value: string): number {
+  const ms = parseDuration(value, '--timeout');
+  if (ms === 0) throw new InputError(`--timeout "${value}" would stop before any request; give a duration above 0, e.g. 30s`);
+  return ms;
 }
 
 export function describeSecrets(secrets: ResolvedSecret[]): string {

@@ -7,11 +7,10 @@ import type { NamedSecret } from '../diagnose.js';
 import { hintsFor, inspectCapture, type Inspection } from '../inspect.js';
 import { describeSecret, fallbackSecrets, resolveSecrets, type ResolvedSecret } from '../secret.js';
 import type { Ui } from '../ui.js';
-import { collect, readBytes, type UiFactory } from './shared.js';
+import { readBytes, type UiFactory } from './shared.js';
+import { secretFileOption, secretOption, type SecretSourceFlags } from './secret-flags.js';
 
-interface VerifyFlags {
-  secret?: string[];
-  secretFile?: string[];
+interface VerifyFlags extends SecretSourceFlags {
   signature?: string;
   json?: boolean;
 }
@@ -42,14 +41,14 @@ export function registerVerify(program: Command, ui: UiFactory): void {
     .command('verify')
     .description("prove or disprove a captured request's signature, and say why it failed")
     .argument('[files...]', 'captures to check (default: standard input)')
-    .option('--secret <secret>', 'a secret to check with; repeat it for several (visible in ps: prefer the file or env var)', collect)
-    .option('--secret-file <path>', 'read a secret from a file (one trailing newline is ignored); repeatable', collect)
+    .addOption(secretOption('a secret to check with; repeat it for several (visible in ps: prefer the file or env var)'))
+    .addOption(secretFileOption('read a secret from a file (one trailing newline is ignored); repeatable'))
     .option('--signature <value>', 'the file is the bare body and this is its x-oblic-signature')
     .option('--json', 'print one JSON object per capture: {verified, reason, message, hint, hints, matched_secret, event}')
     .addHelpText('after', HELP)
     .action(async (files: string[], opts: VerifyFlags) => {
       const u = await ui();
-      const secrets = await resolveSecrets({ secrets: opts.secret ?? [], secretFiles: opts.secretFile ?? [] }, u.io.env, { createDev: false, all: true });
+      const secrets = await resolveSecrets({ sources: opts.secretSources ?? [] }, u.io.env, { createDev: false, all: true });
       u.say(u.err.dim(`checking with ${describeSources(secrets)}`));
       // Other secrets the user has only matter for hints, so they are read only when a check fails.
       let others: NamedSecret[] | undefined;
