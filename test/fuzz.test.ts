@@ -139,7 +139,9 @@ describe('listen --json lines', () => {
       ...body,
       verified: verdict?.verified ?? false,
       reason: verdict?.reason ?? null,
+      matched_secret: typeof verdict?.matchedSecret === 'number' ? { index: verdict.matchedSecret } : null,
       event: record.inspection?.event ?? null,
+      event_error: record.inspection?.eventError ?? null,
       status: record.status,
       forward: record.forward ? { status: record.forward.status, ms: Math.round(record.forward.ms * 100) / 100 } : null,
     });
@@ -163,8 +165,10 @@ describe('listen --json lines', () => {
     body: bodyBytes,
     inspection: fc.option(
       fc.record({
-        verdict: fc.record({ verified: fc.boolean(), reason: fc.constantFrom(null, 'missing_signature', 'malformed_signature', 'mismatch') }),
+        verdict: fc.record({ verified: fc.boolean(), reason: fc.constantFrom(null, 'missing_signature', 'malformed_signature', 'mismatch'), matchedSecret: fc.option(fc.nat(20)) }),
         event: fc.option(fc.record({ id: text, type: text })),
+        // issue 13, item 19: why a body is not a valid event, from parseEvent
+        eventError: fc.option(fc.record({ code: fc.constantFrom('invalid_json', 'unknown_type', 'invalid_payload'), message: text, path: fc.option(text) })),
       }),
     ),
     status: fc.integer({ min: 100, max: 599 }),

@@ -115,7 +115,7 @@ describe('listen, for people', () => {
     expect(result.stdout).toContain('✘ invalid signature (mismatch)');
     expect(result.stdout).toContain('"message": "Keep the change 🎄"');
     expect(result.stdout).toContain('X-Oblic-Signature: ');
-    expect(result.stdout).toMatch(/POST \/ {2}5 B · hello/);
+    expect(result.stdout).toMatch(/POST \/ {2}○ unsigned\n {14}5 B · hello/); // issue 13, item 19: a badge on every row
     expect(result.stderr).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\/ · verifying with \$OBLIC_WEBHOOK_SECRET \(…t-77\) · Ctrl-C to stop$/m);
     expect(result.stdout).not.toContain('\u001b['); // piped: no colour
   });

@@ -10,6 +10,8 @@ import { paintResource } from './events.js';
 export interface RenderOptions {
   verbose: boolean;
   headers: boolean;
+  /** Where each secret came from, #1 first: with several, a verified row says which matched (issue 13, item 17). */
+  secretOrigins?: readonly string[];
 }
 
 /**
@@ -26,7 +28,9 @@ export function toJsonLine(record: RequestRecord): string {
   return (
     `{"received_at":"${isoTime(record.receivedAt)}","method":${JSON.stringify(record.method)},"path":${JSON.stringify(record.path)},` +
     `"headers":${headersJson(record.headers)},${body},"verified":${verdict?.verified ?? false},"reason":${verdict?.reason ? `"${verdict.reason}"` : 'null'},` +
-    `"event":${event ? `{"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)}}` : 'null'},"status":${record.status},` +
+    `"matched_secret":${typeof verdict?.matchedSecret === 'number' ? `{"index":${verdict.matchedSecret}}` : 'null'},` +
+    `"event":${event ? `{"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)}}` : 'null'},` +
+    `"event_error":${inspection?.eventError ? JSON.stringify(inspection.eventError) : 'null'},"status":${record.status},` +
     `"forward":${record.forward ? JSON.stringify({ status: record.forward.status, ms: round(record.forward.ms) }) : 'null'}}`
   );
 }
@@ -74,35 +78,55 @@ function isoTime(date: Date): string {
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 
-/** `10:15:03.412  message.updated  a056V7R7NmNRjl70  ✔ verified`, then a summary line and extras. */
+/**
+ * `10:15:03.412  message.updated  a056V7R7NmNRjl70  ✔ verified`, then a summary line and extras.
+ * Every request that was read carries its verdict, event or not, rejected or not (issue 13, item 19);
+ * only one refused before its body was read (method, path, size) has none to show.
+ */
 export function renderRecord(c: ChalkInstance, record: RequestRecord, options: RenderOptions): string {
   const time = c.dim(record.receivedAt.toISOString().slice(11, 23));
-  const event = record.inspection?.event;
-  const lines: string[] = [];
-  if (!event || record.refusal) {
-    const what = `${printable(record.method, 12)} ${printable(record.path, 60)}`;
+  const inspection = record.inspection;
+  const what = `${printable(record.method, 12)} ${printable(record.path, 60)}`;
+  if (!inspection) {
     const detail = record.refusal ? c.yellow(`${record.status} ${printable(record.refusal, 120)}`) : c.dim(`${formatBytes(record.size)}${previewOf(record.body)}`);
-    lines.push(`${time}  ${c.bold(what)}  ${detail}`);
-  } else {
+    return [`${time}  ${c.bold(what)}  ${detail}`, ...extras(c, record, options)].join('\n');
+  }
+  const event = inspection.event;
+  const lines: string[] = [];
+  if (event) {
     const type = printable(event.type, 40);
     const painted = isEventType(event.type) ? paintResource(c, resourceOf(event.type), type.padEnd(20)) : type.padEnd(20);
-    lines.push(`${time}  ${painted}  ${c.dim(printable(event.id, 24))}  ${badge(c, record)}${answered(c, record)}`);
+    lines.push(`${time}  ${painted}  ${c.dim(printable(event.id, 24))}  ${badge(c, record, options)}${answered(c, record)}`);
     lines.push(`              ${summarize(record)}`);
+  } else {
+    lines.push(`${time}  ${c.bold(what)}  ${badge(c, record, options)}${answered(c, record)}`);
+    lines.push(`              ${c.dim(`${formatBytes(record.size)}${previewOf(record.body)}`)}`);
   }
-  const verdict = record.inspection?.verdict;
-  if (verdict && !verdict.verified && event && !record.refusal) {
-    lines.push(`              ${c.red(verdict.message)}`);
-    for (const hint of record.inspection!.hints.slice(0, 3)) lines.push(`              ${c.yellow('hint:')} ${hint.message}`);
+  if (inspection.eventError) lines.push(`              ${c.yellow(`not a valid Oblic event: ${printable(inspection.eventError.message, 160)}`)}`);
+  if (!inspection.verdict.verified) {
+    lines.push(`              ${c.red(inspection.verdict.message)}`);
+    for (const hint of inspection.hints.slice(0, 3)) lines.push(`              ${c.yellow('hint:')} ${hint.message}`);
   }
+  return [...lines, ...extras(c, record, options)].join('\n');
+}
+
+/** What every row may add: a failed forward, the headers (--headers), the payload (-v). */
+function extras(c: ChalkInstance, record: RequestRecord, options: RenderOptions): string[] {
+  const lines: string[] = [];
   if (record.forward?.error) lines.push(`              ${c.red(`forward failed: ${record.forward.error.message}`)}`);
   if (options.headers) for (const [name, value] of record.headers) lines.push(`              ${c.cyan(printable(name, 60))}: ${printable(value, 200)}`);
   if (options.verbose && record.body) lines.push(indent(prettyBody(c, record.body), '              '));
-  return lines.join('\n');
+  return lines;
 }
 
-function badge(c: ChalkInstance, record: RequestRecord): string {
+function badge(c: ChalkInstance, record: RequestRecord, options: RenderOptions): string {
   const verdict = record.inspection!.verdict;
-  if (verdict.verified) return c.green('✔ verified');
+  if (verdict.verified) {
+    const origins = options.secretOrigins ?? [];
+    const index = verdict.matchedSecret;
+    const which = origins.length > 1 && index !== null ? c.dim(`  with secret #${index + 1} (${origins[index] ?? '?'})`) : '';
+    return c.green('✔ verified') + which;
+  }
   if (verdict.reason === 'missing_signature') return c.yellow('○ unsigned');
   return c.red(`✘ invalid signature (${verdict.reason === 'mismatch' ? 'mismatch' : 'malformed'})`);
 }

@@ -30,7 +30,7 @@ export async function openListener(ui: Ui, plan: ListenPlan): Promise<OpenListen
   const out = new LineWriter(ui.io.stdout);
   let reached = () => undefined as void;
   const reachedCount = new Promise<void>((resolve) => (reached = resolve));
-  const show: ShowOptions = { json: plan.json, verbose: plan.verbose, headers: plan.headers, events: plan.events, exitAfter: plan.exitAfter };
+  const show: ShowOptions = { json: plan.json, verbose: plan.verbose, headers: plan.headers, secretOrigins: plan.secrets.map((s) => s.origin), events: plan.events, exitAfter: plan.exitAfter };
   const otherSecrets = await fallbackSecrets(ui.io.env);
   // The answer waits for nothing the request's verdict decides (no --reject-invalid, --forward-to,
   // --save, --delay or inspector): verifying and showing can then run on the other core.

@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { isEventType } from '../events.js';
 import type { RequestRecord } from '../server.js';
-import { renderRecord, toJsonLine } from './listen-render.js';
+import { renderRecord, toJsonLine, type RenderOptions } from './listen-render.js';
 
 export interface Tally {
   received: number;
@@ -19,10 +19,8 @@ export function newTally(): Tally {
 }
 
 /** What `listen` shows, and when it has shown enough. Plain data: the verifying thread gets a copy. */
-export interface ShowOptions {
+export interface ShowOptions extends RenderOptions {
   json: boolean;
-  verbose: boolean;
-  headers: boolean;
   /** --events: the event types to show; others are counted and answered. */
   events: ReadonlySet<string> | undefined;
   exitAfter: number | undefined;
@@ -49,7 +47,7 @@ export function createShower(c: ChalkInstance, options: ShowOptions): Shower {
       tally.shown += 1;
       if (options.exitAfter !== undefined && tally.shown >= options.exitAfter) shower.reached = true;
       if (options.exitAfter !== undefined && tally.shown > options.exitAfter) return undefined; // answered, not shown
-      return options.json ? toJsonLine(record) : renderRecord(c, record, { verbose: options.verbose, headers: options.headers });
+      return options.json ? toJsonLine(record) : renderRecord(c, record, options);
     },
   };
   return shower;
