@@ -34,8 +34,9 @@ interface ListenFlags extends SecretSourceFlags {
 const HELP = `
 Each request is read (up to --max-body), verified, and shown as one block on stdout: time, event type,
 id, a badge (verified, invalid signature with the reason, unsigned) and a one-line summary. Requests
-that are not Oblic events are shown too; a method other than POST gets 405. The ready line, warnings
-and the final summary go to stderr.
+that are not Oblic events are shown too, with their badge and why they are not; a method other than
+POST gets 405. With several secrets a verified row says which matched: #1 is the first --secret or
+--secret-file given. The ready line, warnings and the final summary go to stderr.
 
 Examples:
   $ oblic-hooks listen                                   # http://127.0.0.1:4242/, the development secret
