@@ -1,4 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { bodyVariants, type Variant } from './body-variants.js';
+import { formatBytes, printable } from './text.js';
 
 export interface Hint {
   code: string;
@@ -11,6 +13,23 @@ export interface NamedSecret {
   secret: string;
 }
 
+/**
+ * What hints may cost one failed verification (issue 13, item 2): any sender can make a check fail,
+ * so the work a failure buys is bounded whatever the body and headers hold.
+ */
+export interface HintBudget {
+  /** Signature values read, from duplicate headers or from headers under other names. */
+  candidates: number;
+  /** Bytes run through an HMAC for hints, in total across body variants, secrets and algorithms. */
+  bytes: number;
+  ms: number;
+  /** The clock the time budget is read from. */
+  now: () => number;
+}
+
+/** About 30 ms of hashing on one core: a 1 MiB body still gets every variant under two secrets. */
+export const HINT_BUDGET: HintBudget = { candidates: 8, bytes: 32_000_000, ms: 200, now: () => performance.now() };
+
 export interface DiagnoseInput {
   body: Buffer;
   /** The x-oblic-signature values received (none, one, or duplicates). */
@@ -20,12 +39,11 @@ export interface DiagnoseInput {
   secrets: readonly string[];
   /** Secrets the user did not name but may have signed with by mistake. */
   otherSecrets?: readonly NamedSecret[];
+  budget?: Partial<HintBudget>;
 }
 
-/** Body variants are HMAC'd once per candidate and secret; past this size only the body as is is tried. */
-const BODY_VARIANT_LIMIT = 1024 * 1024;
-const HEX64 = /^[0-9a-fA-F]{64}$/;
-const OTHER_HASHES: Record<number, string> = { 32: 'md5', 40: 'sha1', 96: 'sha384', 128: 'sha512' };
+/** Digest sizes in bytes, and the HMAC each is the size of. */
+const ALGORITHMS: Record<number, string> = { 16: 'md5', 20: 'sha1', 32: 'sha256', 48: 'sha384', 64: 'sha512' };
 
 interface Candidate {
   digest: Buffer;
@@ -34,83 +52,115 @@ interface Candidate {
   note: Hint | null;
 }
 
-interface Variant<T> {
-  value: T;
-  note: Hint | null;
-}
-
 /**
  * After a failed verification, tries what usually went wrong and says which of those would have
- * matched. Hints only explain: they never turn a failure into a pass, and never reveal a signature.
+ * matched. Hints only explain: they never turn a failure into a pass, never reveal a signature, and
+ * never throw: a hint that cannot be computed, or does not fit the budget, is skipped and said so.
  */
 export function diagnose(input: DiagnoseInput): Hint[] {
+  const budget = { ...HINT_BUDGET, ...input.budget };
   const hints: Hint[] = [];
-  const candidates = candidatesFrom(input, hints);
-  const secrets = secretVariants(input);
-  const bodies = bodyVariants(input.body);
-  for (const candidate of candidates) {
-    for (const secret of secrets) {
-      for (const body of bodies) {
-        const notes = [candidate.note, secret.note, body.note].filter((n): n is Hint => n !== null);
-        if (notes.length === 0) continue; // that is the plain check, which already failed
-        if (!matches(candidate, secret.value, body.value)) continue;
-        hints.push({ code: notes.map((n) => n.code).join('+'), message: `it matches ${notes.map((n) => n.message).join(', and ')}` });
-      }
-    }
-  }
+  const skipped = new Set<string>();
+  const candidates = candidatesFrom(input, budget.candidates, hints, skipped);
+  if (candidates.length > 0) search(input, candidates, budget, hints, skipped);
+  if (skipped.size > 0) hints.push({ code: 'hints_skipped', message: `not every hint was tried: ${[...skipped].join('; ')}` });
   return dedupe(hints);
 }
 
-function matches(candidate: Candidate, secret: string, body: Buffer): boolean {
-  const digest = createHmac(candidate.algorithm, secret).update(body).digest();
-  return digest.length === candidate.digest.length && timingSafeEqual(digest, candidate.digest);
-}
-
-/** What the sender may have meant by the value(s) it sent, or what other headers carry. */
-function candidatesFrom(input: DiagnoseInput, hints: Hint[]): Candidate[] {
-  const out: Candidate[] = [];
-  const duplicate = input.signatures.length > 1;
-  for (const raw of input.signatures) {
-    const value = raw.trim();
-    const dup: Hint | null = duplicate ? { code: 'duplicate_header', message: `this one of the ${input.signatures.length} x-oblic-signature headers ("${shorten(value)}") alone` } : null;
-    out.push(...readValue(value, dup, hints));
-  }
-  if (input.signatures.length === 0) {
-    for (const [name, value] of input.headers) {
-      if (!/sig|hmac|hash/i.test(name) || name.toLowerCase() === 'x-oblic-signature') continue;
-      const note: Hint = { code: 'other_header', message: `the value of the ${name} header: the signature was sent under another name than x-oblic-signature` };
-      out.push(...readValue(value.trim(), note, []));
+/**
+ * Each HMAC of a body variant under a secret is computed once and compared with every candidate of
+ * its algorithm, so the work does not grow with the number of headers; it stops at the budget.
+ */
+function search(input: DiagnoseInput, candidates: readonly Candidate[], budget: HintBudget, hints: Hint[], skipped: Set<string>): void {
+  const started = budget.now();
+  const secrets = secretVariants(input);
+  const algorithms = [...new Set(candidates.map((c) => c.algorithm))];
+  let hashed = 0;
+  for (const body of bodyVariants(input.body, skipped)) {
+    for (const secret of secrets) {
+      for (const algorithm of algorithms) {
+        const worth = candidates.filter((c) => c.algorithm === algorithm && (c.note ?? secret.note ?? body.note) !== null);
+        if (worth.length === 0) continue; // the plain check, which already failed
+        const over = hashed + body.value.length > budget.bytes ? `${formatBytes(budget.bytes)} hashed` : budget.now() - started > budget.ms ? `${budget.ms} ms` : null;
+        if (over !== null) {
+          skipped.add(`the hint budget of ${over} ran out`);
+          return;
+        }
+        hashed += body.value.length;
+        const digest = createHmac(algorithm, secret.value).update(body.value).digest();
+        for (const candidate of worth) {
+          if (digest.length === candidate.digest.length && timingSafeEqual(digest, candidate.digest)) hints.push(hintOf(candidate, secret, body));
+        }
+      }
     }
   }
-  return out;
 }
 
-function readValue(value: string, note: Hint | null, hints: Hint[]): Candidate[] {
-  if (HEX64.test(value)) return [{ digest: Buffer.from(value, 'hex'), algorithm: 'sha256', note }];
+function hintOf(candidate: Candidate, secret: Variant<string>, body: Variant<Buffer>): Hint {
+  const notes = [candidate.note, secret.note, body.note].filter((n): n is Hint => n !== null);
+  return { code: notes.map((n) => n.code).join('+'), message: `it matches ${notes.map((n) => n.message).join(', and ')}` };
+}
+
+/** What the sender may have meant by the value(s) it sent, or what other headers carry: a few of them. */
+function candidatesFrom(input: DiagnoseInput, limit: number, hints: Hint[], skipped: Set<string>): Candidate[] {
   const out: Candidate[] = [];
-  const prefixed = /^([A-Za-z0-9_.-]{1,20})[=:]\s*(.+)$/.exec(value);
-  if (prefixed && HEX64.test(prefixed[2]!)) {
-    out.push({
-      digest: Buffer.from(prefixed[2]!, 'hex'),
-      algorithm: 'sha256',
-      note: join(note, { code: 'prefix', message: `without the "${prefixed[1]}${value[prefixed[1]!.length]}" prefix (Oblic sends the bare hex digest)` }),
-    });
+  if (input.signatures.length > 0) {
+    const count = input.signatures.length;
+    const values = [...new Set(input.signatures.map((raw) => raw.trim()))];
+    if (values.length > limit) skipped.add(`only ${limit} of the ${values.length} different x-oblic-signature values were read`);
+    for (const value of values.slice(0, limit)) {
+      const dup: Hint | null = count > 1 ? { code: 'duplicate_header', message: `this one of the ${count} x-oblic-signature headers ("${shorten(value)}") alone` } : null;
+      out.push(...readValue(value, dup, hints));
+    }
+    return out;
   }
-  const base64 = /^[A-Za-z0-9+/_-]{43}=?$/.test(value) ? Buffer.from(value, value.includes('-') || value.includes('_') ? 'base64url' : 'base64') : null;
-  if (base64 && base64.length === 32) {
-    out.push({ digest: base64, algorithm: 'sha256', note: join(note, { code: 'base64', message: 'read as base64 (Oblic sends lowercase hex)' }) });
-  }
-  const algorithm = /^[0-9a-fA-F]+$/.test(value) ? OTHER_HASHES[value.length] : undefined;
-  if (algorithm) {
-    const name = `HMAC-${algorithm.toUpperCase().replace('SHA', 'SHA-')}`;
-    hints.push({ code: 'other_length', message: `the value has ${value.length} hex digits, the size of a ${algorithm.toUpperCase()} digest; Oblic signs with HMAC-SHA256 (64 hex digits)` });
-    out.push({ digest: Buffer.from(value, 'hex'), algorithm, note: join(note, { code: 'other_hash', message: `as an ${name} (Oblic uses HMAC-SHA256)` }) });
+  const others = input.headers.filter(([name]) => /sig|hmac|hash/i.test(name) && name.toLowerCase() !== 'x-oblic-signature');
+  if (others.length > limit) skipped.add(`only the first ${limit} of the ${others.length} signature-like headers were read`);
+  for (const [name, value] of others.slice(0, limit)) {
+    const note: Hint = { code: 'other_header', message: `the value of the ${printable(name, 40)} header: the signature was sent under another name than x-oblic-signature` };
+    out.push(...readValue(value.trim(), note, []));
   }
   return out;
 }
 
-function join(a: Hint | null, b: Hint): Hint {
-  return a ? { code: `${a.code}+${b.code}`, message: `${a.message}, ${b.message}` } : b;
+/**
+ * Every reading of one value (issue 13, item 18): an optional "name=" prefix, then hex or base64,
+ * then the HMAC whose size the digest has. Each step that is not what Oblic sends adds its note.
+ */
+function readValue(value: string, note: Hint | null, hints: Hint[]): Candidate[] {
+  const out: Candidate[] = [];
+  const forms: Array<{ text: string; note: Hint | null }> = [{ text: value, note: null }];
+  const prefixed = /^([A-Za-z0-9_.-]{1,20}[=:])\s*(.+)$/.exec(value);
+  if (prefixed) forms.push({ text: prefixed[2]!, note: { code: 'prefix', message: `without the "${prefixed[1]}" prefix (Oblic sends the bare hex digest)` } });
+  for (const form of forms) {
+    const decoded = decode(form.text);
+    const algorithm = decoded && ALGORITHMS[decoded.digest.length];
+    if (!decoded || !algorithm) continue;
+    let other: Hint | null = null;
+    if (algorithm !== 'sha256') {
+      const name = algorithm.toUpperCase();
+      other = { code: 'other_hash', message: `as an HMAC-${name.replace('SHA', 'SHA-')} (Oblic uses HMAC-SHA256)` };
+      if (decoded.note === null) {
+        hints.push({ code: 'other_length', message: `the value has ${form.text.length} hex digits${form.note ? ' after its prefix' : ''}, the size of a ${name} digest; Oblic signs with HMAC-SHA256 (64 hex digits)` });
+      }
+    }
+    const notes = [note, form.note, decoded.note, other].filter((n): n is Hint => n !== null);
+    out.push({ digest: decoded.digest, algorithm, note: notes.reduce<Hint | null>((a, b) => (a ? join(a, b) : b), null) });
+  }
+  return out;
+}
+
+/** A digest written in hex (Oblic's way) or base64 / base64url, when its size is a digest's. */
+function decode(text: string): { digest: Buffer; note: Hint | null } | null {
+  if (/^[0-9a-fA-F]+$/.test(text) && ALGORITHMS[text.length / 2]) return { digest: Buffer.from(text, 'hex'), note: null };
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return null;
+  const digest = Buffer.from(text, /[-_]/.test(text) ? 'base64url' : 'base64');
+  if (!ALGORITHMS[digest.length] || text.replace(/=+$/, '').length !== Math.ceil((digest.length * 4) / 3)) return null;
+  return { digest, note: { code: 'base64', message: 'read as base64 (Oblic sends lowercase hex)' } };
+}
+
+function join(a: Hint, b: Hint): Hint {
+  return { code: `${a.code}+${b.code}`, message: `${a.message}, ${b.message}` };
 }
 
 function secretVariants(input: DiagnoseInput): Array<Variant<string>> {
@@ -127,52 +177,6 @@ function secretVariants(input: DiagnoseInput): Array<Variant<string>> {
     out.push({ value: other.secret, note: { code: 'other_secret', message: `with ${other.label} instead of the secret you gave` } });
   }
   return out;
-}
-
-function bodyVariants(body: Buffer): Array<Variant<Buffer>> {
-  const out: Array<Variant<Buffer>> = [{ value: body, note: null }];
-  if (body.length > BODY_VARIANT_LIMIT) return out;
-  const text = body.toString('latin1'); // byte-preserving: each byte is one char and back
-  const seen = new Set([text]);
-  // The first, plainest explanation of a given byte sequence wins (a compact re-serialization of
-  // "{…}\n" is also "the body without its trailing newline").
-  const add = (value: string, code: string, message: string) => {
-    if (seen.has(value)) return;
-    seen.add(value);
-    out.push({ value: Buffer.from(value, 'latin1'), note: { code, message } });
-  };
-  for (const ending of ['\r\n', '\n', '\r']) {
-    if (text.endsWith(ending)) {
-      add(text.slice(0, -ending.length), 'trailing_newline_added', 'the body without its trailing newline (one was added after signing: an editor, echo, a proxy?)');
-      break;
-    }
-  }
-  if (!/[\r\n]$/.test(text)) {
-    add(`${text}\n`, 'trailing_newline_removed', 'the body with a trailing newline (LF) added back (the capture lost it after signing?)');
-    add(`${text}\r\n`, 'trailing_newline_removed', 'the body with a trailing CRLF added back (the capture lost it after signing?)');
-  }
-  if (text.includes('\r\n')) add(text.replaceAll('\r\n', '\n'), 'line_endings', 'the body with CRLF line endings turned into LF (line endings were converted after signing)');
-  if (/(^|[^\r])\n/.test(text)) add(text.replace(/\r?\n/g, '\r\n'), 'line_endings', 'the body with LF line endings turned into CRLF (line endings were converted after signing)');
-  const BOM = '\xef\xbb\xbf';
-  if (text.startsWith(BOM)) add(text.slice(3), 'bom', 'the body without the UTF-8 byte order mark at its start (it was added after signing)');
-  else add(BOM + text, 'bom', 'the body with a UTF-8 byte order mark at its start (the capture dropped it)');
-  const json = tryJson(body);
-  if (json !== undefined) {
-    const reserialized = 'the bytes you have are not the bytes that were signed: verify the raw body as received, before any JSON parsing';
-    for (const [indent, how] of [[0, 'compact JSON'], [2, 'JSON indented by 2 spaces'], [4, 'JSON indented by 4 spaces']] as const) {
-      const value = Buffer.from(JSON.stringify(json, null, indent), 'utf8').toString('latin1');
-      add(value, 'reserialized', `the body re-serialized as ${how} (${reserialized})`);
-    }
-  }
-  return out;
-}
-
-function tryJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
-  } catch {
-    return undefined;
-  }
 }
 
 function shorten(value: string): string {
