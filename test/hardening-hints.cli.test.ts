@@ -77,9 +77,9 @@ describe('hints stay within their budget (issue 13, item 2)', () => {
     const capture = file('many.json', JSON.stringify({ method: 'POST', path: '/hooks', headers, body }));
     const result = await runCli(['verify', '--json', capture], { env });
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout).hints).toEqual([
-      { code: 'hints_skipped', message: 'not every hint was tried: only the first 8 of the 23000 signature-like headers were read' },
-    ]);
+    const { hints } = JSON.parse(result.stdout) as { hints: Array<{ code: string; message: string }> };
+    expect(hints.map((h) => h.code)).toEqual(['hints_skipped']);
+    expect(hints[0]!.message).toMatch(/^not every hint was tried: only the first 8 of the 23000 signature-like headers were read/);
   });
 
   it('listen --save shows a 1 MB delivery with 300 signature-like headers, its hint found among the first few', async () => {
