@@ -1,12 +1,13 @@
 import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseCapture } from './capture.js';
 import { InputError } from './errors.js';
 import { isEventType, resourceOf, type EventType } from './events.js';
+import { readSmallFile } from './files.js';
 import { summarizeEvent } from './format.js';
 import { inspectCapture, type Inspection } from './inspect.js';
 import { renderCurl, replayRequest } from './request.js';
@@ -214,6 +215,9 @@ function detailOf(entry: Entry) {
   };
 }
 
+/** The largest capture reloaded; a larger file is skipped like one that does not parse. */
+const RELOAD_FILE_LIMIT = 16 * 1024 * 1024;
+
 /** Yesterday's deliveries: the newest `limit` captures of the --save directory, checked again. */
 async function reload(dir: string, limit: number, secrets: readonly string[]): Promise<Entry[]> {
   let names: string[];
@@ -225,7 +229,8 @@ async function reload(dir: string, limit: number, secrets: readonly string[]): P
   const entries: Entry[] = [];
   for (const [i, name] of names.entries()) {
     try {
-      const capture = parseCapture(await readFile(join(dir, name)));
+      // readSmallFile: a FIFO named *.http is skipped at once instead of blocking start-up (issue 13, item 23).
+      const capture = parseCapture((await readSmallFile(join(dir, name), { limit: RELOAD_FILE_LIMIT })).bytes);
       const stamp = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})\.(\d{3})Z/.exec(name);
       const receivedAt = stamp ? new Date(`${stamp[1]}-${stamp[2]}-${stamp[3]}T${stamp[4]}:${stamp[5]}:${stamp[6]}.${stamp[7]}Z`) : new Date(0);
       entries.push({

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from './errors.js';
+import { makeDir } from './files.js';
 import { describeFsError } from './secret.js';
 
 export interface CaptureHead {
@@ -55,7 +56,7 @@ function temporaryName(name: string): string {
 /** Creates the directory, and removes temporary files a killed run left behind. */
 export async function prepareSaveDir(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDir(dir); // not Node's recursive mkdir, which spins for ever on /proc/x (issue 13, item 23)
     for (const name of await readdir(dir)) if (isTemporaryName(name)) await unlink(join(dir, name)).catch(() => undefined);
   } catch (error) {
     throw new InputError(`cannot use --save ${dir}: ${describeFsError(error)}`);
