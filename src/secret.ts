@@ -1,9 +1,14 @@
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
-import { chmod, link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, lstat, open, rename, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InputError } from './errors.js';
+import { describeFsError, errorCode, FileRefused, kindOf, makeDir, readSmallFile } from './files.js';
 import { plural } from './text.js';
+
+// Modules that name file errors import it from here; it lives with the other file helpers.
+export { describeFsError };
 
 export type SecretSourceKind = 'flag' | 'file' | 'env' | 'dev';
 
@@ -21,6 +26,8 @@ export interface SecretOptions {
 
 export const SECRET_ENV = 'OBLIC_WEBHOOK_SECRET';
 const SECRET_PREFIX = 'oblicdev_';
+/** The largest secret file read, --secret-file's or the development one: a secret is a line, not a document. */
+export const SECRET_FILE_LIMIT = 4096;
 
 /** `$XDG_CONFIG_HOME/oblic-hooks`, else `~/.config/oblic-hooks`. */
 export function configDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
@@ -100,15 +107,20 @@ export async function fallbackSecrets(env: NodeJS.ProcessEnv): Promise<Array<{ l
   return out;
 }
 
-/** A secret file holds the secret as is; one trailing newline (as `echo` writes) is not part of it. */
+/**
+ * A secret file holds the secret as is; one trailing newline (as `echo` writes) is not part of it.
+ * A symbolic link is followed, as Kubernetes and Docker mount secrets as links, and the checks (a
+ * regular file of at most SECRET_FILE_LIMIT bytes of UTF-8) apply to its target (issue 13, item 24).
+ */
 export async function readSecretFile(path: string): Promise<string> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    ({ bytes } = await readSmallFile(path, { limit: SECRET_FILE_LIMIT }));
   } catch (error) {
     throw new InputError(`cannot read the secret file ${path}: ${describeFsError(error)}`);
   }
-  const secret = text.replace(/\r?\n$/, '');
+  if (!isUtf8(bytes)) throw new InputError(`the secret file ${path} is not UTF-8 text; an Oblic secret is text: save it as UTF-8`);
+  const secret = bytes.toString('utf8').replace(/\r?\n$/, '');
   if (secret === '') throw new InputError(`the secret file ${path} is empty; put the endpoint secret in it`);
   return secret;
 }
@@ -119,20 +131,23 @@ export interface DevSecret {
   created: boolean;
 }
 
-/** Reads the development secret, creating it (mode 0600) on first use. */
-export async function loadDevSecret(env: NodeJS.ProcessEnv = process.env): Promise<DevSecret> {
+/**
+ * Reads the development secret, creating it (mode 0600) on first use. `uid` is whose directory it
+ * must be (the current user's; injectable for tests, undefined where there are no uids).
+ */
+export async function loadDevSecret(env: NodeJS.ProcessEnv = process.env, uid: number | undefined = process.getuid?.()): Promise<DevSecret> {
   const path = devSecretPath(env);
-  const existing = await readDevSecret(path);
+  const existing = await readDevSecret(path, uid);
   if (existing !== undefined) return { secret: existing, path, created: false };
   const secret = newDevSecret();
-  const tmp = await writePrivate(path, secret);
+  const tmp = await writePrivate(path, secret, uid);
   try {
     // link() never overwrites: if another process created the secret meanwhile, theirs wins.
     await link(tmp, path);
     return { secret, path, created: true };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new InputError(`cannot create ${path}: ${describeFsError(error)}`);
-    const theirs = await readDevSecret(path);
+    if (errorCode(error) !== 'EEXIST') throw new InputError(`cannot create ${path}: ${describeFsError(error)}`);
+    const theirs = await readDevSecret(path, uid);
     if (theirs === undefined) throw new InputError(`cannot read ${path}`);
     return { secret: theirs, path, created: false };
   } finally {
@@ -141,11 +156,11 @@ export async function loadDevSecret(env: NodeJS.ProcessEnv = process.env): Promi
 }
 
 /** Replaces the development secret; signatures made with the old one stop verifying. */
-export async function rotateDevSecret(env: NodeJS.ProcessEnv = process.env): Promise<DevSecret> {
+export async function rotateDevSecret(env: NodeJS.ProcessEnv = process.env, uid: number | undefined = process.getuid?.()): Promise<DevSecret> {
   const path = devSecretPath(env);
   const secret = newDevSecret();
-  const tmp = await writePrivate(path, secret);
-  await rename(tmp, path);
+  const tmp = await writePrivate(path, secret, uid);
+  await rename(tmp, path); // replaces a link at `path` itself, never its target
   return { secret, path, created: true };
 }
 
@@ -159,53 +174,74 @@ export function describeSecret(secret: string): string {
   return secret.length >= 12 ? `…${secret.slice(-4)}` : plural(secret.length, 'character');
 }
 
-async function readDevSecret(path: string): Promise<string | undefined> {
-  let info;
+/**
+ * The development secret, or undefined when there is none yet. A symbolic link (at the file or its
+ * directory) is refused, and so is a directory another user owns or can write: either would let
+ * someone else choose the secret, and a suggested `chmod` would change a link's target (issue 13, item 24).
+ */
+async function readDevSecret(path: string, uid: number | undefined = process.getuid?.()): Promise<string | undefined> {
+  if (!(await checkDevDir(dirname(path), uid))) return undefined;
+  let file;
   try {
-    info = await stat(path);
+    file = await readSmallFile(path, { limit: SECRET_FILE_LIMIT, followLinks: false });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (errorCode(error) === 'ENOENT') return undefined;
+    if (error instanceof FileRefused && error.reason === 'symlink') {
+      throw new InputError(`${path} is a symbolic link; the development secret must be a file of its own: remove the link (\`rm ${path}\`, its target stays) and run \`oblic-hooks secret\``);
+    }
     throw new InputError(`cannot read ${path}: ${describeFsError(error)}`);
   }
-  if (process.platform !== 'win32' && (info.mode & 0o077) !== 0) {
-    const mode = (info.mode & 0o777).toString(8).padStart(4, '0');
-    throw new InputError(`${path} is readable by other users (mode ${mode}); run \`chmod 600 ${path}\``);
+  if (process.platform !== 'win32' && (file.stats.mode & 0o077) !== 0) {
+    throw new InputError(`${path} is readable by other users (mode ${modeOf(file.stats.mode)}); run \`chmod 600 ${path}\``);
   }
-  const text = (await readFile(path, 'utf8')).trim();
+  if (!isUtf8(file.bytes)) throw new InputError(`${path} is not UTF-8 text; run \`oblic-hooks secret --rotate\` to make a new one`);
+  const text = file.bytes.toString('utf8').trim();
   if (text === '') throw new InputError(`${path} is empty; run \`oblic-hooks secret --rotate\` to make a new one`);
   return text;
 }
 
-async function writePrivate(path: string, secret: string): Promise<string> {
-  const dir = join(path, '..');
+/** True when `dir` is a real directory of the user's that no one else can write; false when it does not exist. */
+async function checkDevDir(dir: string, uid: number | undefined): Promise<boolean> {
+  let info;
+  try {
+    info = await lstat(dir); // lstat: a link here is refused, not followed
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return false;
+    throw new InputError(`cannot use ${dir}: ${describeFsError(error)}`);
+  }
+  const elsewhere = 'set $XDG_CONFIG_HOME to a directory of your own, or pass --secret-file';
+  if (info.isSymbolicLink()) throw new InputError(`${dir} is a symbolic link; the development secret must be in a directory of its own: ${elsewhere}`);
+  if (!info.isDirectory()) throw new InputError(`${dir} is ${kindOf(info)}, not a directory; ${elsewhere}`);
+  if (process.platform === 'win32') return true;
+  if (uid !== undefined && info.uid !== uid) throw new InputError(`${dir} belongs to uid ${info.uid}, not to you (uid ${uid}); ${elsewhere}`);
+  if ((info.mode & 0o022) !== 0) throw new InputError(`${dir} is writable by other users (mode ${modeOf(info.mode)}); run \`chmod 700 ${dir}\``);
+  return true;
+}
+
+function modeOf(mode: number): string {
+  return (mode & 0o777).toString(8).padStart(4, '0');
+}
+
+async function writePrivate(path: string, secret: string, uid: number | undefined): Promise<string> {
+  const dir = dirname(path);
+  try {
+    await makeDir(dir, 0o700);
+  } catch (error) {
+    throw new InputError(`cannot write the development secret in ${dir}: ${describeFsError(error)}`);
+  }
+  await checkDevDir(dir, uid);
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const handle = await open(tmp, 'wx', 0o600);
+    const handle = await open(tmp, 'wx', 0o600); // O_EXCL: never through a link
     try {
+      await handle.chmod(0o600); // a umask cannot loosen it, but be explicit
       await handle.writeFile(`${secret}\n`);
       await handle.sync();
     } finally {
       await handle.close();
     }
-    await chmod(tmp, 0o600); // a umask cannot loosen it, but be explicit
     return tmp;
   } catch (error) {
     throw new InputError(`cannot write the development secret in ${dir}: ${describeFsError(error)}`);
-  }
-}
-
-export function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a directory';
-    default:
-      return code ?? (error instanceof Error ? error.message : String(error));
   }
 }
