@@ -121,26 +121,35 @@ function shouldRetry(result: DeliveryResult): boolean {
   return result.error !== null || (result.status !== null && result.status >= 500);
 }
 
-/** Maps what undici and the OS say to one line naming the problem and the fix. */
-export function describeError(error: unknown, url: URL, timeoutMs: number): DeliveryError {
+/** What a message names: the flags that set the target and the timeout, and what should be listening there. */
+export interface TargetWords {
+  target: string;
+  timeout: string;
+  receiver: string;
+}
+
+const SEND_WORDS: TargetWords = { target: '--to', timeout: '--timeout', receiver: '`oblic-hooks listen` or your app' };
+
+/** Maps what undici and the OS say to one line naming the problem and the fix (in `words`: send's by default). */
+export function describeError(error: unknown, url: URL, timeoutMs: number, words: TargetWords = SEND_WORDS): DeliveryError {
   const err = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
   const code = err.code ?? err.cause?.code ?? 'ERROR';
   const where = url.origin;
   switch (code) {
     case 'ECONNREFUSED':
-      return { code, fatal: true, message: `nothing is listening at ${url.href}; start \`oblic-hooks listen\` or your app, or point --to at it` };
+      return { code, fatal: true, message: `nothing is listening at ${url.href}; start ${words.receiver}, or point ${words.target} at it` };
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return { code, fatal: true, message: `cannot resolve the host "${url.hostname}"; check --to` };
+      return { code, fatal: true, message: `cannot resolve the host "${url.hostname}"; check ${words.target}` };
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
     case 'EADDRNOTAVAIL':
-      return { code, fatal: true, message: `cannot reach ${where} (${code}); check --to` };
+      return { code, fatal: true, message: `cannot reach ${where} (${code}); check ${words.target}` };
     case 'UND_ERR_CONNECT_TIMEOUT':
-      return { code, fatal: true, message: `connecting to ${where} timed out; check --to` };
+      return { code, fatal: true, message: `connecting to ${where} timed out; check ${words.target}` };
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
-      return { code, fatal: false, message: `no complete response from ${url.href} within ${timeoutMs} ms; raise --timeout or make the app answer sooner` };
+      return { code, fatal: false, message: `no complete response from ${url.href} within ${timeoutMs} ms; raise ${words.timeout} or make the app answer sooner` };
     case 'ECONNRESET':
     case 'EPIPE':
     case 'UND_ERR_SOCKET':

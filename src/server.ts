@@ -186,9 +186,10 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     let answer = RECEIVED_ANSWER;
     if (options.forwarder) {
       record.forward = await options.forwarder.forward(record.method, record.headers, body);
-      record.status = record.forward.status ?? 502;
-      answer = record.forward.error
-        ? jsonAnswer({ error: `oblic-hooks could not reach the app: ${record.forward.error.message}` })
+      const { error } = record.forward;
+      record.status = error ? error.status : (record.forward.status ?? 502);
+      answer = error
+        ? jsonAnswer({ error: `oblic-hooks could not forward this to the app: ${error.message}` })
         : { body: record.forward.body, headers: record.forward.headers.flat() };
     }
     if (options.saveDir !== undefined) {

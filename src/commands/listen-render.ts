@@ -134,7 +134,9 @@ function badge(c: ChalkInstance, record: RequestRecord, options: RenderOptions):
 /** The status answered, when it is not the plain default, and the app's answer when forwarding. */
 function answered(c: ChalkInstance, record: RequestRecord): string {
   if (record.forward) {
-    const status = record.forward.status === null ? c.red('app down → 502') : paintStatus(c, record.forward.status);
+    const { error } = record.forward;
+    // The listener's own 502/504 says what went wrong; `down` only when nothing answered (issue 13, item 7).
+    const status = error ? c.red(`${error.label} → ${record.status}`) : paintStatus(c, record.status);
     return `  ${c.dim('app')} ${status} ${c.dim(formatMs(record.forward.ms))}`;
   }
   return record.status === 200 ? '' : `  ${c.dim('→')} ${paintStatus(c, record.status)}`;

@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startCli, type RunningCli } from './helpers/cli.js';
+
+// Issue 13, items 7, 8 and 20 (the --forward-to parts): listen --forward-to against real apps.
+
+const EVENT = '{"id":"a056V7R7NmNRjl70","type":"message.created","payload":{"id":"SIuAFUNKdSYHZF2w"}}';
+
+let running: RunningCli[] = [];
+let apps: Server[] = [];
+let children: Array<{ kill(signal: NodeJS.Signals): boolean }> = [];
+afterEach(async () => {
+  for (const cli of running) cli.signal('SIGKILL');
+  for (const child of children) child.kill('SIGKILL');
+  await Promise.all(apps.map((app) => new Promise<void>((resolve) => (app.closeAllConnections(), app.close(() => resolve())))));
+  running = [];
+  apps = [];
+  children = [];
+});
+
+function listen(args: string[]): RunningCli {
+  const cli = startCli(['listen', '--port', '0', ...args]);
+  running.push(cli);
+  return cli;
+}
+
+interface App {
+  url: string;
+  received: Array<{ headers: IncomingMessage['headers']; body: Buffer }>;
+}
+
+/** A real app on 127.0.0.1, port 0; `reply` answers once the request's body is in. */
+async function startApp(reply: (res: ServerResponse, req: IncomingMessage) => void): Promise<App> {
+  const received: App['received'] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks) });
+      reply(res, req);
+    });
+  });
+  apps.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
+}
+
+/** Sends one POST over a fresh connection and resolves with the whole raw answer. */
+function post(url: string, body: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    socket.end(`POST / HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
+}
+
+/** Runs real curl and resolves with its exit code and output. */
+function curl(args: string[], input: Buffer): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn('curl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('latin1')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  child.stdin.end(input);
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('item 7: Expect and the headers Connection names stay on their hop', () => {
+  it('curl sending 2 MB with its own Expect: 100-continue reaches the app, without Expect or the Connection-named headers either way', async () => {
+    const app = await startApp((res) => res.writeHead(201, { 'content-type': 'text/plain', connection: 'keep-alive, x-app-hop', 'x-app-hop': 'hop', 'x-app': 'kept' }).end('created'));
+    const cli = listen(['--json', '--max-body', '4MiB', '--forward-to', `${app.url}/hooks`]);
+    const url = await cli.url;
+    const body = Buffer.from(`{"id":"a056V7R7NmNRjl70","type":"message.created","payload":{"message":"${'a'.repeat(2_000_000)}"}}`);
+    const answer = await curl(['-sS', '-i', '--data-binary', '@-', '-H', 'content-type: application/json', '-H', 'Connection: keep-alive, x-sender-hop', '-H', 'x-sender-hop: hop', url], body);
+    expect(answer.stderr).toBe('');
+    expect(answer.code).toBe(0);
+    expect(answer.stdout).toMatch(/^HTTP\/1.1 100 Continue\r\n\r\nHTTP\/1.1 201 Created\r\n/);
+    expect(answer.stdout).toMatch(/\r\nx-app: kept\r\n/);
+    expect(answer.stdout).not.toMatch(/x-app-hop/i);
+    expect(answer.stdout.endsWith('\r\n\r\ncreated')).toBe(true);
+    const [line] = (await cli.lines(1)).map((l) => JSON.parse(l) as { headers: Record<string, string>; status: number });
+    expect(line!.headers.expect).toBe('100-continue'); // curl did send it by itself
+    expect(line!.status).toBe(201);
+    expect(app.received).toHaveLength(1);
+    expect(app.received[0]!.body.equals(body)).toBe(true);
+    expect(app.received[0]!.headers.expect).toBeUndefined();
+    expect(app.received[0]!.headers['x-sender-hop']).toBeUndefined();
+    expect(app.received[0]!.headers['content-type']).toBe('application/json');
+  });
+
+  it('the row says "app down" only when nothing listens, names --forward-to, and says what happened otherwise', async () => {
+    const closing = await startApp((res) => res.socket!.destroy());
+    const gone = await startApp((res) => res.end());
+    const goneUrl = gone.url;
+    await new Promise<void>((resolve) => (apps.pop()!.close(() => resolve())));
+    const down = listen(['--forward-to', goneUrl]);
+    expect(await post(await down.url, EVENT)).toMatch(/^HTTP\/1.1 502 /);
+    const downRow = (await down.lines(4)).join('\n');
+    expect(downRow).toMatch(/ unsigned {2}app down → 502 /);
+    expect(downRow).toContain(`forward failed: nothing is listening at ${goneUrl}/; start your app, or point --forward-to at it`);
+    const closed = listen(['--forward-to', closing.url]);
+    expect(await post(await closed.url, EVENT)).toMatch(/^HTTP\/1.1 502 /);
+    const closedRow = (await closed.lines(4)).join('\n');
+    expect(closedRow).toMatch(/ unsigned {2}app closed the connection → 502 /);
+    expect(closedRow).not.toMatch(/down/);
+  });
+});
