@@ -149,6 +149,7 @@ export function describeError(error: unknown, url: URL, timeoutMs: number, words
       return { code, fatal: true, message: `connecting to ${where} timed out; check ${words.target}` };
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
+    case 'ETIMEDOUT':
       return { code, fatal: false, message: `no complete response from ${url.href} within ${timeoutMs} ms; raise ${words.timeout} or make the app answer sooner` };
     case 'ECONNRESET':
     case 'EPIPE':

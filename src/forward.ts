@@ -21,7 +21,15 @@ export interface Forwarder {
   close(): Promise<void>;
 }
 
-const WORDS: TargetWords = { target: '--forward-to', timeout: '--timeout', receiver: 'your app' };
+export interface ForwarderOptions {
+  /** The whole forward, from connecting to the last byte of the app's answer (listen --forward-timeout). */
+  timeoutMs: number;
+  /** The largest answer body passed back (listen --max-body); beyond it the sender gets 502. */
+  maxBody: number;
+  now?: () => number;
+}
+
+const WORDS: TargetWords = { target: '--forward-to', timeout: '--forward-timeout', receiver: 'your app' };
 
 // RFC 9110 §7.6.1: connection-specific headers are not forwarded; host and length are the transport's.
 // Expect is this hop's business too: the listener already answered 100-continue, and undici refuses
@@ -37,32 +45,59 @@ export function endToEnd(headers: ReadonlyArray<readonly [string, string]>): Arr
   return headers.filter(([name]) => !named.has(name.toLowerCase())).map(([name, value]) => [name, value]);
 }
 
-/** Sends each request on to the user's app with the exact body and the original headers (host rewritten). */
-export function createForwarder(target: URL, timeoutMs: number, now: () => number = () => performance.now()): Forwarder {
-  const pool = new Pool(target.origin, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 10_000) });
+/**
+ * Sends each request on to the user's app with the exact body and the original headers (host
+ * rewritten). The app's answer is read whole, up to `maxBody`, within one deadline (issue 13, item
+ * 8): the sender then gets either the app's complete answer or the listener's own 502 or 504, never
+ * a status followed by a cut-off body.
+ */
+export function createForwarder(target: URL, options: ForwarderOptions): Forwarder {
+  const { timeoutMs } = options;
+  const now = options.now ?? (() => performance.now());
+  // undici's own limit cuts the connection at the first byte past maxBody, so no more is ever held.
+  // Its per-phase timeouts are off: the one deadline below covers every phase.
+  const pool = new Pool(target.origin, { connectTimeout: Math.min(timeoutMs, 10_000), headersTimeout: 0, bodyTimeout: 0, maxResponseSize: options.maxBody });
   return {
     async forward(method, headers, body) {
       const started = now();
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(timedOut(timeoutMs)), timeoutMs);
+      let status: number | null = null;
       try {
-        const response = await pool.request({ path: `${target.pathname}${target.search}`, method, headers: endToEnd(headers).flat(), body });
+        const response = await pool.request({ path: `${target.pathname}${target.search}`, method, headers: endToEnd(headers).flat(), body, signal: deadline.signal });
+        status = response.statusCode;
         const chunks: Buffer[] = [];
         for await (const chunk of response.body) chunks.push(chunk as Buffer);
         const answer: Array<[string, string]> = [];
         for (const [name, value] of Object.entries(response.headers)) {
           if (value !== undefined) for (const v of Array.isArray(value) ? value : [value]) answer.push([name, v]);
         }
-        return { status: response.statusCode, ms: now() - started, headers: endToEnd(answer), body: Buffer.concat(chunks), error: null };
+        return { status, ms: now() - started, headers: endToEnd(answer), body: Buffer.concat(chunks), error: null };
       } catch (error) {
-        const described = describeError(error, target, timeoutMs, WORDS);
-        return { status: null, ms: now() - started, headers: [], body: Buffer.alloc(0), error: { ...described, ...gatewayAnswer(described.code) } };
+        return { status, ms: now() - started, headers: [], body: Buffer.alloc(0), error: describeFailure(error, target, options) };
+      } finally {
+        clearTimeout(timer);
       }
     },
     close: () => pool.close(),
   };
 }
 
+function describeFailure(error: unknown, target: URL, options: ForwarderOptions): ForwardError {
+  const described: DeliveryError =
+    (error as { code?: unknown }).code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE'
+      ? { code: 'UND_ERR_RES_EXCEEDED_MAX_SIZE', fatal: false, message: `the answer from ${target.href} is over ${options.maxBody} bytes; raise --max-body to pass it on` }
+      : describeError(error, target, options.timeoutMs, WORDS);
+  return { ...described, ...gatewayAnswer(described.code) };
+}
+
+/** The error the deadline aborts with; ETIMEDOUT, as Node and got name a timeout of their own. */
+function timedOut(ms: number): Error {
+  return Object.assign(new Error(`no complete answer within ${ms} ms`), { code: 'ETIMEDOUT' });
+}
+
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
-const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const TIMEOUTS = new Set(['ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 const CLOSED = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
@@ -71,6 +106,7 @@ function gatewayAnswer(code: string): Pick<ForwardError, 'status' | 'label'> {
   if (UNREACHABLE.has(code)) return { status: 502, label: 'down' };
   if (TIMEOUTS.has(code)) return { status: 504, label: 'too slow' };
   if (CLOSED.has(code)) return { status: 502, label: 'closed the connection' };
+  if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return { status: 502, label: 'answer too large' };
   if (code.startsWith('HPE_')) return { status: 502, label: 'invalid HTTP' };
   return { status: 502, label: 'failed' };
 }

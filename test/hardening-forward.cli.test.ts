@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCli, type RunningCli } from './helpers/cli.js';
+import { BIN, startCli, tempConfigHome, type RunningCli } from './helpers/cli.js';
 
 // Issue 13, items 7, 8 and 20 (the --forward-to parts): listen --forward-to against real apps.
 
@@ -111,5 +112,92 @@ describe('item 7: Expect and the headers Connection names stay on their hop', ()
     const closedRow = (await closed.lines(4)).join('\n');
     expect(closedRow).toMatch(/ unsigned {2}app closed the connection → 502 /);
     expect(closedRow).not.toMatch(/down/);
+  });
+});
+
+describe('item 8: the app answer is bounded in time and size', () => {
+  it('an app that drips one byte at a time past --forward-timeout gets the sender a 504 at the deadline, naming the flag', async () => {
+    const drip = await startApp((res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const timer = setInterval(() => res.write('x'), 50); // the app's own pace, not a wait in the test
+      res.on('close', () => clearInterval(timer));
+    });
+    const cli = listen(['--forward-to', drip.url, '--forward-timeout', '400ms']);
+    const url = await cli.url;
+    const started = performance.now();
+    const answer = await post(url, EVENT);
+    const ms = performance.now() - started;
+    expect(answer).toMatch(/^HTTP\/1.1 504 Gateway Timeout\r\n/);
+    expect(answer).toContain(`no complete response from ${drip.url}/ within 400 ms; raise --forward-timeout or make the app answer sooner`);
+    expect(ms).toBeGreaterThanOrEqual(390);
+    expect(ms).toBeLessThan(3000); // the deadline and some room for a loaded machine; the app drips for ever
+    expect((await cli.lines(2)).join('\n')).toMatch(/app too slow → 504 /);
+  });
+
+  it('an app that never answers gets the sender a 504 at the deadline too', async () => {
+    const silent = await startApp(() => undefined);
+    const cli = listen(['--forward-to', silent.url, '--forward-timeout', '300ms']);
+    const started = performance.now();
+    expect(await post(await cli.url, EVENT)).toMatch(/^HTTP\/1.1 504 /);
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+
+  it('an answer of exactly --max-body passes whole; one byte more gets 502 naming --max-body', async () => {
+    const app = await startApp((res, req) => res.writeHead(200, { 'content-type': 'text/plain' }).end('a'.repeat(Number(req.headers['x-size']))));
+    const cli = listen(['--json', '--max-body', '65536', '--forward-to', app.url]);
+    const url = new URL(await cli.url);
+    const ask = (size: number) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(url.port), url.hostname);
+        const chunks: Buffer[] = [];
+        socket.on('data', (chunk) => chunks.push(chunk));
+        socket.on('error', reject);
+        socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+        socket.end(`POST / HTTP/1.1\r\nHost: x\r\nX-Size: ${size}\r\nContent-Length: ${EVENT.length}\r\nConnection: close\r\n\r\n${EVENT}`);
+      });
+    const whole = await ask(65536);
+    expect(whole).toMatch(/^HTTP\/1.1 200 OK\r\n/);
+    expect(whole.endsWith(`\r\n\r\n${'a'.repeat(65536)}`)).toBe(true);
+    const over = await ask(65537);
+    expect(over).toMatch(/^HTTP\/1.1 502 /);
+    expect(over).toContain(`the answer from ${app.url}/ is over 65536 bytes; raise --max-body to pass it on`);
+    const lines = (await cli.lines(2)).map((l) => JSON.parse(l) as { status: number; forward: { status: number } });
+    expect(lines.map((l) => [l.status, l.forward.status])).toEqual([[200, 200], [502, 200]]);
+  });
+
+  it('a 400 MiB answer does not grow the listener past its bound (VmHWM)', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 97);
+    const huge = await startApp((res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(400 * chunk.length) });
+      res.on('error', () => undefined); // the listener cuts it off
+      let sent = 0;
+      const more = () => {
+        while (sent < 400 && !res.destroyed) {
+          sent += 1;
+          if (!res.write(chunk)) return void res.once('drain', more);
+        }
+        res.end();
+      };
+      more();
+    });
+    const child = spawn(process.execPath, [BIN, 'listen', '--port', '0', '--forward-to', huge.url], { env: { PATH: process.env.PATH, XDG_CONFIG_HOME: tempConfigHome() }, stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(child);
+    let stderr = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (data: Buffer) => {
+        stderr += data.toString('utf8');
+        const match = /listening on (http:\/\/\S+)/.exec(stderr);
+        if (match) resolve(match[1]!);
+      });
+      child.on('close', () => reject(new Error(`listen ended: ${stderr}`)));
+    });
+    const peakKiB = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]);
+    const before = peakKiB();
+    const answer = await post(url, EVENT);
+    expect(answer).toMatch(/^HTTP\/1.1 502 /);
+    expect(answer).toContain('is over 1048576 bytes; raise --max-body');
+    // Buffered whole, the peak grew by more than the 400 MiB answer (about 810 MiB); bounded, it
+    // grows by the 1 MiB limit plus what loading undici and one connection cost (about 12 MiB).
+    expect(peakKiB() - before).toBeLessThan(100 * 1024);
   });
 });

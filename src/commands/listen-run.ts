@@ -26,7 +26,7 @@ export interface OpenListener {
 /** Starts the listener and prints each request as it comes; the caller decides when to stop. */
 export async function openListener(ui: Ui, plan: ListenPlan): Promise<OpenListener> {
   if (plan.saveDir !== undefined) await prepareSaveDir(plan.saveDir);
-  const forwarder: Forwarder | undefined = plan.forwardTo ? createForwarder(plan.forwardTo, 30_000) : undefined;
+  const forwarder: Forwarder | undefined = plan.forwardTo ? createForwarder(plan.forwardTo, { timeoutMs: plan.forwardTimeoutMs, maxBody: plan.maxBody }) : undefined;
   const out = new LineWriter(ui.io.stdout);
   let reached = () => undefined as void;
   const reachedCount = new Promise<void>((resolve) => (reached = resolve));

@@ -20,6 +20,7 @@ interface ListenFlags extends SecretSourceFlags {
   rejectInvalid?: boolean;
   events?: string;
   forwardTo?: string;
+  forwardTimeout?: string;
   json?: boolean;
   save?: string;
   exitAfter?: number;
@@ -66,6 +67,7 @@ export function registerListen(program: Command, ui: UiFactory): void {
     .option('--reject-invalid', 'answer 401 to requests that do not verify, as a correct app would')
     .option('--events <list>', 'show only these event types (comma list or globs: message.*); others are counted and answered')
     .option('--forward-to <url>', "forward each request to your app and return the app's answer")
+    .option('--forward-timeout <duration>', "answer 504 when the app's whole answer takes longer (default 10s)")
     .option('--json', 'print one JSON object per request (NDJSON) and nothing else on stdout')
     .option('--save <dir>', 'store every request in DIR as a raw HTTP capture (verify and replay read them)')
     .option('--exit-after <n>', 'stop after n requests (those --events shows)', parseIntFlag('--exit-after', 1, 1e9))
@@ -97,6 +99,8 @@ export interface ListenPlan {
   /** --events: the event types shown; undefined shows all. */
   events: ReadonlySet<string> | undefined;
   forwardTo: URL | undefined;
+  /** --forward-timeout: the deadline of one whole forward. */
+  forwardTimeoutMs: number;
   json: boolean;
   saveDir: string | undefined;
   exitAfter: number | undefined;
@@ -109,6 +113,8 @@ export interface ListenPlan {
 
 const LOOPBACK = '127.0.0.1';
 const MAX_BODY = 1024 * 1024;
+// Oblic publishes no timeout (CONTRACT.md): this is our assumption, the same as send's --timeout.
+const FORWARD_TIMEOUT_MS = 10_000;
 
 /** What listen does with no flags: the defaults the flags override, and all that demo needs. */
 export function listenDefaults(secrets: ResolvedSecret[]): ListenPlan {
@@ -123,6 +129,7 @@ export function listenDefaults(secrets: ResolvedSecret[]): ListenPlan {
     rejectInvalid: false,
     events: undefined,
     forwardTo: undefined,
+    forwardTimeoutMs: FORWARD_TIMEOUT_MS,
     json: false,
     saveDir: undefined,
     exitAfter: undefined,
@@ -151,6 +158,7 @@ async function plan(opts: ListenFlags, ui: Ui): Promise<ListenPlan> {
     // An event type outside the filter is hidden; a request that is not an event is always shown.
     events: filter,
     forwardTo: opts.forwardTo === undefined ? undefined : parseTarget(opts.forwardTo),
+    forwardTimeoutMs: forwardTimeout(opts),
     json: opts.json === true,
     saveDir: opts.save,
     exitAfter: opts.exitAfter,
@@ -178,6 +186,14 @@ function parseMaxBody(value: string): number {
 function parseTimeout(value: string): number {
   const ms = parseDuration(value, '--timeout');
   if (ms === 0) throw new InputError(`--timeout "${value}" would stop before any request; give a duration above 0, e.g. 30s`);
+  return ms;
+}
+
+function forwardTimeout(opts: ListenFlags): number {
+  if (opts.forwardTimeout === undefined) return FORWARD_TIMEOUT_MS;
+  if (opts.forwardTo === undefined) throw new InputError('--forward-timeout needs --forward-to');
+  const ms = parseDuration(opts.forwardTimeout, '--forward-timeout');
+  if (ms <= 0) throw new InputError('--forward-timeout must be above 0');
   return ms;
 }
 
