@@ -7,9 +7,9 @@ export const DEFAULT_PORT = 4242;
  * Reads a delivery target: a URL, `host:port`, `host`, `port` or `:port`, each optionally followed by
  * a path. `localhost` means `http://localhost:4242/`. Path and query are kept as given.
  */
-export function parseTarget(input: string): URL {
+export function parseTarget(input: string, flag = '--to'): URL {
   const raw = input.trim();
-  if (raw === '') throw new InputError('--to is empty; give a URL, host:port or port');
+  if (raw === '') throw new InputError(`${flag} is empty; give a URL, host:port or port`);
   let candidate: string;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) candidate = raw;
   else if (/^:?\d+(\/|$)/.test(raw)) candidate = `http://localhost:${raw.replace(/^:/, '')}`;

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, startCli, tempConfigHome, type RunningCli } from './helpers/cli.js';
+import { BIN, runCli, startCli, tempConfigHome, type RunningCli } from './helpers/cli.js';
 
 // Issue 13, items 7, 8 and 20 (the --forward-to parts): listen --forward-to against real apps.
 
@@ -199,5 +199,31 @@ describe('item 8: the app answer is bounded in time and size', () => {
     // Buffered whole, the peak grew by more than the 400 MiB answer (about 810 MiB); bounded, it
     // grows by the 1 MiB limit plus what loading undici and one connection cost (about 12 MiB).
     expect(peakKiB() - before).toBeLessThan(100 * 1024);
+  });
+});
+
+describe('item 20: --forward-to and --forward-timeout are checked up front', () => {
+  it.each([
+    [['--forward-to', 'localhost:3000', '--forward-to', 'localhost:3001'], 'oblic-hooks: --forward-to is given twice ("localhost:3000" and "localhost:3001"); give it once'],
+    [['--forward-to', ''], 'oblic-hooks: --forward-to is empty; give a URL, host:port or port'],
+    [['--forward-timeout', '2s'], 'oblic-hooks: --forward-timeout needs --forward-to'],
+    [['--forward-to', '3000', '--forward-timeout', '0'], 'oblic-hooks: --forward-timeout must be above 0'],
+    [['--forward-to', '3000', '--forward-timeout', 'soon'], 'oblic-hooks: --forward-timeout "soon" is not a duration; e.g. 500ms, 10s or 2m'],
+  ])('listen %j exits 2 with one line', async (args, line) => {
+    const result = await runCli(['listen', '--port', '0', ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`${line}\n`);
+    expect(result.stdout).toBe('');
+  });
+
+  it('send --to "" still names --to', async () => {
+    const result = await runCli(['send', 'message.created', '--to', '']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('oblic-hooks: --to is empty; give a URL, host:port or port\n');
+  });
+
+  it('--help documents --forward-timeout and its default', async () => {
+    const result = await runCli(['listen', '--help']);
+    expect(result.stdout.replace(/\s+/g, ' ')).toContain("--forward-timeout <duration> answer 504 when the app's whole answer takes longer (default 10s)");
   });
 });

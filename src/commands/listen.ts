@@ -6,7 +6,7 @@ import { DEFAULT_PORT, parseTarget } from '../target.js';
 import { formatCount } from '../text.js';
 import type { Ui } from '../ui.js';
 import { parseDuration, parseSize } from '../units.js';
-import { parseIntFlag, type UiFactory } from './shared.js';
+import { once, parseIntFlag, type UiFactory } from './shared.js';
 import { secretFileOption, secretOption, type SecretSourceFlags } from './secret-flags.js';
 import { lazy } from '../lazy.js';
 
@@ -66,7 +66,7 @@ export function registerListen(program: Command, ui: UiFactory): void {
     .option('--delay <duration>', 'wait this long before answering (e.g. 2s), to test your timeouts')
     .option('--reject-invalid', 'answer 401 to requests that do not verify, as a correct app would')
     .option('--events <list>', 'show only these event types (comma list or globs: message.*); others are counted and answered')
-    .option('--forward-to <url>', "forward each request to your app and return the app's answer")
+    .option('--forward-to <url>', "forward each request to your app and return the app's answer", once('--forward-to'))
     .option('--forward-timeout <duration>', "answer 504 when the app's whole answer takes longer (default 10s)")
     .option('--json', 'print one JSON object per request (NDJSON) and nothing else on stdout')
     .option('--save <dir>', 'store every request in DIR as a raw HTTP capture (verify and replay read them)')
@@ -157,7 +157,7 @@ async function plan(opts: ListenFlags, ui: Ui): Promise<ListenPlan> {
     rejectInvalid: opts.rejectInvalid === true,
     // An event type outside the filter is hidden; a request that is not an event is always shown.
     events: filter,
-    forwardTo: opts.forwardTo === undefined ? undefined : parseTarget(opts.forwardTo),
+    forwardTo: opts.forwardTo === undefined ? undefined : parseTarget(opts.forwardTo, '--forward-to'),
     forwardTimeoutMs: forwardTimeout(opts),
     json: opts.json === true,
     saveDir: opts.save,

@@ -43,6 +43,14 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/** A flag that takes one value: given twice it is an InputError, not "the last one wins" (issue 13, item 20). */
+export function once(flag: string): (value: string, previous: string | undefined) => string {
+  return (value, previous) => {
+    if (previous !== undefined) throw new InputError(`${flag} is given twice ("${previous}" and "${value}"); give it once`);
+    return value;
+  };
+}
+
 /**
  * The bytes of a file, or of standard input for "-". A terminal on standard input would wait for
  * typing forever, so that is an InputError with `ttyMessage`. `label` names the input in errors.
