@@ -97,14 +97,12 @@ function timedOut(ms: number): Error {
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
-const TIMEOUTS = new Set(['ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-
 const CLOSED = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
 /** `down` only when nothing could be reached (issue 13, item 7); 504 when the app was too slow. */
 function gatewayAnswer(code: string): Pick<ForwardError, 'status' | 'label'> {
   if (UNREACHABLE.has(code)) return { status: 502, label: 'down' };
-  if (TIMEOUTS.has(code)) return { status: 504, label: 'too slow' };
+  if (code === 'ETIMEDOUT') return { status: 504, label: 'too slow' }; // the deadline: undici's own timeouts are off
   if (CLOSED.has(code)) return { status: 502, label: 'closed the connection' };
   if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return { status: 502, label: 'answer too large' };
   if (code.startsWith('HPE_')) return { status: 502, label: 'invalid HTTP' };
