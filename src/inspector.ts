@@ -58,7 +58,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // DNS rebinding: a page from another site that resolves to 127.0.0.1 still says its own Host.
     if (!allowedHosts().includes(req.headers.host ?? '')) return reply(res, 403, { error: 'unknown Host' });
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const url = pinToOrigin(new URL(`http://${req.headers.host}`), req.url ?? '/');
     if (req.method === 'POST') {
       const origin = req.headers.origin;
       const sameOrigin = origin === undefined || allowedHosts().some((host) => origin === `http://${host}`);
@@ -89,7 +89,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       res.writeHead(200, { 'content-type': 'message/http', 'content-disposition': `attachment; filename="delivery-${entry.seq}.http"` });
       return void res.end(renderCapture(entry, entry.body ?? Buffer.alloc(0)));
     }
-    return reply(res, 200, detailOf(entry));
+    return reply(res, 200, detailOf(entry, options.listenerUrl));
   }
 
   function openStream(res: ServerResponse): void {
@@ -191,7 +191,7 @@ export function summaryOf(entry: Entry) {
 }
 
 /** Everything the detail view shows. */
-function detailOf(entry: Entry) {
+function detailOf(entry: Entry, listener: URL) {
   const body = entry.body ?? Buffer.alloc(0);
   const text = isUtf8(body) ? body.toString('utf8') : null;
   let summary = '';
@@ -201,7 +201,6 @@ function detailOf(entry: Entry) {
   } catch {
     // not JSON: no summary
   }
-  const target = new URL(entry.path || '/', 'http://127.0.0.1/');
   return {
     ...summaryOf(entry),
     headers: entry.headers,
@@ -211,8 +210,19 @@ function detailOf(entry: Entry) {
     verdict: entry.inspection?.verdict ?? null,
     hints: entry.inspection?.hints ?? [],
     summary,
-    curl: renderCurl(replayRequest(target, entry.headers, body)).toString('utf8'),
+    curl: renderCurl(replayRequest(pinToOrigin(listener, entry.path), entry.headers, body)).toString('utf8'),
   };
+}
+
+/**
+ * A request-target on a given origin: only its path and query are taken, so "copy as curl" for
+ * `//evil.example/x` or `http://evil.example/x` stays on the listener, and no request-target
+ * (`http://[`) throws (issue 13, item 27).
+ */
+export function pinToOrigin(origin: URL, requestTarget: string): URL {
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(requestTarget);
+  const rest = authority ? requestTarget.slice(authority[0].length) : requestTarget;
+  return new URL(`${origin.origin}${rest.startsWith('/') ? rest : `/${rest}`}`);
 }
 
 /** The largest capture reloaded; a larger file is skipped like one that does not parse. */

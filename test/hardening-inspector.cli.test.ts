@@ -1,0 +1,77 @@
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startCli, type RunningCli } from './helpers/cli.js';
+
+const SECRET = 'inspector-hardening-secret-2613';
+const running: RunningCli[] = [];
+
+afterEach(() => {
+  for (const cli of running.splice(0)) cli.signal('SIGKILL');
+});
+
+/** `listen --ui` from the built binary; resolves with both URLs once the inspector says where it is. */
+async function startInspector(args: string[] = []): Promise<{ listen: string; ui: URL }> {
+  const cli = startCli(['listen', '--port', '0', '--ui', '--ui-port', '0', ...args], { env: { OBLIC_WEBHOOK_SECRET: SECRET } });
+  running.push(cli);
+  const listen = await cli.url;
+  return { listen, ui: new URL(await cli.stderr(/inspector on (http:\/\/\S+)/)) };
+}
+
+/** One raw request on its own connection, so the request-target is exactly what a sender wrote. */
+function raw(url: string, head: string, body = ''): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer));
+    socket.end(`${head}\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  });
+}
+
+const post = (listen: string, target: string, body: string) => raw(listen, `POST ${target} HTTP/1.1\r\nHost: ${new URL(listen).host}\r\nContent-Type: application/json`, body);
+
+/**
+ * Subscribes to the inspector's event stream (resolved once the stream is open) and then collects
+ * the first n deliveries it announces: the test waits for the events, not for time.
+ */
+async function announced(ui: URL, n: number): Promise<{ done: Promise<Array<{ seq: number }>> }> {
+  const response = await fetch(new URL('/api/events', ui));
+  const reader = response.body!.getReader();
+  const done = (async () => {
+    const seen: Array<{ seq: number }> = [];
+    let text = '';
+    while (seen.length < n) {
+      const { value, done: ended } = await reader.read();
+      if (ended) throw new Error(`the event stream ended after ${seen.length} of ${n} deliveries`);
+      text += Buffer.from(value).toString('utf8');
+      for (let at = text.indexOf('\n\n'); at !== -1; at = text.indexOf('\n\n')) {
+        const block = text.slice(0, at);
+        text = text.slice(at + 2);
+        if (block.startsWith('data: ')) seen.push(JSON.parse(block.slice(6)) as { seq: number });
+      }
+    }
+    await reader.cancel();
+    return seen;
+  })();
+  return { done };
+}
+
+describe('listen --ui "copy as curl" goes to the listener, at the captured path only (issue 13, item 27)', () => {
+  it('keeps //host/x and http://host/x on the listener, and answers a detail for any request-target', async () => {
+    const { listen, ui } = await startInspector();
+    const targets = ['/hooks?a=1', '//evil.example/x', 'http://evil.example/y?z=1', 'http://['];
+    const stream = await announced(ui, targets.length);
+    for (const target of targets) expect(await post(listen, target, '{}')).toMatch(/^HTTP\/1.1 200/);
+    const seen = await stream.done;
+    const curls: Array<[number, string | undefined]> = [];
+    for (const { seq } of seen) {
+      const answer = await fetch(new URL(`/api/deliveries/${seq}`, ui));
+      const { curl } = (await answer.json()) as { curl?: string };
+      curls.push([answer.status, curl && /^curl \\\n {2}--request POST \\\n {2}'([^']*)'/.exec(curl)?.[1]]);
+    }
+    const origin = new URL(listen).origin;
+    expect(curls).toEqual([[200, `${origin}/hooks?a=1`], [200, `${origin}//evil.example/x`], [200, `${origin}/y?z=1`], [200, `${origin}/`]]);
+  });
+});
