@@ -10,10 +10,12 @@ import { isEventType, resourceOf, type EventType } from './events.js';
 import { readSmallFile } from './files.js';
 import { summarizeEvent } from './format.js';
 import { inspectCapture, type Inspection } from './inspect.js';
+import { createHistory } from './inspector-history.js';
 import { renderCurl, replayRequest } from './request.js';
 import { renderCapture } from './save.js';
 import type { RequestRecord } from './server.js';
 import { parseTarget } from './target.js';
+import { plural } from './text.js';
 import { PAGE } from './inspector-page.js';
 
 /** One delivery as the inspector keeps it: the listener's record, less what only the terminal needs. */
@@ -25,7 +27,8 @@ export type Entry = Pick<RequestRecord, 'seq' | 'receivedAt' | 'method' | 'path'
 
 export interface InspectorOptions {
   port: number;
-  history: number;
+  /** Deliveries kept at most, and bytes they may hold (the oldest go first). */
+  history: { count: number; bytes: number };
   secrets: readonly string[];
   listenerUrl: URL;
   forwardTo?: URL | undefined;
@@ -45,8 +48,11 @@ export interface Inspector {
 /** Starts the inspector on loopback only. A port in use is an InputError naming the fix. */
 export async function startInspector(options: InspectorOptions): Promise<Inspector> {
   const token = randomBytes(24).toString('base64url');
-  const entries: Entry[] = options.saveDir ? await reload(options.saveDir, options.history, options.secrets) : [];
-  let nextSeq = entries.reduce((max, e) => Math.max(max, e.seq), 0);
+  const history = createHistory(options.history);
+  if (options.saveDir) await reload(options.saveDir, options.history.count, options.secrets, history.add);
+  const entries = history.entries;
+  let nextSeq = entries.at(-1)?.seq ?? 0;
+  const dropped = droppedMessage(options.history);
   const streams = new Set<ServerResponse>();
   let port = options.port;
   const allowedHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`];
@@ -83,8 +89,8 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     }
     if (url.pathname === '/api/events') return openStream(res);
     const match = /^\/api\/deliveries\/(\d+)(\/capture)?$/.exec(url.pathname);
-    const entry = match ? entries.find((e) => e.seq === Number(match[1])) : undefined;
-    if (!entry) return reply(res, 404, { error: 'no such delivery' });
+    const entry = match ? history.find(Number(match[1])) : undefined;
+    if (!entry) return reply(res, 404, { error: match ? dropped : 'no such page' });
     if (match?.[2]) {
       res.writeHead(200, { 'content-type': 'message/http', 'content-disposition': `attachment; filename="delivery-${entry.seq}.http"` });
       return void res.end(renderCapture(entry, entry.body ?? Buffer.alloc(0)));
@@ -100,8 +106,9 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   }
 
   async function replay(input: Record<string, unknown>) {
-    const entry = entries.find((e) => e.seq === input.seq);
-    if (!entry || entry.body === null) throw new InputError('no such delivery, or it has no body to replay');
+    const entry = typeof input.seq === 'number' ? history.find(input.seq) : undefined;
+    if (!entry) throw new InputError(dropped);
+    if (entry.body === null) throw new InputError('this delivery has no body to replay: it was refused before its body was read');
     const target = typeof input.url === 'string' && input.url.trim() !== '' ? parseTarget(input.url) : options.forwardTo;
     if (!target) throw new InputError('give a URL to replay to (there is no --forward-to)');
     const edited = typeof input.body === 'string';
@@ -120,8 +127,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
 
   function add(record: RequestRecord): void {
     const entry: Entry = { ...record, seq: ++nextSeq, forward: record.forward ? { status: record.forward.status, ms: record.forward.ms } : null };
-    entries.push(entry);
-    if (entries.length > options.history) entries.splice(0, entries.length - options.history);
+    history.add(entry);
     const data = `data: ${JSON.stringify(summaryOf(entry))}\n\n`;
     for (const stream of streams) stream.write(data);
   }
@@ -143,6 +149,12 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
         server.close(() => resolve());
       }),
   };
+}
+
+/** Said when the page asks for a delivery the history has let go (issue 13, item 28); MiB, as --ui-history-size takes it. */
+function droppedMessage(limits: { count: number; bytes: number }): string {
+  const mib = +(limits.bytes / 1024 ** 2).toFixed(1);
+  return `this delivery is no longer held: the inspector keeps the newest ${plural(limits.count, 'delivery', 'deliveries')}, at most ${mib} MiB in all`;
 }
 
 function reply(res: ServerResponse, status: number, value: unknown): void {
@@ -228,22 +240,21 @@ export function pinToOrigin(origin: URL, requestTarget: string): URL {
 /** The largest capture reloaded; a larger file is skipped like one that does not parse. */
 const RELOAD_FILE_LIMIT = 16 * 1024 * 1024;
 
-/** Yesterday's deliveries: the newest `limit` captures of the --save directory, checked again. */
-async function reload(dir: string, limit: number, secrets: readonly string[]): Promise<Entry[]> {
+/** Yesterday's deliveries: the newest `limit` captures of the --save directory, checked again, oldest first, each to `keep`. */
+async function reload(dir: string, limit: number, secrets: readonly string[], keep: (entry: Entry) => void): Promise<void> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((name) => name.endsWith('.http')).sort().slice(-limit);
   } catch {
-    return [];
+    return;
   }
-  const entries: Entry[] = [];
   for (const [i, name] of names.entries()) {
     try {
       // readSmallFile: a FIFO named *.http is skipped at once instead of blocking start-up (issue 13, item 23).
       const capture = parseCapture((await readSmallFile(join(dir, name), { limit: RELOAD_FILE_LIMIT })).bytes);
       const stamp = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})\.(\d{3})Z/.exec(name);
       const receivedAt = stamp ? new Date(`${stamp[1]}-${stamp[2]}-${stamp[3]}T${stamp[4]}:${stamp[5]}:${stamp[6]}.${stamp[7]}Z`) : new Date(0);
-      entries.push({
+      keep({
         seq: i + 1,
         receivedAt,
         method: capture.method ?? 'POST',
@@ -259,7 +270,6 @@ async function reload(dir: string, limit: number, secrets: readonly string[]): P
       // a capture that no longer parses is skipped, not fatal
     }
   }
-  return entries;
 }
 
 /** Free-text search over the id, the type and the body. */

@@ -75,3 +75,25 @@ describe('listen --ui "copy as curl" goes to the listener, at the captured path 
     expect(curls).toEqual([[200, `${origin}/hooks?a=1`], [200, `${origin}//evil.example/x`], [200, `${origin}/y?z=1`], [200, `${origin}/`]]);
   });
 });
+
+describe('listen --ui bounds its history in bytes (issue 13, item 28)', () => {
+  it('--ui-history-size 1MiB keeps the newest three of five 300 KiB deliveries', async () => {
+    const { listen, ui } = await startInspector(['--ui-history-size', '1MiB']);
+    const stream = await announced(ui, 5);
+    const body = (n: number) => JSON.stringify({ id: `Big${n}`, type: 'message.created', payload: { pad: 'x'.repeat(300 * 1024) } });
+    for (let n = 1; n <= 5; n++) expect(await post(listen, '/', body(n))).toMatch(/^HTTP\/1.1 200/);
+    const seen = await stream.done;
+    const list = (await fetch(new URL('/api/deliveries', ui)).then((r) => r.json())) as Array<{ id: string }>;
+    expect(list.map((d) => d.id)).toEqual(['Big5', 'Big4', 'Big3']);
+    const gone = await fetch(new URL(`/api/deliveries/${seen[0]!.seq}`, ui));
+    expect(gone.status).toBe(404);
+    expect(((await gone.json()) as { error: string }).error).toBe('this delivery is no longer held: the inspector keeps the newest 1000 deliveries, at most 1 MiB in all');
+  });
+
+  it('--ui-history-size takes a size and says so when it is not one', async () => {
+    const cli = startCli(['listen', '--port', '0', '--ui', '--ui-port', '0', '--ui-history-size', 'lots'], { env: { OBLIC_WEBHOOK_SECRET: SECRET } });
+    const result = await cli.exited;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--ui-history-size "lots" is not a size');
+  });
+});

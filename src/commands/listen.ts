@@ -30,6 +30,7 @@ interface ListenFlags extends SecretSourceFlags {
   ui?: boolean;
   uiPort: number;
   uiHistory: number;
+  uiHistorySize: number;
 }
 
 const HELP = `
@@ -77,6 +78,11 @@ export function registerListen(program: Command, ui: UiFactory): void {
     .option('--ui', 'open a local web inspector: live list, details, search, replay, diff (loopback only)')
     .option('--ui-port <port>', 'port of the inspector; 0 picks a free one', parseIntFlag('--ui-port', 0, 65535), 4243)
     .option('--ui-history <n>', 'deliveries the inspector keeps in memory', parseIntFlag('--ui-history', 1, 1_000_000), 1000)
+    .addOption(
+      new Option('--ui-history-size <size>', 'memory those deliveries may take (e.g. 16MiB); the oldest go first')
+        .argParser((v) => parseSize(v, '--ui-history-size'))
+        .default(UI_HISTORY_BYTES, '64MiB'),
+    )
     .addHelpText('after', HELP)
     .action(async (opts: ListenFlags) => {
       const u = await ui();
@@ -108,13 +114,15 @@ export interface ListenPlan {
   verbose: boolean;
   headers: boolean;
   /** The web inspector, when asked for. */
-  ui: { port: number; history: number } | undefined;
+  ui: { port: number; history: { count: number; bytes: number } } | undefined;
 }
 
 const LOOPBACK = '127.0.0.1';
 const MAX_BODY = 1024 * 1024;
 // Oblic publishes no timeout (CONTRACT.md): this is our assumption, the same as send's --timeout.
 const FORWARD_TIMEOUT_MS = 10_000;
+/** Without a bound in bytes, any sender could make the inspector hold 1,000 × 1 MiB (issue 13, item 28). */
+const UI_HISTORY_BYTES = 64 * 1024 * 1024;
 
 /** What listen does with no flags: the defaults the flags override, and all that demo needs. */
 export function listenDefaults(secrets: ResolvedSecret[]): ListenPlan {
@@ -165,7 +173,7 @@ async function plan(opts: ListenFlags, ui: Ui): Promise<ListenPlan> {
     timeoutMs,
     verbose: opts.verbose === true,
     headers: opts.headers === true,
-    ui: opts.ui ? { port: opts.uiPort, history: opts.uiHistory } : undefined,
+    ui: opts.ui ? { port: opts.uiPort, history: { count: opts.uiHistory, bytes: opts.uiHistorySize } } : undefined,
   };
 }
 
