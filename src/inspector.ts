@@ -11,12 +11,12 @@ import { readSmallFile } from './files.js';
 import { summarizeEvent } from './format.js';
 import { inspectCapture, type Inspection } from './inspect.js';
 import { createHistory } from './inspector-history.js';
+import { PAGE_FILES, SECURITY_HEADERS } from './inspector-page.js';
 import { renderCurl, replayRequest } from './request.js';
 import { renderCapture } from './save.js';
 import type { RequestRecord } from './server.js';
 import { parseTarget } from './target.js';
 import { plural } from './text.js';
-import { PAGE } from './inspector-page.js';
 
 /** One delivery as the inspector keeps it: the listener's record, less what only the terminal needs. */
 export type Entry = Pick<RequestRecord, 'seq' | 'receivedAt' | 'method' | 'path' | 'httpVersion' | 'headers' | 'body' | 'inspection'> & {
@@ -58,6 +58,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   const allowedHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`];
 
   const server = createServer((req, res) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     handle(req, res).catch((error: unknown) => reply(res, error instanceof InputError ? 400 : 500, { error: (error as Error).message }));
   });
 
@@ -77,10 +78,14 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       return reply(res, 404, { error: 'no such action' });
     }
     if (req.method !== 'GET') return reply(res, 405, { error: 'GET or POST only' });
-    if (url.pathname === '/') {
-      const html = PAGE.replace('__TOKEN__', token).replace('__FORWARD__', options.forwardTo?.href ?? '').replace('__LISTENER__', options.listenerUrl.href);
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-frame-options': 'DENY' });
-      return void res.end(html);
+    const file = PAGE_FILES.get(url.pathname);
+    if (file) {
+      res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store' });
+      return void res.end(file.body);
+    }
+    // What varies per run reaches the page as JSON, never pasted into its markup or script (issue 13, item 26).
+    if (url.pathname === '/api/config') {
+      return reply(res, 200, { token, listener: options.listenerUrl.href, forwardTo: options.forwardTo?.href ?? '' });
     }
     if (url.pathname === '/api/deliveries') {
       const q = (url.searchParams.get('q') ?? '').toLowerCase();

@@ -58,6 +58,40 @@ async function announced(ui: URL, n: number): Promise<{ done: Promise<Array<{ se
   return { done };
 }
 
+describe('listen --ui answers with a strict CSP, nosniff and no-referrer (issue 13, item 26)', () => {
+  it('sends the three headers on every answer: page, script, style, API, 404, 403', async () => {
+    const { ui } = await startInspector();
+    const paths = ['/', '/inspector.js', '/inspector.css', '/api/config', '/api/deliveries', '/api/deliveries/99', '/nope'];
+    const answers = await Promise.all(paths.map((path) => fetch(new URL(path, ui))));
+    answers.push(await fetch(new URL('/api/send', ui), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }));
+    for (const answer of answers) {
+      const csp = answer.headers.get('content-security-policy') ?? '';
+      expect(csp, answer.url).toMatch(/(^|; )default-src 'none'(;|$)/);
+      expect(csp).toMatch(/(^|; )script-src 'self'(;|$)/);
+      expect(csp).toMatch(/(^|; )style-src 'self'(;|$)/);
+      expect(csp).not.toMatch(/unsafe/);
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(answer.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 404, 404, 403]);
+    const rebinding = await raw(ui.href, `GET / HTTP/1.1\r\nHost: evil.example:${ui.port}`);
+    expect(rebinding).toMatch(/^HTTP\/1.1 403/);
+    expect(rebinding).toMatch(/\r\ncontent-security-policy: default-src 'none'/i);
+    expect(rebinding).toMatch(/\r\nx-content-type-options: nosniff\r\n/i);
+  });
+
+  it('serves a page with no inline script or style, and a --forward-to value only as JSON', async () => {
+    const forward = "http://127.0.0.1:9/a';alert(1);'</script>";
+    const { ui } = await startInspector(['--forward-to', forward]);
+    const html = await fetch(ui).then((r) => r.text());
+    expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+    expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
+    expect(html).not.toContain('alert');
+    const config = (await fetch(new URL('/api/config', ui)).then((r) => r.json())) as { forwardTo: string };
+    expect(config.forwardTo).toBe(new URL(forward).href);
+  });
+});
+
 describe('listen --ui "copy as curl" goes to the listener, at the captured path only (issue 13, item 27)', () => {
   it('keeps //host/x and http://host/x on the listener, and answers a detail for any request-target', async () => {
     const { listen, ui } = await startInspector();

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, type RunningCli } from './helpers/cli.js';
 import { signatureOf, startServer, type TestServer } from './helpers/server.js';
@@ -33,6 +33,25 @@ function deliver(url: string, body: string, secret = SECRET): Promise<string> {
   });
 }
 
+/** What the browser reports about the page's Content-Security-Policy: a violation is logged as "Refused to …". */
+function watchCsp(target: Page): string[] {
+  const violations: string[] = [];
+  target.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
+  });
+  target.on('pageerror', (error) => violations.push(`page error: ${error.message}`));
+  return violations;
+}
+
+/** Opens the inspector in a new tab and waits until its script has loaded the list and subscribed. */
+async function openInspector(url: string): Promise<{ tab: Page; response: Response | null; violations: string[] }> {
+  const tab = await browser.newPage({ viewport: { width: 1400, height: 820 } });
+  const violations = watchCsp(tab);
+  const response = await tab.goto(url);
+  await tab.locator('body[data-ready="true"]').waitFor();
+  return { tab, response, violations };
+}
+
 /** Clicks a row and waits until the detail view shows that delivery (opening it is asynchronous). */
 async function openRow(type: string, id: string): Promise<void> {
   await page.locator(`tr[data-type="${type}"]`).click();
@@ -41,6 +60,8 @@ async function openRow(type: string, id: string): Promise<void> {
 
 let browser: Browser;
 let page: Page;
+let pageResponse: Response | null;
+let violations: string[];
 let cli: RunningCli;
 let app: TestServer;
 let uiUrl: string;
@@ -55,8 +76,7 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
-  await page.goto(uiUrl);
+  ({ tab: page, response: pageResponse, violations } = await openInspector(uiUrl));
 });
 
 afterAll(async () => {
@@ -93,10 +113,15 @@ describe('listen --ui in a real browser', () => {
     expect(await page.locator('#rows tr:visible').count()).toBe(1);
     await page.selectOption('#resource', '');
     await page.fill('#search', 'Wet Bandits');
-    await page.waitForFunction(`document.querySelectorAll('#rows tr:not([style*="none"])').length === 1`);
+    // Waits through locators: the page's CSP forbids the eval a string predicate would need.
+    await page.locator('tr[data-type="message.created"]').waitFor({ state: 'hidden' });
+    await page.locator('tr[data-type="contact.updated"]').waitFor({ state: 'hidden' });
+    expect(await page.locator('#rows tr:visible').count()).toBe(1);
     expect(await page.locator('#rows tr:visible').getAttribute('data-type')).toBe('group.deleted');
     await page.fill('#search', '');
-    await page.waitForFunction(`document.querySelectorAll('#rows tr:not([style*="none"])').length === 3`);
+    await page.locator('tr[data-type="message.created"]').waitFor();
+    await page.locator('tr[data-type="contact.updated"]').waitFor();
+    expect(await page.locator('#rows tr:visible').count()).toBe(3);
   });
 
   it('replays a delivery byte for byte to a typed URL', async () => {
@@ -138,9 +163,18 @@ describe('listen --ui in a real browser', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'inspector.png') });
   });
 
+  it('runs under a strict CSP without a single violation (issue 13, item 26)', async () => {
+    const headers = pageResponse!.headers();
+    expect(headers['content-security-policy']).toMatch(/(^|; )script-src 'self'(;|$)/);
+    expect(headers['content-security-policy']).toMatch(/(^|; )style-src 'self'(;|$)/);
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['referrer-policy']).toBe('no-referrer');
+    expect(violations).toEqual([]);
+  });
+
   it('refuses state-changing requests without the token, from another origin or for another host', async () => {
-    const token = await page.locator('meta[name=oblic-hooks-token]').getAttribute('content');
     const base = new URL(uiUrl);
+    const { token } = (await fetch(new URL('/api/config', base)).then((r) => r.json())) as { token: string };
     const post = (headers: Record<string, string>) =>
       fetch(new URL('/api/send', base), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"type":"message.created"}' }).then((r) => r.status);
     expect(await post({})).toBe(403);
@@ -181,5 +215,34 @@ describe('listen --ui history', () => {
     } finally {
       second.signal('SIGKILL');
     }
+  });
+});
+
+describe('listen --ui with a quote in --forward-to', () => {
+  let hostile: RunningCli;
+  let hostileListen: string;
+  let tab: Page;
+  let tabViolations: string[];
+  const FORWARD = "http://127.0.0.1:9/hooks';window.pwned=1;'";
+
+  beforeAll(async () => {
+    hostile = startCli(['listen', '--port', '0', '--ui', '--ui-port', '0', '--forward-to', FORWARD], { env: { OBLIC_WEBHOOK_SECRET: SECRET } });
+    hostileListen = await hostile.url;
+    ({ tab, violations: tabViolations } = await openInspector(await hostile.stderr(/inspector on (http:\/\/\S+)/)));
+  });
+
+  afterAll(async () => {
+    await tab?.close();
+    hostile?.signal('SIGKILL');
+  });
+
+  it('shows the forward target as text in the URL field and runs none of it (issue 13, item 26)', async () => {
+    await deliver(hostileListen, MESSAGE);
+    await deliver(hostileListen, CONTACT);
+    await tab.locator('tr[data-type="contact.updated"]').click();
+    await tab.locator('#replay-url').waitFor();
+    expect(await tab.inputValue('#replay-url')).toBe(new URL(FORWARD).href);
+    expect(await tab.evaluate(() => (globalThis as { pwned?: unknown }).pwned)).toBeUndefined();
+    expect(tabViolations).toEqual([]);
   });
 });
