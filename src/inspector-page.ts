@@ -1,3 +1,4 @@
+import { FAVICON } from './inspector-icon.js';
 import { SCRIPT } from './inspector-script.js';
 
 /**
@@ -9,6 +10,7 @@ import { SCRIPT } from './inspector-script.js';
  */
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>oblic-hooks inspector</title>
+<link rel="icon" href="/favicon.ico">
 <link rel="stylesheet" href="/inspector.css">
 <script type="module" src="/inspector.js"></script>
 </head><body>
@@ -50,6 +52,7 @@ export const PAGE_FILES: ReadonlyMap<string, { type: string; body: Buffer }> = n
   ['/', { type: 'text/html; charset=utf-8', body: Buffer.from(PAGE) }],
   ['/inspector.js', { type: 'text/javascript; charset=utf-8', body: Buffer.from(SCRIPT) }],
   ['/inspector.css', { type: 'text/css; charset=utf-8', body: Buffer.from(STYLE) }],
+  ['/favicon.ico', { type: 'image/x-icon', body: FAVICON }],
 ]);
 
 /**

@@ -7,9 +7,10 @@ export const SCRIPT = String.raw`
 const config = await fetch('/api/config').then(r => r.json());
 const TYPES = ['contact','conversation','message','group','attachment'].flatMap(r => ['created','updated','deleted'].map(a => r + '.' + a));
 const rows = document.getElementById('rows'), detail = document.getElementById('detail');
-const all = new Map(); let selected = null; let searchHits = null;
+const all = new Map(); let searchHits = null;
 const el = (tag, props = {}, ...kids) => { const e = document.createElement(tag); for (const [k, v] of Object.entries(props)) { if (k === 'class') e.className = v; else if (k === 'text') e.textContent = v; else e.setAttribute(k, v); } for (const kid of kids) e.append(kid); return e; };
 const post = (path, body) => fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-oblic-hooks-token': config.token }, body: JSON.stringify(body) }).then(r => r.json());
+const getDelivery = (seq) => fetch('/api/deliveries/' + seq).then(async r => r.ok ? r.json() : Promise.reject(new Error(r.status === 404 ? config.dropped : (await r.json()).error)));
 document.getElementById('listener').textContent = 'listener ' + config.listener;
 for (const t of TYPES) document.getElementById('sample-type').append(el('option', { text: t }));
 
@@ -19,6 +20,8 @@ function visible(d) {
   if (a && !(d.type || '').endsWith('.' + a)) return false;
   return searchHits === null || searchHits.has(d.seq);
 }
+// A delivery reloaded from --save has no answer on record: say so rather than show a status (issue 13, item 29).
+const statusCell = (d) => d.status === null ? el('td', { class: 'dim status', text: '—', title: 'reloaded from the save directory: what was answered is not stored' }) : el('td', { class: 'status', text: String(d.status) });
 function addRow(d) {
   if (all.has(d.seq)) return;
   const tr = el('tr', { class: 'row', 'data-seq': d.seq, 'data-type': d.type || '' },
@@ -27,7 +30,7 @@ function addRow(d) {
     el('td', { class: d.resource ? 'r-' + d.resource : 'dim', text: d.type || d.method + ' ' + d.path }),
     el('td', { class: 'dim', text: d.id || '' }),
     el('td', {}, el('span', { class: 'badge ' + d.badge, text: d.badge })),
-    el('td', { text: d.status === null ? 'saved' : String(d.status) }),
+    statusCell(d),
     el('td', { class: 'dim', text: d.appStatus === null ? '' : 'app ' + d.appStatus }),
     el('td', { class: 'dim', text: d.size + ' B' }));
   tr.addEventListener('click', (e) => { if (!e.target.classList.contains('pick')) open(d.seq); });
@@ -56,10 +59,33 @@ function json(value, key) {
   return el('div', { class: 'leaf' }, ...label, el('span', { class: cls, text: JSON.stringify(value) }));
 }
 
+// Re-indents JSON text without parsing its values: numbers and strings keep their exact bytes,
+// as JSON.parse then JSON.stringify would not (a 20-digit number loses digits). Not JSON: null.
+function reformat(text, indent) {
+  try { JSON.parse(text); } catch { return null; }
+  const space = (c) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+  let out = '', depth = 0, i = 0;
+  const newline = () => indent ? '\n' + ' '.repeat(indent * depth) : '';
+  while (i < text.length) {
+    const c = text[i++];
+    if (c === '"') { let j = i; while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1; out += c + text.slice(i, j + 1); i = j + 1; }
+    else if (space(c)) continue;
+    else if (c === '{' || c === '[') {
+      let j = i; while (space(text[j])) j++;
+      if (text[j] === '}' || text[j] === ']') { out += c + text[j]; i = j + 1; } else { depth++; out += c + newline(); }
+    }
+    else if (c === '}' || c === ']') { depth--; out += newline() + c; }
+    else if (c === ',') out += c + newline();
+    else if (c === ':') out += indent ? ': ' : ':';
+    else out += c;
+  }
+  return out;
+}
+
 async function open(seq) {
   for (const { tr } of all.values()) tr.classList.toggle('on', Number(tr.dataset.seq) === seq);
-  const d = await fetch('/api/deliveries/' + seq).then(r => r.json());
-  selected = d;
+  let d;
+  try { d = await getDelivery(seq); } catch (error) { detail.replaceChildren(el('p', { id: 'gone', class: 'hint', text: error.message })); return; }
   const verdict = d.verdict ? (d.verdict.verified ? 'signature verified' : d.verdict.message) : 'not checked';
   const body = d.body;
   let parsed; try { parsed = JSON.parse(body); } catch { parsed = undefined; }
@@ -81,10 +107,13 @@ async function open(seq) {
   replayBtn.addEventListener('click', async () => show(result, await post('/api/replay', { seq: d.seq, url: url.value })));
   const editBtn = el('button', { id: 'edit', text: 'edit & replay' });
   editBtn.addEventListener('click', () => {
-    const area = el('textarea', { id: 'edited-body' }); area.value = parsed === undefined ? (body || '') : JSON.stringify(parsed, null, 2);
+    // Compact by default, as Oblic sends; 2-space on request. What the box shows is what is sent (issue 13, item 29).
+    const area = el('textarea', { id: 'edited-body' }); area.value = reformat(body || '', 0) ?? (body || '');
+    const format = el('select', { id: 'edit-format' }, el('option', { value: '0', text: 'compact JSON' }), el('option', { value: '2', text: '2-space JSON' }));
+    format.addEventListener('change', () => { area.value = reformat(area.value, Number(format.value)) ?? area.value; });
     const sendBtn = el('button', { id: 'send-edited', text: 'sign & send edited body' });
     sendBtn.addEventListener('click', async () => show(result, await post('/api/replay', { seq: d.seq, url: url.value, body: area.value })));
-    holder.replaceChildren(area, el('div', { class: 'actions' }, sendBtn));
+    holder.replaceChildren(area, el('div', { class: 'actions' }, format, sendBtn));
   });
   const curlBtn = el('button', { id: 'copy-curl', text: 'copy as curl' });
   curlBtn.addEventListener('click', async () => {
@@ -103,9 +132,11 @@ async function open(seq) {
 function show(node, r) { node.textContent = r.error ? 'failed: ' + r.error : (r.status === null ? 'no answer' : 'answered ' + r.status) + ' from ' + (r.url || '') + (r.signature ? ' · signed ' + r.signature.slice(0, 12) + '…' : ''); }
 
 document.getElementById('compare').addEventListener('click', async () => {
-  const picked = [...document.querySelectorAll('.pick:checked')].map(c => Number(c.closest('tr').dataset.seq));
+  // The older delivery is "before", whichever order the rows are in (issue 13, item 29).
+  const picked = [...document.querySelectorAll('.pick:checked')].map(c => Number(c.closest('tr').dataset.seq)).sort((x, y) => x - y);
   if (picked.length !== 2) { detail.replaceChildren(el('p', { class: 'dim', text: 'Select exactly two deliveries to compare.' })); return; }
-  const [a, b] = await Promise.all(picked.map(s => fetch('/api/deliveries/' + s).then(r => r.json())));
+  let a, b;
+  try { [a, b] = await Promise.all(picked.map(getDelivery)); } catch (error) { detail.replaceChildren(el('p', { id: 'gone', class: 'hint', text: error.message })); return; }
   const parse = t => { try { return JSON.parse(t); } catch { return t; } };
   const lines = [];
   (function diff(x, y, path) {
@@ -114,7 +145,8 @@ document.getElementById('compare').addEventListener('click', async () => {
     } else if (JSON.stringify(x) !== JSON.stringify(y)) lines.push([path || '(body)', x, y]);
   })(parse(a.body), parse(b.body), '');
   detail.replaceChildren(el('h2', { text: 'compare #' + a.seq + ' and #' + b.seq + ' · ' + lines.length + ' differences' }),
-    el('table', { id: 'diff' }, ...lines.map(([p, x, y]) => el('tr', {}, el('td', { class: 'k', text: p }), el('td', { class: 'del', text: JSON.stringify(x) ?? '(absent)' }), el('td', { class: 'add', text: JSON.stringify(y) ?? '(absent)' })))));
+    el('table', { id: 'diff' }, el('tr', { class: 'dim' }, el('td', { text: 'field' }), el('td', { text: 'before (#' + a.seq + ')' }), el('td', { text: 'after (#' + b.seq + ')' })),
+      ...lines.map(([p, x, y]) => el('tr', {}, el('td', { class: 'k', text: p }), el('td', { class: 'del', text: JSON.stringify(x) ?? '(absent)' }), el('td', { class: 'add', text: JSON.stringify(y) ?? '(absent)' })))));
 });
 document.getElementById('send-sample').addEventListener('click', async () => {
   const r = await post('/api/send', { type: document.getElementById('sample-type').value });

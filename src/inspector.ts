@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseCapture } from './capture.js';
+import type { DeliveryError } from './deliver.js';
 import { InputError } from './errors.js';
 import { isEventType, resourceOf, type EventType } from './events.js';
 import { readSmallFile } from './files.js';
@@ -34,7 +35,7 @@ export interface InspectorOptions {
   forwardTo?: URL | undefined;
   saveDir?: string | undefined;
   /** Sends one request (replay, edited replay, sample); injected so the core stays testable. */
-  send: (url: URL, headers: Record<string, string>, body: Buffer) => Promise<{ status: number | null; ms: number; error: string | null }>;
+  send: (url: URL, headers: Record<string, string>, body: Buffer) => Promise<{ status: number | null; ms: number; error: DeliveryError | null }>;
   /** Builds a fresh sample event of a type. */
   sample: (type: EventType) => Buffer;
 }
@@ -72,7 +73,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       if (!sameOrigin || req.headers['x-oblic-hooks-token'] !== token || !/^application\/json/.test(req.headers['content-type'] ?? '')) {
         return reply(res, 403, { error: 'forbidden: state-changing requests need the page token, the same origin and JSON' });
       }
-      const input = JSON.parse((await readAll(req)).toString('utf8') || '{}') as Record<string, unknown>;
+      const input = parseInput(await readAll(req));
       if (url.pathname === '/api/replay') return reply(res, 200, await replay(input));
       if (url.pathname === '/api/send') return reply(res, 200, await sendSample(input));
       return reply(res, 404, { error: 'no such action' });
@@ -85,7 +86,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     }
     // What varies per run reaches the page as JSON, never pasted into its markup or script (issue 13, item 26).
     if (url.pathname === '/api/config') {
-      return reply(res, 200, { token, listener: options.listenerUrl.href, forwardTo: options.forwardTo?.href ?? '' });
+      return reply(res, 200, { token, listener: options.listenerUrl.href, forwardTo: options.forwardTo?.href ?? '', dropped });
     }
     if (url.pathname === '/api/deliveries') {
       const q = (url.searchParams.get('q') ?? '').toLowerCase();
@@ -115,11 +116,11 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     if (!entry) throw new InputError(dropped);
     if (entry.body === null) throw new InputError('this delivery has no body to replay: it was refused before its body was read');
     const target = typeof input.url === 'string' && input.url.trim() !== '' ? parseTarget(input.url) : options.forwardTo;
-    if (!target) throw new InputError('give a URL to replay to (there is no --forward-to)');
+    if (!target) throw new InputError('type a URL to replay to: this listener forwards nowhere');
     const edited = typeof input.body === 'string';
     const body = edited ? Buffer.from(input.body as string, 'utf8') : entry.body;
     const request = replayRequest(target, entry.headers, body, edited || input.resign === true ? options.secrets[0] : undefined);
-    return { ...(await options.send(target, request.headers, body)), signature: request.signature, url: target.href };
+    return { ...(await sendFromPage(target, request.headers, body)), signature: request.signature, url: target.href };
   }
 
   async function sendSample(input: Record<string, unknown>) {
@@ -127,7 +128,12 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     const target = typeof input.url === 'string' && input.url.trim() !== '' ? parseTarget(input.url) : options.listenerUrl;
     const body = options.sample(input.type);
     const request = replayRequest(target, [['content-type', 'application/json']], body, options.secrets[0]);
-    return { ...(await options.send(target, request.headers, body)), url: target.href };
+    return { ...(await sendFromPage(target, request.headers, body)), url: target.href };
+  }
+
+  async function sendFromPage(target: URL, headers: Record<string, string>, body: Buffer) {
+    const result = await options.send(target, headers, body);
+    return { ...result, error: result.error && inPageTerms(result.error) };
   }
 
   function add(record: RequestRecord): void {
@@ -156,10 +162,33 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   };
 }
 
+/** Advice for the page, whose URL field stands for --to and which has no --timeout: a fix naming a flag is reworded (issue 13, item 29). */
+const PAGE_FIXES: Record<string, string> = {
+  ECONNREFUSED: 'start your app, or change the URL',
+  UND_ERR_HEADERS_TIMEOUT: 'make the app answer sooner',
+  UND_ERR_BODY_TIMEOUT: 'make the app answer sooner',
+};
+
+function inPageTerms(error: DeliveryError): string {
+  const at = error.message.lastIndexOf('; ');
+  if (at === -1 || !/(^|[\s`(])--[a-z]/.test(error.message.slice(at))) return error.message;
+  return `${error.message.slice(0, at)}; ${PAGE_FIXES[error.code] ?? 'check the URL'}`;
+}
+
 /** Said when the page asks for a delivery the history has let go (issue 13, item 28); MiB, as --ui-history-size takes it. */
 function droppedMessage(limits: { count: number; bytes: number }): string {
   const mib = +(limits.bytes / 1024 ** 2).toFixed(1);
   return `this delivery is no longer held: the inspector keeps the newest ${plural(limits.count, 'delivery', 'deliveries')}, at most ${mib} MiB in all`;
+}
+
+function parseInput(bytes: Buffer): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(bytes.toString('utf8') || '{}');
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // answered below
+  }
+  throw new InputError('the request body is not a JSON object');
 }
 
 function reply(res: ServerResponse, status: number, value: unknown): void {

@@ -59,9 +59,9 @@ async function announced(ui: URL, n: number): Promise<{ done: Promise<Array<{ se
 }
 
 describe('listen --ui answers with a strict CSP, nosniff and no-referrer (issue 13, item 26)', () => {
-  it('sends the three headers on every answer: page, script, style, API, 404, 403', async () => {
+  it('sends the three headers on every answer: page, script, style, icon, API, 404, 403', async () => {
     const { ui } = await startInspector();
-    const paths = ['/', '/inspector.js', '/inspector.css', '/api/config', '/api/deliveries', '/api/deliveries/99', '/nope'];
+    const paths = ['/', '/inspector.js', '/inspector.css', '/favicon.ico', '/api/config', '/api/deliveries', '/api/deliveries/99', '/nope'];
     const answers = await Promise.all(paths.map((path) => fetch(new URL(path, ui))));
     answers.push(await fetch(new URL('/api/send', ui), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }));
     for (const answer of answers) {
@@ -73,7 +73,7 @@ describe('listen --ui answers with a strict CSP, nosniff and no-referrer (issue 
       expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
       expect(answer.headers.get('referrer-policy')).toBe('no-referrer');
     }
-    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 404, 404, 403]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200, 404, 404, 403]);
     const rebinding = await raw(ui.href, `GET / HTTP/1.1\r\nHost: evil.example:${ui.port}`);
     expect(rebinding).toMatch(/^HTTP\/1.1 403/);
     expect(rebinding).toMatch(/\r\ncontent-security-policy: default-src 'none'/i);
@@ -129,5 +129,17 @@ describe('listen --ui bounds its history in bytes (issue 13, item 28)', () => {
     const result = await cli.exited;
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--ui-history-size "lots" is not a size');
+  });
+});
+
+describe('listen --ui serves a favicon (issue 13, item 29)', () => {
+  it('answers /favicon.ico with a small ICO', async () => {
+    const { ui } = await startInspector();
+    const answer = await fetch(new URL('/favicon.ico', ui));
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toBe('image/x-icon');
+    const bytes = Buffer.from(await answer.arrayBuffer());
+    expect(bytes.subarray(0, 6)).toEqual(Buffer.from([0, 0, 1, 0, 1, 0]));
+    expect(bytes.length).toBeLessThan(2048);
   });
 });

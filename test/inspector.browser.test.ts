@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +32,15 @@ function deliver(url: string, body: string, secret = SECRET): Promise<string> {
     socket.on('close', () => resolve(Buffer.concat(chunks).toString()));
     socket.end(Buffer.concat([Buffer.from(head), Buffer.from(body)]));
   });
+}
+
+/** A port nothing listens on: taken from the OS, then let go. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** What the browser reports about the page's Content-Security-Policy: a violation is logged as "Refused to …". */
@@ -163,6 +173,57 @@ describe('listen --ui in a real browser', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'inspector.png') });
   });
 
+  it('compares with the older delivery on the "before" side (issue 13, item 29)', async () => {
+    await page.locator('tr[data-type="message.created"] .pick').check();
+    await page.locator('tr[data-type="contact.updated"] .pick').check();
+    await page.click('#compare');
+    const row = page.locator('#diff tr', { hasText: '.payload.message' });
+    await row.waitFor();
+    expect(await row.locator('.del').textContent()).toBe('"Keep the change 🎄"');
+    expect(await row.locator('.add').textContent()).toBe('(absent)');
+  });
+
+  it('edits compact JSON by default, 2-space on request, and sends what the box shows (issue 13, item 29)', async () => {
+    await openRow('message.created', 'MsgMsgMsgMsgMsg1');
+    await page.click('#edit');
+    expect(await page.inputValue('#edited-body')).toBe(MESSAGE);
+    await page.selectOption('#edit-format', '2');
+    const pretty = JSON.stringify(JSON.parse(MESSAGE), null, 2);
+    expect(await page.inputValue('#edited-body')).toBe(pretty);
+    await page.fill('#replay-url', `${app.url}/pretty`);
+    await page.click('#send-edited');
+    await page.locator('#replay-result', { hasText: /signed|failed/ }).waitFor();
+    const received = app.received.at(-1)!;
+    expect([received.url, received.body.toString()]).toEqual(['/pretty', pretty]);
+    expect(received.headers['x-oblic-signature']).toBe(signatureOf(SECRET, received.body));
+    await page.selectOption('#edit-format', '0');
+    expect(await page.inputValue('#edited-body')).toBe(MESSAGE);
+  });
+
+  it('re-indents without re-reading values: a 20-digit number and escapes keep their bytes (issue 13, item 29)', async () => {
+    const big = '{"id":"BigBigBigBigBig1","type":"message.updated","payload":{"n":12345678901234567890,"s":"a\\"b\\\\c","e":{},"l":[ ]}}';
+    await deliver(listenUrl, big);
+    await openRow('message.updated', 'BigBigBigBigBig1');
+    await page.click('#edit');
+    expect(await page.inputValue('#edited-body')).toBe(big.replace('[ ]', '[]'));
+    await page.selectOption('#edit-format', '2');
+    const pretty = ['{', '  "id": "BigBigBigBigBig1",', '  "type": "message.updated",', '  "payload": {', '    "n": 12345678901234567890,', '    "s": "a\\"b\\\\c",', '    "e": {},', '    "l": []', '  }', '}'];
+    expect(await page.inputValue('#edited-body')).toBe(pretty.join('\n'));
+  });
+
+  it('words its errors in the page’s terms, not in CLI flags (issue 13, item 29)', async () => {
+    await openRow('message.created', 'MsgMsgMsgMsgMsg1');
+    await page.fill('#replay-url', '');
+    await page.click('#replay');
+    await page.locator('#replay-result:not(:empty)').waitFor();
+    expect(await page.locator('#replay-result').textContent()).toBe('failed: type a URL to replay to: this listener forwards nowhere');
+    const port = await closedPort();
+    await page.fill('#replay-url', `http://127.0.0.1:${port}/hooks`);
+    await page.click('#replay');
+    await page.locator('#replay-result', { hasText: 'nothing is listening' }).waitFor();
+    expect(await page.locator('#replay-result').textContent()).toBe(`failed: nothing is listening at http://127.0.0.1:${port}/hooks; start your app, or change the URL`);
+  });
+
   it('runs under a strict CSP without a single violation (issue 13, item 26)', async () => {
     const headers = pageResponse!.headers();
     expect(headers['content-security-policy']).toMatch(/(^|; )script-src 'self'(;|$)/);
@@ -212,13 +273,19 @@ describe('listen --ui history', () => {
       expect((await runCli(['verify', file], { env })).code).toBe(0);
       const detail = (await fetch(new URL(`/api/deliveries/${list[1]!.seq}`, ui)).then((r) => r.json())) as { curl: string };
       expect(detail.curl).toMatch(/^curl \\\n {2}--request POST/);
+      // What was answered is not in a capture: the row says so rather than show a status (issue 13, item 29).
+      const { tab } = await openInspector(ui);
+      const status = tab.locator('tr[data-type="contact.updated"] td:nth-child(6)');
+      expect(await status.textContent()).toBe('—');
+      expect(await status.getAttribute('title')).toBe('reloaded from the save directory: what was answered is not stored');
+      await tab.close();
     } finally {
       second.signal('SIGKILL');
     }
   });
 });
 
-describe('listen --ui with a quote in --forward-to', () => {
+describe('listen --ui with a quote in --forward-to and a history of one', () => {
   let hostile: RunningCli;
   let hostileListen: string;
   let tab: Page;
@@ -226,7 +293,7 @@ describe('listen --ui with a quote in --forward-to', () => {
   const FORWARD = "http://127.0.0.1:9/hooks';window.pwned=1;'";
 
   beforeAll(async () => {
-    hostile = startCli(['listen', '--port', '0', '--ui', '--ui-port', '0', '--forward-to', FORWARD], { env: { OBLIC_WEBHOOK_SECRET: SECRET } });
+    hostile = startCli(['listen', '--port', '0', '--ui', '--ui-port', '0', '--ui-history', '1', '--forward-to', FORWARD], { env: { OBLIC_WEBHOOK_SECRET: SECRET } });
     hostileListen = await hostile.url;
     ({ tab, violations: tabViolations } = await openInspector(await hostile.stderr(/inspector on (http:\/\/\S+)/)));
   });
@@ -244,5 +311,11 @@ describe('listen --ui with a quote in --forward-to', () => {
     expect(await tab.inputValue('#replay-url')).toBe(new URL(FORWARD).href);
     expect(await tab.evaluate(() => (globalThis as { pwned?: unknown }).pwned)).toBeUndefined();
     expect(tabViolations).toEqual([]);
+  });
+
+  it('says that a delivery dropped from the history is no longer held (issue 13, item 28)', async () => {
+    await tab.locator('tr[data-type="message.created"]').click();
+    await tab.locator('#gone').waitFor();
+    expect(await tab.locator('#gone').textContent()).toBe('this delivery is no longer held: the inspector keeps the newest 1 delivery, at most 64 MiB in all');
   });
 });

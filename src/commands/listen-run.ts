@@ -186,7 +186,7 @@ async function openInspector(plan: ListenPlan, listenerUrl: URL): Promise<Inspec
       const deliverer = createDeliverer(url, { connections: 1, timeoutMs: 10_000, retries: 0 });
       try {
         const result = await deliverer.deliver({ url, headers, body, signature: headers['x-oblic-signature'] ?? '' });
-        return { status: result.status, ms: result.ms, error: result.error?.message ?? null };
+        return { status: result.status, ms: result.ms, error: result.error };
       } finally {
         await deliverer.close();
       }
