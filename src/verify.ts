@@ -61,7 +61,9 @@ export function readSignature(signature: VerifyInput['signature']): Buffer | Ver
   if (values.length > 1) {
     return fail('malformed_signature', `the request has ${values.length} x-oblic-signature headers; Oblic sends exactly one`);
   }
-  const value = values[0]!.trim();
+  const only = values[0];
+  if (typeof only !== 'string') return fail('malformed_signature', `the x-oblic-signature value is not text (it is ${only === null ? 'null' : typeof only})`);
+  const value = only.trim();
   if (!HEX64.test(value)) return fail('malformed_signature', describeMalformed(value));
   return Buffer.from(value, 'hex');
 }
@@ -77,11 +79,13 @@ function fail(reason: FailureReason, message: string): Verdict {
   return { verified: false, reason, message, matchedSecret: null };
 }
 
-/** Header values as Node, undici or a capture give them; anything that is not a string is ignored. */
-function normalizeSignature(signature: VerifyInput['signature']): string[] {
-  if (typeof signature === 'string') return [signature];
-  if (Array.isArray(signature)) return signature.filter((v): v is string => typeof v === 'string');
-  return [];
+/**
+ * Header values as Node, undici or a capture give them. Every value counts, strings or not, so
+ * `[hex, 42]` is two headers, not one valid one (issue 13, item 12).
+ */
+function normalizeSignature(signature: unknown): unknown[] {
+  if (signature === undefined || signature === null) return [];
+  return Array.isArray(signature) ? signature : [signature];
 }
 
 function describeMalformed(value: string): string {

@@ -65,9 +65,11 @@ describe('verify()', () => {
   });
 
   it('reports a missing signature as a verdict, whatever shape "missing" takes', () => {
-    for (const signature of [undefined, null, [], [42 as unknown as string]]) {
+    for (const signature of [undefined, null, []]) {
       expect(verify({ body: BODY, signature, secrets: SECRET }).reason).toBe('missing_signature');
     }
+    // A value that is not text is a header all the same, and not a signature (issue 13, item 12).
+    expect(verify({ body: BODY, signature: [42 as unknown as string], secrets: SECRET }).reason).toBe('malformed_signature');
   });
 
   it('throws a TypeError for misuse: a parsed body, no secret', () => {
