@@ -4,7 +4,7 @@ export { sign, signStream } from './signature.js';
 export { verify } from './verify.js';
 export type { Verdict, VerifyInput, FailureReason } from './verify.js';
 export { verifyRequest } from './receive.js';
-export type { RequestVerdict, VerifyRequestOptions } from './receive.js';
+export type { RequestVerdict, VerifyRequestOptions, RequestFailureReason, ReceivedRequest } from './receive.js';
 export { parseEvent } from './parse-event.js';
 export type { ParseResult, ParseError, ParseErrorCode } from './parse-event.js';
 export { eventSchema, anyEventSchema } from './schema.js';

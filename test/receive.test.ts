@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,6 +12,7 @@ import { parseEvent } from '../src/parse-event.js';
 import { verifyRequest } from '../src/receive.js';
 import { anyEventSchema, eventSchema } from '../src/schema.js';
 import { runCli } from './helpers/cli.js';
+import { readmeExample, startExample } from './readme-examples.js';
 
 const SECRET = 'receive-test-secret-8080';
 const sample = (type: EventType) => createEventSource({ types: [type], now: 1_780_000_000, seed: 3 })(0).bytes;
@@ -156,25 +156,21 @@ describe('verifyRequest()', () => {
 });
 
 describe('the README examples, run as written', () => {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  const example = (name: string) => new RegExp(`\`\`\`js\\n// example: ${name}\\n([\\s\\S]*?)\`\`\``).exec(readme)![1]!;
-  const dir = fileURLToPath(new URL('./.examples/', import.meta.url)); // inside the package, so 'oblic-hooks' and 'express' resolve
-  mkdirSync(dir, { recursive: true });
+  const dir = fileURLToPath(new URL('./.examples/', import.meta.url)); // inside the package, so 'oblic-hooks' resolves
+  const example = readmeExample;
+  // The Express example also runs under Express 4, installed as the alias express4 (issue 13, item 11).
+  const underExpress4 = () => example('express').replace("from 'express'", "from 'express4'");
 
-  it.each(['express', 'node'])('%s: a signed send gets 2xx, a wrongly signed one 401', async (name) => {
-    const file = `${dir}${name}.mjs`;
-    writeFileSync(file, example(name));
-    const child = spawn(process.execPath, [file], { env: { ...process.env, PORT: '0', OBLIC_WEBHOOK_SECRET: SECRET }, stdio: ['ignore', 'pipe', 'inherit'] });
+  it.each([
+    ['express', () => example('express')],
+    ['express4', underExpress4],
+    ['node', () => example('node')],
+    ['fastify', () => example('fastify')],
+    ['koa', () => example('koa')],
+    ['hono', () => example('hono')],
+  ])('%s: a signed send gets 2xx, a wrongly signed one 401', async (name, code) => {
+    const { port, child } = await startExample(`${name}.mjs`, code(), SECRET);
     try {
-      const port = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString();
-          const match = /listening on (\d+)/.exec(out);
-          if (match) resolve(match[1]!);
-        });
-        child.on('exit', (code) => reject(new Error(`example ${name} exited ${code}: ${out}`)));
-      });
       const good = await runCli(['send', 'message.created', '--to', `${port}/webhooks`, '--json'], { env: { OBLIC_WEBHOOK_SECRET: SECRET } });
       expect(good.code).toBe(0);
       const bad = await runCli(['send', 'message.created', '--to', `${port}/webhooks`, '--json'], { env: { OBLIC_WEBHOOK_SECRET: 'not-the-secret' } });
@@ -186,6 +182,7 @@ describe('the README examples, run as written', () => {
 
   it('next: the route handler answers 204 to a signed request and 401 to a tampered one', async () => {
     const file = `${dir}route.mjs`;
+    mkdirSync(dir, { recursive: true });
     writeFileSync(file, example('next'));
     process.env.OBLIC_WEBHOOK_SECRET = SECRET;
     const { POST } = (await import(pathToFileURL(file).href)) as { POST: (r: Request) => Promise<Response> };

@@ -1,0 +1,91 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+
+/** Fastify's request: the Node request as `raw`, and the body its content-type parser produced. */
+export interface RawCarrier {
+  raw: IncomingMessage;
+  headers: IncomingHttpHeaders;
+  body?: unknown;
+}
+
+/** What a handler can pass: a Web `Request`, a Node request (maybe with Express's `body`), or Fastify's request. */
+export type ReceivedRequest = Request | (IncomingMessage & { body?: unknown }) | RawCarrier;
+
+type Framework = 'express' | 'fastify' | 'node';
+
+/** Where the signature and the body bytes come from, whatever the framework. */
+export type Source =
+  | { kind: 'web'; request: Request; signature: string | null }
+  | { kind: 'node'; stream: IncomingMessage; body: unknown; framework: Framework; signature: string | string[] | undefined };
+
+const PARSER_FIX: Record<Framework, string> = {
+  express: "mount express.raw({ type: 'application/json' }) on the webhook route instead of express.json()",
+  fastify:
+    "give the route a content-type parser that keeps the bytes: fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => done(null, body))",
+  node: 'call verifyRequest() before any body parser runs (in Koa, pass ctx.req before koa-bodyparser or koa-body)',
+};
+
+/**
+ * Finds the signature and the body in what the handler passed. Passing the wrong object is misuse,
+ * a TypeError that names the fix for that framework (issue 13, item 12); nothing here reads the body.
+ */
+export function sourceOf(request: unknown): Source {
+  if (isWebRequest(request)) {
+    if (request.bodyUsed || request.body?.locked === true) {
+      throw new TypeError(
+        'the Request body was already read, so its exact bytes are gone: call verifyRequest(request) before request.json(), .text() or .formData() ' +
+          '(in Hono, pass c.req.raw before any c.req.json() or c.req.text())',
+      );
+    }
+    return { kind: 'web', request, signature: request.headers.get('x-oblic-signature') };
+  }
+  if (isNodeRequest(request)) return nodeSource(request, request.headers, request.body, typeof request.app === 'function' ? 'express' : 'node');
+  const carrier = request as { raw?: unknown; req?: unknown; headers?: unknown; body?: unknown } | null;
+  if (isNodeRequest(carrier?.raw) && isHeaders(carrier.headers)) return nodeSource(carrier.raw, carrier.headers, carrier.body, 'fastify');
+  if (isWebRequest(carrier?.raw)) throw new TypeError("this is Hono's c.req: pass c.req.raw (the Web Request) to verifyRequest(), before any body read");
+  if (isNodeRequest(carrier?.req)) throw new TypeError("this is Koa's ctx or ctx.request: pass ctx.req (the Node request) to verifyRequest(), before any body parser");
+  throw new TypeError(`verifyRequest() takes a Web Request, a Node request (Express's req, Koa's ctx.req) or Fastify's request, got ${describe(request)}`);
+}
+
+function nodeSource(stream: IncomingMessage, headers: IncomingHttpHeaders, body: unknown, framework: Framework): Source {
+  const preparsed = isUnparsed(body, stream) ? undefined : body;
+  if (preparsed === undefined && (stream.readableEnded || stream.readableDidRead)) {
+    throw new TypeError(`the request body was already read by something else, so its exact bytes are gone: ${PARSER_FIX[framework]}`);
+  }
+  if (preparsed !== undefined && !(preparsed instanceof Uint8Array) && typeof preparsed !== 'string') {
+    throw new TypeError(
+      `${framework === 'fastify' ? 'request' : 'req'}.body is already parsed, so its signature cannot be checked: the signature covers the exact bytes Oblic sent. ` +
+        `To fix it, ${PARSER_FIX[framework]}.`,
+    );
+  }
+  return { kind: 'node', stream, body: preparsed, framework, signature: headers['x-oblic-signature'] };
+}
+
+/**
+ * No body yet: undefined (Express 5, plain Node), or Express 4's `{}`, which body-parser 1.x sets on
+ * every request it skips (a text/plain or empty POST) while leaving the stream unread (issue 13, item 11).
+ */
+function isUnparsed(body: unknown, stream: IncomingMessage): boolean {
+  if (body === undefined) return true;
+  const empty = typeof body === 'object' && body !== null && Object.getPrototypeOf(body) === Object.prototype && Object.keys(body).length === 0;
+  return empty && !stream.readableEnded && !stream.readableDidRead;
+}
+
+function isWebRequest(request: unknown): request is Request {
+  const candidate = request as Partial<Request> | null;
+  return typeof candidate?.arrayBuffer === 'function' && typeof candidate.headers?.get === 'function';
+}
+
+function isNodeRequest(request: unknown): request is IncomingMessage & { body?: unknown; app?: unknown } {
+  const candidate = request as Partial<IncomingMessage> | null;
+  return typeof candidate?.on === 'function' && typeof candidate.pause === 'function' && isHeaders(candidate.headers);
+}
+
+function isHeaders(headers: unknown): headers is IncomingHttpHeaders {
+  return typeof headers === 'object' && headers !== null;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  return value.constructor?.name ? `a ${value.constructor.name}` : 'an object';
+}
