@@ -47,9 +47,9 @@ Examples:
   $ oblic-hooks listen --port 0 --exit-after 15 --timeout 30s --events 'message.*'
   $ oblic-hooks listen --reject-invalid --status 204 --delay 2s -v
 
-Exit codes: 0 stopped by Ctrl-C or SIGTERM, or --exit-after reached with every request verified;
-1 --exit-after reached with a request that did not verify, or --timeout before --exit-after;
-2 usage error (port in use, bad flag value).`;
+Exit codes: 0 stopped by Ctrl-C or SIGTERM, or by --exit-after or --timeout with every request verified;
+1 with --exit-after or --timeout (a CI gate), a request that did not verify, or --timeout before
+--exit-after; 2 usage error (port in use, bad flag value).`;
 
 export function registerListen(program: Command, ui: UiFactory): void {
   program
@@ -89,7 +89,8 @@ export function registerListen(program: Command, ui: UiFactory): void {
       const { runListen } = await lazy.listenRun();
       const outcome = await runListen(u, await plan(opts, u));
       if (outcome.timedOut) throw new CheckError(outcome.timedOut);
-      if (outcome.invalidSeen && opts.exitAfter !== undefined) throw new CheckError(`${formatCount(outcome.invalidSeen)} of the requests did not verify`);
+      // --timeout alone is a CI gate too: it must not pass what did not verify (issue 13, item 22).
+      if (outcome.invalidSeen && (opts.exitAfter !== undefined || opts.timeout !== undefined)) throw new CheckError(`${formatCount(outcome.invalidSeen)} of the requests did not verify`);
     });
 }
 
