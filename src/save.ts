@@ -63,16 +63,25 @@ export async function prepareSaveDir(dir: string): Promise<void> {
   }
 }
 
-/** Written to a hidden temporary file, then renamed: a capture is either complete or absent. */
+/**
+ * Written to a hidden temporary file, then renamed: a capture is either complete or absent. A
+ * capture that cannot be written (disk full, directory gone) leaves no partial file behind and
+ * throws an Error saying why (issue 13, item 6).
+ */
 export async function writeCapture(dir: string, name: string, data: Buffer): Promise<string> {
   const tmp = join(dir, temporaryName(name));
   const path = join(dir, name);
-  const handle = await open(tmp, 'wx', 0o600);
   try {
-    await handle.writeFile(data);
-  } finally {
-    await handle.close();
+    const handle = await open(tmp, 'wx', 0o600);
+    try {
+      await handle.writeFile(data);
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, path);
+  } catch (error) {
+    await unlink(tmp).catch(() => undefined);
+    throw new Error(`the capture could not be written to ${dir}: ${describeFsError(error)}`);
   }
-  await rename(tmp, path);
   return path;
 }

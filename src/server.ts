@@ -2,8 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { InputError } from './errors.js';
 import type { Forwarder, ForwardResult } from './forward.js';
-import { inspectCapture, type Inspection } from './inspect.js';
+import type { Inspection } from './inspect.js';
 import type { NamedSecret } from './diagnose.js';
+import { inspectRequest, reasonOf } from './inspect-request.js';
+import { createBudget } from './budget.js';
 import { captureName, renderCapture, writeCapture } from './save.js';
 
 export interface ListenerOptions {
@@ -26,8 +28,13 @@ export interface ListenerOptions {
   onRequest: (record: RequestRecord) => void | Promise<void>;
   /** Called for a connection whose bytes are not a usable HTTP request (it was answered and closed). */
   onClientError?: (info: { code: string; status: number }) => void;
+  /** Bytes of bodies held at once (see budget.ts); BODY_BUDGET unless a test asks for less. */
+  bodyBudget?: number;
   now?: () => Date;
 }
+
+/** 32 MiB of bodies at once: 32 of the largest by default, thousands of the usual few kB (issue 13, item 3). */
+export const BODY_BUDGET = 32 * 1024 * 1024;
 
 export interface RequestRecord {
   seq: number;
@@ -46,6 +53,8 @@ export interface RequestRecord {
   savedAs: string | null;
   /** Why the request was not handled as a delivery, if it was not. */
   refusal: string | null;
+  /** Why oblic-hooks failed on a delivery it took (a capture it could not write); it was answered 500. */
+  failure?: string;
 }
 
 export interface Listener {
@@ -63,6 +72,8 @@ const JSON_TYPE: readonly string[] = ['content-type', 'application/json'];
 const jsonAnswer = (value: unknown): Answer => ({ body: Buffer.from(JSON.stringify(value)), headers: JSON_TYPE });
 // The everyday answer, made once: the hot path of a listener under load allocates as little as it can.
 const RECEIVED_ANSWER = jsonAnswer({ received: true });
+
+const failedAnswer = (error: unknown): Answer => jsonAnswer({ error: `oblic-hooks failed on this request: ${reasonOf(error)}` });
 
 function refuse(record: RequestRecord, status: number, refusal: string): Answer {
   record.status = status;
@@ -86,7 +97,11 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   // Answers made in one turn of the event loop are written together at its end. Under load this
   // halves the cost of a request: the sender is woken once per burst instead of once per answer
   // (measured with wrk on two cores: 12k → 25k requests/s).
+  const budget = createBudget(options.bodyBudget ?? BODY_BUDGET);
   let answers: Array<() => void> = [];
+  // The newest request on each connection. While stopping, its answer closes the connection and
+  // earlier ones do not, so a request pipelined behind another is answered too (issue 13, item 4).
+  const newest = new WeakMap<Socket, ServerResponse>();
   const answerAll = () => {
     const batch = answers;
     answers = [];
@@ -117,14 +132,29 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
    */
   function handle(req: IncomingMessage, res: ServerResponse): void {
     res.on('error', () => undefined);
+    if (closing && !req.socket.writable) return settled(); // after its connection's last answer: it cannot be answered, so it is not counted
+    newest.set(req.socket, res);
     let queued = false;
+    let held = 0; // bytes of the budget this request holds
+    const release = () => {
+      budget.release(held);
+      held = 0;
+    };
     const answer = (status: number, body: Answer) => {
       if (queued) return;
       queued = true;
-      queue(res, status, body);
+      release();
+      queue(res, status, body, req.socket);
     };
-    // A bug of ours still answers, and the listener goes on.
-    const fail = (error: unknown) => answer(500, jsonAnswer({ error: `oblic-hooks failed on this request: ${error instanceof Error ? error.message : String(error)}` }));
+    let handed = false; // to onRequest: shown and counted
+    // A failure of ours (a bug, a capture that cannot be written) still answers, and the listener
+    // goes on; a request not yet shown is shown and counted with it (issue 13, item 6).
+    const fail = (error: unknown) => {
+      if (handed) return answer(500, failedAnswer(error));
+      record.status = 500;
+      record.failure = reasonOf(error);
+      finish(failedAnswer(error));
+    };
     const record: RequestRecord = {
       seq: ++seq,
       receivedAt: now(),
@@ -142,13 +172,21 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     };
     /** Hands the record to onRequest (which may hold the answer, as output backpressure does), then answers. */
     const finish = (body: Answer) => {
-      const held = options.onRequest(record);
+      handed = true;
+      let held: void | Promise<void>;
+      try {
+        held = options.onRequest(record);
+      } catch (error) {
+        return answer(500, failedAnswer(error));
+      }
       if (!held && options.delayMs === 0) return answer(record.status, body);
       Promise.resolve(held)
         .then(() => options.delayMs > 0 && new Promise((resolve) => setTimeout(resolve, options.delayMs)))
         .then(() => answer(record.status, body), fail);
     };
     try {
+      // Counted as refused; the body is not read (issue 13, item 4).
+      if (closing) return finish(refuse(record, 503, 'the listener is stopping; send it again to a running one'));
       if (record.method !== 'POST') {
         res.setHeader('allow', 'POST');
         return finish(refuse(record, 405, `${record.method} is not allowed; Oblic delivers with POST`));
@@ -162,24 +200,33 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     } catch (error) {
       return fail(error);
     }
-    readBody(req, options.maxBody, (body) => {
-      if (body === 'aborted') return settled(); // the sender went away: nothing to answer
-      try {
-        if (body === 'too large') return finish(refuse(record, 413, `the body is over --max-body (${options.maxBody} bytes)`));
-        record.body = body;
-        record.size = body.length;
-        if (options.inspect !== false) {
-          record.inspection = inspectCapture({ format: 'http', method: record.method, path: record.path, headers: record.headers, body, notes: [] }, options.secrets, options.otherSecrets);
-        }
-        if (options.rejectInvalid && record.inspection && !record.inspection.verdict.verified) {
-          return finish(refuse(record, 401, `rejected: ${record.inspection.verdict.message}`));
-        }
-        if (!options.forwarder && options.saveDir === undefined) return finish(RECEIVED_ANSWER);
-        forwardAndSave(record, body).then(finish, fail);
-      } catch (error) {
-        fail(error);
-      }
+    // A chunked body's size is known only once read: it is counted at the most it may be.
+    const reserve = req.headers['content-length'] !== undefined ? record.size : req.headers['transfer-encoding'] !== undefined ? options.maxBody : 0;
+    budget.take(reserve, () => {
+      held = reserve;
+      if (req.socket.destroyed) return void (release(), settled()); // it went away while it waited
+      read();
     });
+    function read(): void {
+      readBody(req, options.maxBody, (body) => {
+        if (body === 'aborted') return void (release(), settled()); // the sender went away: nothing to answer
+        try {
+          if (body === 'too large') return finish(refuse(record, 413, `the body is over --max-body (${options.maxBody} bytes)`));
+          record.body = body;
+          record.size = body.length;
+          if (options.inspect !== false) {
+            record.inspection = inspectRequest({ method: record.method, path: record.path, headers: record.headers, body }, options.secrets, options.otherSecrets);
+          }
+          if (options.rejectInvalid && record.inspection && !record.inspection.verdict.verified) {
+            return finish(refuse(record, 401, `rejected: ${record.inspection.verdict.message}`));
+          }
+          if (!options.forwarder && options.saveDir === undefined) return finish(RECEIVED_ANSWER);
+          forwardAndSave(record, body).then(finish, fail);
+        } catch (error) {
+          fail(error);
+        }
+      });
+    }
   }
 
   async function forwardAndSave(record: RequestRecord, body: Buffer): Promise<Answer> {
@@ -200,10 +247,10 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     return answer;
   }
 
-  function queue(res: ServerResponse, status: number, answer: Answer): void {
+  function queue(res: ServerResponse, status: number, answer: Answer, socket: Socket): void {
     answers.push(() => {
       try {
-        if (closing || status === 413) res.setHeader('connection', 'close');
+        if ((closing && newest.get(socket) === res) || status === 413) res.setHeader('connection', 'close');
         const body = hasNoBody(status) ? null : answer.body;
         res.writeHead(status, body === null ? [...answer.headers] : [...answer.headers, 'content-length', String(body.length)]);
         res.end(body ?? undefined);

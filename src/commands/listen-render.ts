@@ -107,6 +107,7 @@ export function renderRecord(c: ChalkInstance, record: RequestRecord, options: R
     lines.push(`              ${c.red(inspection.verdict.message)}`);
     for (const hint of inspection.hints.slice(0, 3)) lines.push(`              ${c.yellow('hint:')} ${hint.message}`);
   }
+  for (const note of inspection.notes) lines.push(`              ${c.dim(`note: ${printable(note, 200)}`)}`);
   return [...lines, ...extras(c, record, options)].join('\n');
 }
 
@@ -114,6 +115,7 @@ export function renderRecord(c: ChalkInstance, record: RequestRecord, options: R
 function extras(c: ChalkInstance, record: RequestRecord, options: RenderOptions): string[] {
   const lines: string[] = [];
   if (record.forward?.error) lines.push(`              ${c.red(`forward failed: ${record.forward.error.message}`)}`);
+  if (record.failure) lines.push(`              ${c.red(`✘ ${printable(record.failure, 200)} → 500`)}`);
   if (options.headers) for (const [name, value] of record.headers) lines.push(`              ${c.cyan(printable(name, 60))}: ${printable(value, 200)}`);
   if (options.verbose && record.body) lines.push(indent(prettyBody(c, record.body), '              '));
   return lines;
@@ -173,19 +175,24 @@ export function prettyBody(c: ChalkInstance, body: Buffer): string {
   } catch {
     return isUtf8(body) ? printable(body.toString('utf8'), 4000) : c.dim(`(${body.length} bytes, not text)`);
   }
-  return highlight(c, value, '');
+  return highlight(c, value, '', 0);
 }
 
-function highlight(c: ChalkInstance, value: unknown, pad: string): string {
+/** Deeper than this a body is shown as `[…]`: JSON.parse takes 100,000 levels, a recursion does not (issue 13, item 1). */
+const MAX_DEPTH = 32;
+
+function highlight(c: ChalkInstance, value: unknown, pad: string, depth: number): string {
   if (value === null) return c.dim('null');
   if (typeof value === 'string') return c.green(printable(JSON.stringify(value), 400));
   if (typeof value === 'number' || typeof value === 'boolean') return c.yellow(String(value));
   const inner = `${pad}  `;
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
-    return `[\n${value.map((item) => inner + highlight(c, item, inner)).join(',\n')}\n${pad}]`;
+    if (depth >= MAX_DEPTH) return c.dim(`[… nested deeper than ${MAX_DEPTH} levels]`);
+    return `[\n${value.map((item) => inner + highlight(c, item, inner, depth + 1)).join(',\n')}\n${pad}]`;
   }
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return '{}';
-  return `{\n${entries.map(([key, item]) => `${inner}${c.cyan(printable(JSON.stringify(key), 80))}: ${highlight(c, item, inner)}`).join(',\n')}\n${pad}}`;
+  if (depth >= MAX_DEPTH) return c.dim(`{… nested deeper than ${MAX_DEPTH} levels}`);
+  return `{\n${entries.map(([key, item]) => `${inner}${c.cyan(printable(JSON.stringify(key), 80))}: ${highlight(c, item, inner, depth + 1)}`).join(',\n')}\n${pad}}`;
 }

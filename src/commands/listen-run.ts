@@ -117,7 +117,11 @@ export async function runListen(ui: Ui, plan: ListenPlan): Promise<ListenOutcome
   let timer: NodeJS.Timeout | undefined;
   let onSignal = () => undefined as void;
   const stop = new Promise<void>((resolve) => {
-    onSignal = () => resolve();
+    onSignal = () => {
+      // Said at once: answering what is in flight (and refusing what comes, item 4) may take a while.
+      ui.say(ui.err.dim('stopping: answering the requests in flight; new ones get 503'));
+      resolve();
+    };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     void open.reachedCount.then(() => {
@@ -157,7 +161,8 @@ export function summarize(ui: Ui, t: Tally): string {
     (t.unsigned > 0 ? c.yellow : c.dim)(`${formatCount(t.unsigned)} unsigned`),
   ];
   if (t.forwarded > 0) parts.push(`${formatCount(t.forwarded)} forwarded`);
-  if (t.refused > 0) parts.push(`${formatCount(t.refused)} refused (method, path or size)`);
+  if (t.refused > 0) parts.push(`${formatCount(t.refused)} refused (method, path, size or stopping)`);
+  if (t.failed > 0) parts.push(c.red(`${formatCount(t.failed)} failed (answered 500)`));
   if (t.badClients > 0) parts.push(`${formatCount(t.badClients)} malformed connections`);
   if (t.shown !== t.received) parts.push(`${formatCount(t.received - t.shown)} hidden by --events`);
   return parts.join(' · ');

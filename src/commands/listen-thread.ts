@@ -33,6 +33,7 @@ interface WireRecord {
   size: number;
   status: number;
   refusal: string | null;
+  failure: string | undefined;
 }
 
 export interface Batch {
@@ -69,6 +70,7 @@ function toWire(records: readonly RequestRecord[]): Batch {
       size: record.size,
       status: record.status,
       refusal: record.refusal,
+      failure: record.failure,
     };
   });
   return { records: wire, bytes: bytes.buffer as ArrayBuffer };
@@ -90,11 +92,17 @@ export function fromWire(batch: Batch): RequestRecord[] {
     forward: null,
     savedAs: null,
     refusal: r.refusal,
+    ...(r.failure === undefined ? {} : { failure: r.failure }),
   }));
 }
 
-/** Records waiting for the worker (sent or not) past which answers are held: memory stays bounded. */
+/**
+ * Records waiting for the worker (sent or not), and the bytes of their bodies, past which answers are
+ * held: memory stays bounded. Held answers keep their bodies in the listener's budget (budget.ts), so
+ * it stops reading new ones; 300 bodies of 1 MiB used to wait here at once (issue 13, item 3).
+ */
 const MAX_PENDING = 4096;
+export const MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
 export interface VerifyThread {
   readonly tally: Tally;
@@ -116,6 +124,11 @@ export function startVerifyThread(
   let tally = newTally();
   let queued: RequestRecord[] = [];
   let pending = 0; // pushed and not yet replied to
+  let pendingBytes = 0; // their bodies
+  const batchBytes: number[] = []; // per batch sent, in order: the worker replies once per batch
+  let queuedBytes = 0;
+  const over = () => pending >= MAX_PENDING || pendingBytes >= MAX_PENDING_BYTES;
+  const under = () => pending < MAX_PENDING / 2 && pendingBytes < MAX_PENDING_BYTES / 2;
   let held: Promise<void> | undefined; // the output asked to wait
   let wake: (() => void) | undefined;
   let behind: Promise<void> | undefined;
@@ -128,12 +141,13 @@ export function startVerifyThread(
   worker.on('message', (reply: Reply) => {
     tally = reply.tally;
     pending -= reply.records;
+    pendingBytes -= batchBytes.shift() ?? 0;
     if (reply.text !== null) {
       const wait = write(reply.text);
       if (wait && !held) held = wait.then(() => void (held = undefined));
     }
     if (reply.reached) onReached();
-    if (wake && pending < MAX_PENDING / 2) {
+    if (wake && under()) {
       wake();
       wake = undefined;
       behind = undefined;
@@ -153,6 +167,8 @@ export function startVerifyThread(
     const records = queued;
     queued = [];
     if (records.length === 0) return;
+    batchBytes.push(queuedBytes);
+    queuedBytes = 0;
     const batch = toWire(records);
     worker.postMessage(batch, [batch.bytes]);
   };
@@ -165,8 +181,11 @@ export function startVerifyThread(
     push(record) {
       queued.push(record);
       pending += 1;
+      const bytes = record.body?.length ?? 0;
+      pendingBytes += bytes;
+      queuedBytes += bytes;
       if (queued.length === 1) setImmediate(send);
-      if (pending >= MAX_PENDING && !behind) behind = new Promise((resolve) => (wake = resolve));
+      if (over() && !behind) behind = new Promise((resolve) => (wake = resolve));
       return behind ?? held;
     },
     async drain() {

@@ -1,6 +1,6 @@
 /** The verifying thread of `listen` (see listen-thread.ts): verifies, counts and formats each batch. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { inspectCapture } from '../inspect.js';
+import { inspectRequest } from '../inspect-request.js';
 import { PLAIN } from '../ui.js';
 import { createShower } from './listen-show.js';
 import { fromWire, type Batch, type Reply, type ThreadSetup } from './listen-thread.js';
@@ -14,11 +14,7 @@ parentPort!.on('message', (batch: Batch) => {
   const records = fromWire(batch);
   for (const record of records) {
     if (record.body !== null) {
-      record.inspection = inspectCapture(
-        { format: 'http', method: record.method, path: record.path, headers: record.headers, body: record.body, notes: [] },
-        setup.secrets,
-        setup.otherSecrets,
-      );
+      record.inspection = inspectRequest({ method: record.method, path: record.path, headers: record.headers, body: record.body }, setup.secrets, setup.otherSecrets);
     }
     const text = shower.show(record);
     if (text !== undefined) lines.push(text);
