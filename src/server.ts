@@ -33,8 +33,8 @@ export interface ListenerOptions {
   now?: () => Date;
 }
 
-/** 32 MiB of bodies at once: 32 of the largest by default, thousands of the usual few kB (issue 13, item 3). */
-export const BODY_BUDGET = 32 * 1024 * 1024;
+/** 16 MiB of bodies at once: 16 of the largest by default, thousands of the usual few kB (issue 13, item 3). */
+export const BODY_BUDGET = 16 * 1024 * 1024;
 
 export interface RequestRecord {
   seq: number;
@@ -289,12 +289,18 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   };
 }
 
+const LARGE_BODY = 64 * 1024;
+
 /**
  * Reads the body up to `limit` bytes, in one pass. Past the limit the rest is read and dropped (not
  * destroyed: the socket must stay up to carry the 413), and the answer closes the connection.
  */
 function readBody(req: IncomingMessage, limit: number, done: (body: Buffer | 'too large' | 'aborted') => void): void {
   const chunks: Buffer[] = [];
+  // A large body of known length is copied into its place as it comes: no second copy at the end,
+  // and each chunk is garbage at once (issue 13, item 3: 300 bodies of 1 MiB).
+  const length = Number(req.headers['content-length']);
+  const whole = length >= LARGE_BODY && length <= limit ? Buffer.allocUnsafeSlow(length) : null;
   let size = 0;
   let over = false;
   let ended = false;
@@ -310,11 +316,13 @@ function readBody(req: IncomingMessage, limit: number, done: (body: Buffer | 'to
       over = true;
       chunks.length = 0;
       end('too large');
+    } else if (whole !== null && size <= whole.length) {
+      chunk.copy(whole, size - chunk.length);
     } else {
       chunks.push(chunk);
     }
   });
-  req.on('end', () => end(over ? 'too large' : Buffer.concat(chunks, size)));
+  req.on('end', () => end(over ? 'too large' : whole !== null && size === whole.length ? whole : Buffer.concat(chunks, size)));
   req.on('error', () => end('aborted'));
   req.on('close', () => {
     if (!req.complete) end('aborted');
