@@ -1,9 +1,9 @@
 import type { ChalkInstance } from 'chalk';
 import { isEventType } from '../events.js';
+import { reasonOf } from '../inspect-request.js';
 import type { RequestRecord } from '../server.js';
 import { printable } from '../text.js';
 import { renderRecord, toJsonLine, type RenderOptions } from './listen-render.js';
-import { reasonOf } from '../inspect-request.js';
 
 export interface Tally {
   received: number;

@@ -102,7 +102,7 @@ export function fromWire(batch: Batch): RequestRecord[] {
  * it stops reading new ones; 300 bodies of 1 MiB used to wait here at once (issue 13, item 3).
  */
 const MAX_PENDING = 4096;
-export const MAX_PENDING_BYTES = 8 * 1024 * 1024;
+const MAX_PENDING_BYTES = 8 * 1024 * 1024;
 
 export interface VerifyThread {
   readonly tally: Tally;
