@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
@@ -16,17 +16,29 @@ export function registerSign(program: Command, ui: UiFactory): void {
     .addHelpText('after', '\nExamples:\n  $ oblic-hooks sign body.json\n  $ printf %s "$BODY" | oblic-hooks sign --secret-file .secret')
     .action(async (file: string | undefined, opts: SecretFlags) => {
       const u = await ui();
-      const input = openInput(file, u.io.stdin);
-      const { secret } = await useSecret(u, opts, 'signing');
-      u.io.stdout.write(`${await hmacOfStream(secret, input, file ?? 'standard input')}\n`);
+      const name = file ?? 'standard input';
+      // The file is opened, and its error caught, before anything else is awaited: a stream made
+      // first emitted 'error' while the secret was being resolved, with nothing listening yet, and
+      // crashed with a stack trace (issue 13, item 13).
+      const handle = file === undefined || file === '-' ? undefined : await openFile(file);
+      try {
+        if (!handle && u.io.stdin.isTTY) throw new InputError('no input: give a file, or pipe the body on standard input');
+        const { secret } = await useSecret(u, opts, 'signing');
+        // The stream is made only when it is read, so that its errors always have a listener.
+        const input = handle ? handle.createReadStream({ autoClose: false }) : u.io.stdin;
+        u.io.stdout.write(`${await hmacOfStream(secret, input, name)}\n`);
+      } finally {
+        await handle?.close();
+      }
     });
 }
 
-/** A file, or standard input when it is not a terminal (a terminal would wait for typing forever). */
-export function openInput(file: string | undefined, stdin: Readable & { isTTY?: boolean }): Readable {
-  if (file !== undefined && file !== '-') return createReadStream(file);
-  if (stdin.isTTY) throw new InputError('no input: give a file, or pipe the body on standard input');
-  return stdin;
+async function openFile(file: string): Promise<FileHandle> {
+  try {
+    return await open(file, 'r');
+  } catch (error) {
+    throw new InputError(`cannot read ${file}: ${describeFsError(error)}`);
+  }
 }
 
 async function hmacOfStream(secret: string, input: Readable, name: string): Promise<string> {
