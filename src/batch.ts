@@ -13,6 +13,8 @@ export interface BatchOptions {
   readBody?: number;
   /** Called in completion order; a returned promise (output backpressure) holds that worker. */
   onResult?: (outcome: Outcome) => void | Promise<void>;
+  /** Ends the run early (Ctrl-C): nothing more is sent, and what is in flight is not waited for. */
+  signal?: AbortSignal;
   now?: () => number;
 }
 
@@ -34,6 +36,8 @@ export interface BatchSummary {
   elapsedMs: number;
   /** Set when the run stopped early because the target cannot be reached at all. */
   fatal: DeliveryError | null;
+  /** Whether `signal` ended the run before every delivery was made. */
+  interrupted: boolean;
 }
 
 export function isSuccess(status: number | null): boolean {
@@ -55,26 +59,35 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     latency: new Histogram(),
     elapsedMs: 0,
     fatal: null,
+    interrupted: false,
   };
   const started = now();
   let next = 0;
   const source = inBatches(options.source, options.total, BODY_BATCH);
 
+  const { signal } = options;
   async function worker(): Promise<void> {
-    while (next < options.total && summary.fatal === null) {
+    while (next < options.total && summary.fatal === null && signal?.aborted !== true) {
       const index = next++;
       const body = source(index);
       const request = options.makeRequest(body);
       const result = await options.deliverer.deliver(request, options.readBody ?? 0);
+      if (signal?.aborted) return; // cut short by the interruption: not a result of the target's
       record(summary, result);
       const held = options.onResult?.({ index, body, request, result });
       if (held) await held; // only output backpressure waits; awaiting nothing still costs a turn
     }
   }
 
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, options.total) }, worker));
+  const workers = Promise.all(Array.from({ length: Math.min(options.concurrency, options.total) }, worker));
+  await (signal ? Promise.race([workers, aborted(signal)]) : workers);
   summary.elapsedMs = now() - started;
+  summary.interrupted = signal?.aborted === true && summary.sent < options.total;
   return summary;
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 }
 
 function record(summary: BatchSummary, result: DeliveryResult): void {

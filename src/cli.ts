@@ -18,6 +18,7 @@ Exit codes:
   1   the thing checked failed (a delivery got no 2xx, nothing listening, a signature did not verify)
   2   usage or input error (unknown event type, bad flag value, unreadable file)
   70  internal error (a bug: please report it with the command you ran)
+  130 interrupted by Ctrl-C (send, replay: after summing up what was sent)
 
 Environment:
   OBLIC_WEBHOOK_SECRET   the secret used when no --secret or --secret-file is given

@@ -35,6 +35,8 @@ export interface DelivererOptions {
 export interface Deliverer {
   deliver(request: OutgoingRequest, readBody?: number): Promise<DeliveryResult>;
   close(): Promise<void>;
+  /** Aborts what is in flight (Ctrl-C) rather than waiting for it as `close` does. */
+  destroy(): Promise<void>;
 }
 
 /** Exponential backoff with "equal jitter": half the step is fixed, half random; 250 ms, 500 ms, 1 s… capped at 8 s. */
@@ -127,6 +129,7 @@ export function createDeliverer(origin: URL, options: DelivererOptions): Deliver
     // Without retries, the attempt's own promise: no async layer around it for each of 20,000 sends.
     deliver: (request, readBody = 0) => (options.retries === 0 ? attempt(request, readBody) : withRetries(request, readBody)),
     close: () => pool.close(),
+    destroy: () => pool.destroy(),
   };
 }
 

@@ -43,4 +43,6 @@ export const EXIT_CODES = {
   failed: 1,
   usage: 2,
   internal: 70,
+  /** 128 + SIGINT, as shells report a command ended by Ctrl-C: `send` and `replay` cut short. */
+  interrupted: 130,
 } as const;

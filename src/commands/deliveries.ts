@@ -1,6 +1,6 @@
 import type { BatchSummary, Outcome } from '../batch.js';
 import type { Body, BodySource } from '../bodies.js';
-import { CheckError } from '../errors.js';
+import { CheckError, EXIT_CODES, OblicHooksError } from '../errors.js';
 import type { OutgoingRequest } from '../request.js';
 import { formatCount } from '../text.js';
 import { LineWriter, type Ui } from '../ui.js';
@@ -37,6 +37,10 @@ export async function runDeliveries(ui: Ui, run: DeliveryRun): Promise<BatchSumm
   const single = run.listEach;
   const stdout = new LineWriter(ui.io.stdout);
   const progress = run.total > 1 ? await startProgress(ui, run.total) : undefined;
+  // Ctrl-C ends the run with its summary so far (issue 13, item 22); a second Ctrl-C kills at once.
+  const interrupt = new AbortController();
+  const onInterrupt = () => interrupt.abort();
+  process.once('SIGINT', onInterrupt);
   let failuresShown = 0;
   const onResult = (outcome: Outcome): Promise<void> | undefined => {
     if (progress) progress.count(outcome);
@@ -58,14 +62,16 @@ export async function runDeliveries(ui: Ui, run: DeliveryRun): Promise<BatchSumm
       deliverer,
       readBody: single && !run.json ? 4096 : 0,
       onResult,
+      signal: interrupt.signal,
     });
     await stdout.flush();
     progress?.stop();
     if (run.total > 1 && !summary.fatal) ui.say(renderSummary(ui.err, summary, Math.max(0, failuresShown - 10)));
     return summary;
   } finally {
+    process.off('SIGINT', onInterrupt);
     progress?.stop();
-    await deliverer.close();
+    await (interrupt.signal.aborted ? deliverer.destroy() : deliverer.close());
   }
 }
 
@@ -103,9 +109,12 @@ async function startProgress(ui: Ui, total: number): Promise<Progress | undefine
   };
 }
 
-/** Exit 1, with one line, when the target was unreachable or any delivery got no 2xx. */
+/** Exit 1, with one line, when the target was unreachable or any delivery got no 2xx; 130 when Ctrl-C cut the run short. */
 export function checkDeliveries(summary: BatchSummary, total: number): void {
   if (summary.fatal) throw new CheckError(summary.fatal.message);
+  if (summary.interrupted) {
+    throw new OblicHooksError(`interrupted after ${formatCount(summary.sent)} of ${formatCount(total)} deliveries`, EXIT_CODES.interrupted);
+  }
   const failed = summary.sent - summary.ok;
   if (failed > 0) {
     throw new CheckError(

@@ -28,7 +28,9 @@ Examples:
   $ oblic-hooks replay captures/*.http --to 3000
   $ oblic-hooks replay request.http --to localhost:3000/webhooks --secret-file .new-secret
 
-Exit codes: 0 every delivery got a 2xx, 1 any did not (or nothing listened), 2 usage or unreadable capture.`;
+Ctrl-C stops a run: what was sent so far is summed up and it exits 130.
+Exit codes: 0 every delivery got a 2xx, 1 any did not (or nothing listened), 2 usage or unreadable
+capture, 130 interrupted by Ctrl-C.`;
 
 export function registerReplay(program: Command, ui: UiFactory): void {
   program

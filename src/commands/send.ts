@@ -48,7 +48,9 @@ Examples:
   $ oblic-hooks send group.created --print-curl
 
 With --count above 1 only failed deliveries are listed, then a summary; --json lists every one.
-Exit codes: 0 every delivery got a 2xx, 1 any did not (or nothing listened), 2 usage error.`;
+Ctrl-C stops a run: what was sent so far is summed up (with latency percentiles) and it exits 130.
+Exit codes: 0 every delivery got a 2xx, 1 any did not (or nothing listened), 2 usage error,
+130 interrupted by Ctrl-C.`;
 
 export function registerSend(program: Command, ui: UiFactory): void {
   addSecretOptions(
