@@ -98,7 +98,7 @@ export function parseHttpHead(data: Buffer): HttpHead {
   } else if (lengths.length > 0) {
     const distinct = [...new Set(lengths.map((v) => v.trim()))];
     if (distinct.length > 1 || !/^\d+$/.test(distinct[0]!)) {
-      throw new InputError(`the capture's Content-Length is not one whole number (${lengths.join(', ')})`);
+      throw new InputError(`the capture's Content-Length is not one whole number (${printable(lengths.join(', '), 80)})`);
     }
     framing = { kind: 'length', length: Number(distinct[0]) };
   }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, isOblicHooksError } from './errors.js';
 import { createUi, type Io } from './ui.js';
+import { terminalText } from './text.js';
 import { registerEvents } from './commands/events.js';
 import { registerSecret } from './commands/secret.js';
 import { registerSign } from './commands/sign.js';
@@ -82,7 +83,8 @@ function reportError(error: unknown, io: Io): number {
     return EXIT_CODES.usage;
   }
   if (isOblicHooksError(error)) {
-    io.stderr.write(`oblic-hooks: ${error.message}\n`);
+    // Messages quote input (a header, a file's bytes): escaped, and so one line (issue 13, item 16).
+    io.stderr.write(`oblic-hooks: ${terminalText(error.message)}\n`);
     return error.exitCode;
   }
   const detail = error instanceof Error ? error.message : String(error);

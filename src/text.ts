@@ -9,6 +9,15 @@ export function printable(value: string, max = 80): string {
   return escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped;
 }
 
+/**
+ * A whole message or line that carries text from input (a header name in a verdict, an event type, a
+ * server's answer), made safe for a terminal as `printable` does but never cut. Every renderer passes
+ * such text through here (issue 13, item 16: an OSC 52 clipboard write got through `verify`).
+ */
+export function terminalText(value: string): string {
+  return printable(value, Number.POSITIVE_INFINITY);
+}
+
 /** 1,234. Grouped by hand: the first toLocaleString of a process loads ICU's number formats (about 12 ms). */
 export function formatCount(n: number): string {
   return String(Math.round(n)).replace(/\B(?=(\d{3})+$)/g, ',');

@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { STATUS_CODES } from 'node:http';
 import type { ChalkInstance } from 'chalk';
 import type { BatchSummary, Outcome } from '../batch.js';
-import { formatCount, formatMs } from '../text.js';
+import { formatCount, formatMs, printable, terminalText } from '../text.js';
 
 /**
  * `{type, id, url, status, ms, ok, signature, attempts, error}`: one line per delivery for --json,
@@ -27,18 +27,20 @@ function paintStatus(c: ChalkInstance, status: number | null, text: string): str
 export function renderOutcome(c: ChalkInstance, { body, request, result }: Outcome, show: { include: boolean; preview: boolean }): string {
   const status = result.status === null ? 'ERR' : `${result.status} ${STATUS_CODES[result.status] ?? ''}`.trim();
   const retried = result.attempts > 1 ? c.dim(` after ${result.attempts} attempts`) : '';
+  // The type and id come from the body (a replayed capture's), the rest from the server: all of it
+  // is escaped for the terminal here (issue 13, item 16).
   const head = [
     paintStatus(c, result.status, c.bold(status)),
-    body.type ? body.type.padEnd(20) : c.dim('(not an event)'.padEnd(20)),
-    c.dim(body.id ?? ''),
-    c.dim(`→ ${request.url.href}`),
+    body.type ? printable(body.type, 64).padEnd(20) : c.dim('(not an event)'.padEnd(20)),
+    c.dim(printable(body.id ?? '', 64)),
+    c.dim(`→ ${terminalText(request.url.href)}`),
     `${formatMs(result.ms)}${retried}`,
   ].filter((part) => part !== '');
   const lines = [head.join('  ')];
-  if (result.error) lines.push(`  ${c.red(result.error.message)}`);
+  if (result.error) lines.push(`  ${c.red(terminalText(result.error.message))}`);
   if (show.include) {
     for (const [name, value] of Object.entries(result.headers)) {
-      for (const v of Array.isArray(value) ? value : [value ?? '']) lines.push(`  ${c.cyan(name)}: ${v}`);
+      for (const v of Array.isArray(value) ? value : [value ?? '']) lines.push(`  ${c.cyan(terminalText(name))}: ${terminalText(v)}`);
     }
   }
   if (show.preview && result.body && result.body.length > 0) lines.push(...previewBody(c, result.body));
@@ -52,7 +54,7 @@ function previewBody(c: ChalkInstance, body: Buffer): string[] {
   const text = whole?.toString('utf8') ?? '';
   if (whole === undefined || /[\0-\x08\x0e-\x1f]/.test(text)) return [c.dim(`  (${body.length} bytes, not text)`)];
   const all = text.split(/\r?\n/).filter((line) => line.trim() !== '');
-  const shown = all.slice(0, 5).map((line) => c.dim(`  ${line.length > 160 ? `${line.slice(0, 159)}…` : line}`));
+  const shown = all.slice(0, 5).map((line) => c.dim(`  ${printable(line, 160)}`));
   if (all.length > 5) shown.push(c.dim(`  … ${all.length - 5} more lines`));
   return shown;
 }
