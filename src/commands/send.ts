@@ -69,8 +69,9 @@ export function registerSend(program: Command, ui: UiFactory): void {
       .option('--retries <n>', 'retry network errors and 5xx this often, with exponential backoff', parseIntFlag('--retries', 0, 10), 0)
       .option('-i, --include', 'show the response headers')
       .option('--json', 'print one JSON object per delivery and nothing else on stdout')
-      .option('--dry-run', 'print the exact HTTP request instead of sending it')
-      .addOption(new Option('--print-curl', 'print a curl command that sends the same bytes, instead of sending').conflicts('dryRun')),
+      // Nothing is delivered, so there are no results for --json to print (issue 13, item 20).
+      .addOption(new Option('--dry-run', 'print the exact HTTP request instead of sending it (not with --json)').conflicts('json'))
+      .addOption(new Option('--print-curl', 'print a curl command that sends the same bytes, instead of sending (not with --json)').conflicts(['dryRun', 'json'])),
   )
     .addHelpText('after', EXAMPLES)
     .action(async (patterns: string[], opts: SendFlags) => {
