@@ -109,7 +109,7 @@ export function createDeliverer(origin: URL, options: DelivererOptions): Deliver
         onResponseError: (_controller, error) => settle(error),
       };
       try {
-        pool.dispatch({ path: `${request.url.pathname}${request.url.search}`, method: 'POST', headers: request.headers, body: request.body }, handler);
+        pool.dispatch({ path: `${request.url.pathname}${request.url.search}`, method: 'POST', headers: request.headers.flat(), body: request.body }, handler);
       } catch (error) {
         settle(error);
       }

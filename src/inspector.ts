@@ -13,7 +13,7 @@ import { summarizeEvent } from './format.js';
 import { inspectCapture, type Inspection } from './inspect.js';
 import { createHistory } from './inspector-history.js';
 import { PAGE_FILES, SECURITY_HEADERS } from './inspector-page.js';
-import { renderCurl, replayRequest } from './request.js';
+import { renderCurl, replayRequest, type HeaderList } from './request.js';
 import { renderCapture } from './save.js';
 import type { RequestRecord } from './server.js';
 import { parseTarget } from './target.js';
@@ -35,7 +35,7 @@ export interface InspectorOptions {
   forwardTo?: URL | undefined;
   saveDir?: string | undefined;
   /** Sends one request (replay, edited replay, sample); injected so the core stays testable. */
-  send: (url: URL, headers: Record<string, string>, body: Buffer) => Promise<{ status: number | null; ms: number; error: DeliveryError | null }>;
+  send: (url: URL, headers: HeaderList, body: Buffer) => Promise<{ status: number | null; ms: number; error: DeliveryError | null }>;
   /** Builds a fresh sample event of a type. */
   sample: (type: EventType) => Buffer;
 }

@@ -1,12 +1,16 @@
+import { isUtf8 } from 'node:buffer';
 import { InputError } from './errors.js';
 import { sign } from './signature.js';
 
 export const SIGNATURE_HEADER = 'x-oblic-signature';
 
+/** Header name/value pairs in the order they go out; a name may repeat (a replayed capture keeps its duplicates). */
+export type HeaderList = Array<[string, string]>;
+
 export interface OutgoingRequest {
   url: URL;
-  /** Lower-case names, in the order they go out; `host` and `content-length` are added by the transport. */
-  headers: Record<string, string>;
+  /** `host` and `content-length` are added by the transport. */
+  headers: HeaderList;
   body: Buffer;
   /** The signature computed over `body`, whatever `headers` says after -H overrides. */
   signature: string;
@@ -42,12 +46,15 @@ export function parseHeader(raw: string): HeaderOverride {
 /** The delivery Oblic would make: the body as is, `content-type`, and its signature. */
 export function buildRequest(url: URL, body: Buffer, secret: string, overrides: readonly HeaderOverride[] = []): OutgoingRequest {
   const signature = sign(secret, body);
-  const headers: Record<string, string> = { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature };
+  const headers = new Map([
+    ['content-type', 'application/json'],
+    [SIGNATURE_HEADER, signature],
+  ]);
   for (const { name, value } of overrides) {
-    if (value === '') delete headers[name];
-    else headers[name] = value;
+    if (value === '') headers.delete(name);
+    else headers.set(name, value);
   }
-  return { url, headers, body, signature };
+  return { url, headers: [...headers], body, signature };
 }
 
 function requestTarget(url: URL): string {
@@ -63,7 +70,7 @@ export function renderHttp(request: OutgoingRequest): Buffer {
     `POST ${requestTarget(request.url)} HTTP/1.1`,
     `host: ${request.url.host}`,
     'connection: keep-alive',
-    ...Object.entries(request.headers).map(([name, value]) => `${name}: ${value}`),
+    ...request.headers.map(([name, value]) => `${name}: ${value}`),
     `content-length: ${request.body.length}`,
   ];
   return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), request.body]);
@@ -71,31 +78,60 @@ export function renderHttp(request: OutgoingRequest): Buffer {
 
 /**
  * A curl command that sends the same bytes: curl's own Accept, User-Agent and Expect are removed.
- * Bytes, not a string: the body goes into the command exactly as it is (UTF-8 or not), quoted.
+ * The body is piped in from `printf`, whose escapes carry every byte, NUL included, as printed
+ * (issue 13, item 21: a NUL inside shell quotes was lost); text stays readable.
  */
 export function renderCurl(request: OutgoingRequest): Buffer {
   const parts = [
-    'curl',
-    '--request POST',
+    'curl -sS --request POST',
     shellQuote(request.url.href),
-    ...Object.entries(request.headers).map(([name, value]) => `--header ${shellQuote(`${name}: ${value}`)}`),
+    ...request.headers.map(([name, value]) => `--header ${shellQuote(`${name}: ${value}`)}`),
     "--header 'accept:' --header 'user-agent:' --header 'expect:'",
-    '--data-binary ',
+    '--data-binary @-',
   ];
-  const quotedBody = Buffer.concat([Buffer.from("'"), ...splitQuotes(request.body), Buffer.from("'")]);
-  return Buffer.concat([Buffer.from(parts.join(' \\\n  '), 'latin1'), quotedBody]);
+  // The format is ASCII and UTF-8 text; header values go out as Latin-1 bytes, as undici sends them.
+  return Buffer.concat([Buffer.from(`printf '${printfFormat(request.body)}' | \\\n  `, 'utf8'), Buffer.from(parts.join(' \\\n  '), 'latin1')]);
 }
 
-/** The body with each single quote (0x27) written as '\'' so it survives inside single quotes. */
-function splitQuotes(body: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  let from = 0;
-  for (let at = body.indexOf(0x27); at !== -1; at = body.indexOf(0x27, from)) {
-    out.push(body.subarray(from, at), Buffer.from("'\\''"));
-    from = at + 1;
+/**
+ * The body as a printf format inside single quotes: printable ASCII and UTF-8 text as they are,
+ * `%` and `\` doubled, the quote closed and reopened, and every other byte (controls, C1, U+2028/9,
+ * bytes that are not UTF-8) a three-digit octal escape, which POSIX printf turns back into that byte.
+ */
+export function printfFormat(body: Buffer): string {
+  let out = '';
+  for (let at = 0; at < body.length; ) {
+    const byte = body[at]!;
+    if (byte >= 0x80) {
+      const length = utf8Length(body, at);
+      if (length > 0) {
+        out += body.toString('utf8', at, at + length);
+        at += length;
+        continue;
+      }
+    }
+    out += formatByte(byte);
+    at += 1;
   }
-  out.push(body.subarray(from));
   return out;
+}
+
+function formatByte(byte: number): string {
+  if (byte === 0x25) return '%%';
+  if (byte === 0x5c) return '\\\\';
+  if (byte === 0x27) return `'\\''`;
+  if (byte === 0x0a) return '\\n';
+  if (byte >= 0x20 && byte < 0x7f) return String.fromCharCode(byte);
+  return `\\${byte.toString(8).padStart(3, '0')}`;
+}
+
+/** The length of the UTF-8 character at `at` when it is one that prints (not C1, not U+2028/9), else 0. */
+function utf8Length(body: Buffer, at: number): number {
+  const lead = body[at]!;
+  const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 0;
+  if (length === 0 || at + length > body.length || !isUtf8(body.subarray(at, at + length))) return 0;
+  const code = body.toString('utf8', at, at + length).codePointAt(0)!;
+  return code <= 0x9f || code === 0x2028 || code === 0x2029 ? 0 : length;
 }
 
 /** POSIX single quotes keep every byte as it is; only the quote itself needs care. */
@@ -104,16 +140,32 @@ function shellQuote(text: string): string {
 }
 
 /**
- * A captured request sent again: the same body bytes and headers, with its original signature, or
- * re-signed when a secret is given. Transport headers are the new connection's own.
+ * A captured request sent again: the same body bytes and headers, in their order with duplicates
+ * kept and names as captured (issue 13, item 25), with its original signature, or re-signed when a
+ * secret is given. Transport headers are the new connection's own.
  */
 export function replayRequest(url: URL, headers: ReadonlyArray<readonly [string, string]>, body: Buffer, secret?: string): OutgoingRequest {
-  const out: Record<string, string> = {};
+  const out: HeaderList = [];
   for (const [name, value] of headers) {
     const key = name.toLowerCase();
     if (TRANSPORT_HEADERS.has(key) || key === 'expect') continue;
-    out[key] = out[key] === undefined ? value : `${out[key]}, ${value}`;
+    if (secret !== undefined && key === SIGNATURE_HEADER) continue;
+    out.push([name, value]);
   }
-  if (secret !== undefined) out[SIGNATURE_HEADER] = sign(secret, body);
-  return { url, headers: out, body, signature: out[SIGNATURE_HEADER] ?? '' };
+  if (secret !== undefined) out.push([SIGNATURE_HEADER, sign(secret, body)]);
+  const signature = out.find(([name]) => name.toLowerCase() === SIGNATURE_HEADER)?.[1] ?? '';
+  return { url, headers: out, body, signature };
+}
+
+/**
+ * Where a captured request goes again: `target`'s origin with the captured path and query. An
+ * absolute-form request-target (`http://host/path`) gives only its path and query, and any other
+ * target is taken as a path, so the URL shown is always the one sent to (issue 13, item 25).
+ */
+export function replayUrl(target: URL, capturedPath: string): URL {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(capturedPath)) {
+    const absolute = URL.canParse(capturedPath) ? new URL(capturedPath) : null;
+    return new URL(absolute ? `${absolute.pathname}${absolute.search}` : '/', target.origin);
+  }
+  return new URL(`${target.origin}${capturedPath.startsWith('/') ? '' : '/'}${capturedPath}`);
 }

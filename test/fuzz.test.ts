@@ -204,7 +204,7 @@ describe('send --json lines', () => {
         const line = sendJsonLine({
           index: 0,
           body: { type: o.type, id: o.id, bytes: Buffer.alloc(0) },
-          request: { url, headers: {}, body: Buffer.alloc(0), signature: 'ab'.repeat(32) },
+          request: { url, headers: [], body: Buffer.alloc(0), signature: 'ab'.repeat(32) },
           result: { status: o.status, ms: o.ms, headers: {}, body: null, error: o.error ? { ...o.error, fatal: false } : null, attempts: o.attempts },
         });
         const reference = JSON.stringify({

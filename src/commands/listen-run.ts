@@ -190,7 +190,7 @@ async function openInspector(plan: ListenPlan, listenerUrl: URL): Promise<Inspec
     send: async (url, headers, body) => {
       const deliverer = createDeliverer(url, { connections: 1, timeoutMs: 10_000, retries: 0 });
       try {
-        const result = await deliverer.deliver({ url, headers, body, signature: headers['x-oblic-signature'] ?? '' });
+        const result = await deliverer.deliver({ url, headers, body, signature: headers.find(([name]) => name === 'x-oblic-signature')?.[1] ?? '' });
         return { status: result.status, ms: result.ms, error: result.error };
       } finally {
         await deliverer.close();
