@@ -1,4 +1,4 @@
-import { InputError } from './errors.js';
+import { InputError, isOblicHooksError } from './errors.js';
 import { plural, printable } from './text.js';
 
 /** A captured request, with the body exactly as it was received. */
@@ -16,11 +16,19 @@ export interface Capture {
 const HEAD_LIMIT = 1024 * 1024;
 const REQUEST_LINE = /^([A-Z][A-Z0-9!#$%&'*+.^_`|~-]*) (\S+) HTTP\/(\d)\.(\d)$/;
 
+/** What a command takes besides a capture, said after "not a capture" (verify: a bare body with --signature). */
+export interface CaptureOptions {
+  otherwise?: string;
+}
+
+/** How many first bytes decide whether input can be a capture at all (`looksLikeCapture`). */
+export const CAPTURE_PROBE = 8192;
+
 /**
  * Reads a capture: a raw HTTP/1.1 request (as `nc -l` prints it or `listen --save` stores it) or the
  * JSON object `listen --json` prints. Anything else is an InputError saying what was expected.
  */
-export function parseCapture(data: Buffer): Capture {
+export function parseCapture(data: Buffer, options: CaptureOptions = {}): Capture {
   if (data.length === 0) throw new InputError('the capture is empty (0 bytes): give a capture file, or pipe one in on standard input');
   const first = firstNonSpace(data);
   if (first === 0x7b /* { */) {
@@ -28,10 +36,51 @@ export function parseCapture(data: Buffer): Capture {
     if (json) return json;
   }
   if (looksLikeRequestLine(data)) return parseHttpCapture(data);
-  throw new InputError(
-    'not a capture: expected an HTTP request ("POST /path HTTP/1.1", headers, blank line, body) or a `listen --json` line; ' +
-      'for a bare body pass --signature <hex>',
+  throw notACapture(options);
+}
+
+/**
+ * Every capture in the data: one, or one per line of a `listen --json` log (NDJSON). An error in a
+ * line names the line.
+ */
+export function parseCaptures(data: Buffer, options: CaptureOptions = {}): Capture[] {
+  const lines = jsonLines(data);
+  if (lines === null) return [parseCapture(data, options)];
+  const captures: Capture[] = [];
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    try {
+      captures.push(parseCapture(Buffer.from(line, 'utf8'), options));
+    } catch (error) {
+      throw isOblicHooksError(error) ? new InputError(`line ${i + 1}: ${error.message}`) : error;
+    }
+  });
+  return captures;
+}
+
+/**
+ * Whether input that starts with these bytes (its first CAPTURE_PROBE) can be a capture: a JSON
+ * object or an HTTP request line. Decided before the rest is read, so that a 2 GB file of zeros is
+ * refused at once (issue 13, item 9).
+ */
+export function looksLikeCapture(start: Buffer): boolean {
+  const head = start.subarray(0, CAPTURE_PROBE);
+  return firstNonSpace(head) === 0x7b || looksLikeRequestLine(head);
+}
+
+export function notACapture(options: CaptureOptions = {}): InputError {
+  return new InputError(
+    'not a capture: expected an HTTP request ("POST /path HTTP/1.1", headers, blank line, body) or a `listen --json` line' +
+      (options.otherwise ? `; ${options.otherwise}` : ''),
   );
+}
+
+/** The lines of a `listen --json` log, or null when the data is not several lines that each hold an object. */
+function jsonLines(data: Buffer): string[] | null {
+  if (firstNonSpace(data) !== 0x7b) return null;
+  const lines = data.toString('utf8').split('\n');
+  const filled = lines.filter((line) => line.trim() !== '');
+  return filled.length > 1 && filled.every((line) => line.trim().startsWith('{')) ? lines : null;
 }
 
 /** The bare body and a signature given on the command line. */
@@ -183,9 +232,7 @@ function parseJsonCapture(data: Buffer): Capture | undefined {
   try {
     value = JSON.parse(text);
   } catch {
-    if (text.includes('\n') && text.split('\n').every((line) => line.trim().startsWith('{'))) {
-      throw new InputError('the file holds several `listen --json` lines; verify takes one capture per file (e.g. `sed -n 3p log.ndjson | oblic-hooks verify`)');
-    }
+    if (jsonLines(data) !== null) throw new InputError('the input holds several `listen --json` lines, not one capture');
     return undefined;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;

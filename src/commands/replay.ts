@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { parseCapture, type Capture } from '../capture.js';
+import { looksLikeCapture, notACapture, parseCaptures, type Capture } from '../capture.js';
 import { InputError, isOblicHooksError } from '../errors.js';
 import { eventOf } from '../inspect.js';
-import { replayRequest } from '../request.js';
+import { replayRequest, replayUrl } from '../request.js';
 import { hasExplicitPath, parseTarget } from '../target.js';
-import { parseDuration } from '../units.js';
-import { parseIntFlag, readBytes, useSecret, type UiFactory } from './shared.js';
+import { MAX_INPUT_TEXT, parseIntFlag, parseTimeout, readBytes, useSecret, type UiFactory } from './shared.js';
+import type { Ui } from '../ui.js';
 import { lazy } from '../lazy.js';
 
 interface ReplayFlags {
@@ -20,9 +20,11 @@ interface ReplayFlags {
 }
 
 const HELP = `
-Sends captured requests again, byte for byte, with their original signature; with --secret or
---secret-file they are re-signed with that secret instead. Captures are what \`listen --save\` stores,
-raw HTTP requests, or \`listen --json\` lines. The captured path is kept unless --to gives one.
+Sends captured requests again, byte for byte (headers in their order, duplicates kept), with their
+original signature; with --secret or --secret-file they are re-signed with that secret instead.
+Captures are what \`listen --save\` stores, raw HTTP requests, or \`listen --json\` output (a file of
+such lines replays each line). Each file is read up to ${MAX_INPUT_TEXT}. The captured path and query are
+kept unless --to gives a path; the host is always --to's.
 
 Examples:
   $ oblic-hooks replay captures/*.http --to 3000
@@ -50,15 +52,9 @@ export function registerReplay(program: Command, ui: UiFactory): void {
       const u = await ui();
       const target = parseTarget(opts.to);
       const explicitPath = hasExplicitPath(opts.to);
+      const timeoutMs = parseTimeout(opts.timeout);
       const captures: Capture[] = [];
-      for (const file of files) {
-        const data = await readBytes(file, u, file, 'no input: give a capture file, or pipe one in on standard input');
-        try {
-          captures.push(parseCapture(data));
-        } catch (error) {
-          throw isOblicHooksError(error) ? new InputError(`${file}: ${error.message}`) : error;
-        }
-      }
+      for (const file of files) captures.push(...(await readCaptures(file, u)));
       const resign = opts.secret !== undefined || opts.secretFile !== undefined;
       const secret = resign ? (await useSecret(u, opts, 're-signing')).secret : undefined;
       const bodies = captures.map((capture) => ({ ...labels(capture), bytes: capture.body, capture }));
@@ -67,7 +63,7 @@ export function registerReplay(program: Command, ui: UiFactory): void {
         url: target,
         total: captures.length,
         concurrency: opts.concurrency,
-        timeoutMs: parseDuration(opts.timeout, '--timeout'),
+        timeoutMs,
         retries: opts.retries,
         json: opts.json === true,
         include: opts.include === true,
@@ -75,12 +71,29 @@ export function registerReplay(program: Command, ui: UiFactory): void {
         source: (index) => bodies[index]!,
         makeRequest: (body) => {
           const { capture } = body as (typeof bodies)[number];
-          const url = explicitPath || capture.path === null ? target : new URL(capture.path, target);
+          const url = explicitPath || capture.path === null ? target : replayUrl(target, capture.path);
           return replayRequest(url, capture.headers, capture.body, secret);
         },
       });
       checkDeliveries(summary, captures.length);
     });
+}
+
+/** The captures in a file: one, or one per line of a `listen --json` log. */
+async function readCaptures(file: string, ui: Ui): Promise<Capture[]> {
+  const data = await readBytes(file, ui, {
+    label: file,
+    ttyMessage: 'no input: give a capture file, or pipe one in on standard input',
+    // Refused from its first bytes, before the rest is read (issue 13, item 9).
+    checkStart: (start) => {
+      if (!looksLikeCapture(start)) throw new InputError(`${file}: ${notACapture().message}`);
+    },
+  });
+  try {
+    return parseCaptures(data);
+  } catch (error) {
+    throw isOblicHooksError(error) ? new InputError(`${file}: ${error.message}`) : error;
+  }
 }
 
 function labels(capture: Capture): { type: string | null; id: string | null } {

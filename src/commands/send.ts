@@ -1,13 +1,12 @@
 import { Option, type Command } from 'commander';
 import type { Body, BodySource } from '../bodies.js';
-import { parseDuration } from '../units.js';
 import { InputError } from '../errors.js';
 import { resolveEventTypes, type EventType } from '../events.js';
 import { buildRequest, parseHeader, renderCurl, renderHttp, type HeaderOverride } from '../request.js';
 import { parseAssignment, type Assignment } from '../set-path.js';
 import { parseTarget } from '../target.js';
 import type { Ui } from '../ui.js';
-import { addSecretOptions, collect, parseIntFlag, readBytes, useSecret, type SecretFlags, type UiFactory } from './shared.js';
+import { addSecretOptions, collect, MAX_INPUT_TEXT, parseIntFlag, parseTimeout, readBytes, useSecret, type SecretFlags, type UiFactory } from './shared.js';
 import { lazy } from '../lazy.js';
 
 interface SendFlags extends SecretFlags {
@@ -60,7 +59,7 @@ export function registerSend(program: Command, ui: UiFactory): void {
       .argument('[event-types...]', 'event types, globs (message.*), a resource (message) or all')
       .option('--to <url>', 'where to deliver: a URL, host:port, host or port (a bare host means port 4242)', 'localhost')
       .option('--set <path=value>', 'set a field of the event, e.g. payload.message=hi (value parsed as JSON when it is JSON; repeatable)', collect)
-      .option('--data <file|->', 'send these exact bytes as the body instead of a sample event')
+      .option('--data <file|->', `send these exact bytes as the body instead of a sample event (up to ${MAX_INPUT_TEXT})`)
       .option('--seed <n>', 'make ids, data and timestamps reproducible', parseIntFlag('--seed', 0, 2 ** 32 - 1))
       .option('-H, --header <header>', 'add or replace a header, "Name: value"; an empty value removes it (repeatable)', collect)
       .option('-n, --count <n>', 'events of each type to send, each one fresh', parseIntFlag('--count', 1, 100_000_000), 1)
@@ -113,13 +112,16 @@ async function makePlan(patterns: string[], opts: SendFlags, ui: Ui): Promise<Se
   const url = parseTarget(opts.to);
   const headers = (opts.header ?? []).map(parseHeader);
   const assignments = (opts.set ?? []).map(parseAssignment);
-  const timeoutMs = parseDuration(opts.timeout, '--timeout');
-  if (timeoutMs <= 0) throw new InputError('--timeout must be above 0');
+  const timeoutMs = parseTimeout(opts.timeout);
   if (opts.data !== undefined) {
     if (assignments.length > 0) throw new InputError('--set edits a sample event; with --data the body is sent exactly as given');
     if (opts.seed !== undefined) throw new InputError('--seed shapes sample events; with --data the body is sent exactly as given');
     if (patterns.length > 0) throw new InputError('with --data the body is yours: drop the event types, or drop --data');
-    return { url, types: [], assignments, headers, data: await readBytes(opts.data, ui, `--data ${opts.data}`, '--data - reads standard input, but it is a terminal; pipe the body in'), total: opts.count, timeoutMs };
+    const data = await readBytes(opts.data, ui, {
+      label: `--data ${opts.data}`,
+      ttyMessage: '--data - reads standard input, but it is a terminal; pipe the body in',
+    });
+    return { url, types: [], assignments, headers, data, total: opts.count, timeoutMs };
   }
   if (patterns.length === 0) {
     throw new InputError('name an event type (message.created), a glob (message.*) or all; `oblic-hooks events` lists them');

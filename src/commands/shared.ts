@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { InputError } from '../errors.js';
+import { InputError, isOblicHooksError } from '../errors.js';
 import { describeFsError, describeSecret, resolveSecret, type ResolvedSecret } from '../secret.js';
 import type { Ui } from '../ui.js';
+import { parseDuration } from '../units.js';
 
 export type UiFactory = () => Promise<Ui>;
 
@@ -39,6 +40,13 @@ export function parseIntFlag(flag: string, min: number, max: number): (value: st
   };
 }
 
+/** --timeout of send and replay: a duration above 0. */
+export function parseTimeout(text: string): number {
+  const ms = parseDuration(text, '--timeout');
+  if (ms <= 0) throw new InputError('--timeout must be above 0');
+  return ms;
+}
+
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
@@ -52,19 +60,58 @@ export function once(flag: string): (value: string, previous: string | undefined
 }
 
 /**
- * The bytes of a file, or of standard input for "-". A terminal on standard input would wait for
- * typing forever, so that is an InputError with `ttyMessage`. `label` names the input in errors.
+ * The most any command reads into memory (a capture, --data, standard input): past it the input is
+ * refused, not read on (issue 13, item 9; `/dev/zero` once grew to gigabytes and crashed).
  */
-export async function readBytes(path: string, ui: Ui, label: string, ttyMessage: string): Promise<Buffer> {
-  if (path === '-') {
-    if (ui.io.stdin.isTTY) throw new InputError(ttyMessage);
-    const chunks: Buffer[] = [];
-    for await (const chunk of ui.io.stdin) chunks.push(Buffer.from(chunk as Buffer));
-    return Buffer.concat(chunks);
-  }
+export const MAX_INPUT = 64 * 1024 * 1024;
+export const MAX_INPUT_TEXT = '64 MiB';
+
+export interface InputOptions {
+  /** Names the input in errors ("--data body.bin"). */
+  label: string;
+  /** Said when standard input is a terminal, which would wait for typing forever. */
+  ttyMessage: string;
+  /** Said after "over the limit": what the command can do with a larger input, if anything. */
+  tooLarge?: string;
+  /**
+   * Sees the first `probe` bytes (fewer only at the end of the input) and throws when they show the
+   * input is the wrong kind, so that a large file of the wrong kind is refused unread.
+   */
+  checkStart?: (start: Buffer) => void;
+  probe?: number;
+}
+
+/** The bytes of a file, or of standard input for "-", up to MAX_INPUT. */
+export async function readBytes(path: string, ui: Ui, options: InputOptions): Promise<Buffer> {
+  if (path === '-' && ui.io.stdin.isTTY) throw new InputError(options.ttyMessage);
   try {
-    return await readFile(path);
+    const source = path === '-' ? ui.io.stdin : (await open(path, 'r')).createReadStream({ highWaterMark: 1024 * 1024 });
+    return await readBounded(source, options);
   } catch (error) {
-    throw new InputError(`cannot read ${label}: ${describeFsError(error)}`);
+    if (isOblicHooksError(error)) throw error;
+    throw new InputError(`cannot read ${options.label}: ${describeFsError(error)}`);
   }
+}
+
+async function readBounded(source: AsyncIterable<Buffer | string>, options: InputOptions): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let checked = options.checkStart === undefined;
+  const probe = options.probe ?? 8192;
+  // Leaving the loop early (a throw) destroys the stream, which closes the file.
+  for await (const chunk of source) {
+    const bytes = Buffer.from(chunk);
+    chunks.push(bytes);
+    size += bytes.length;
+    if (size > MAX_INPUT) {
+      throw new InputError(`${options.label} is over ${MAX_INPUT_TEXT}, the most read into memory${options.tooLarge ? `; ${options.tooLarge}` : ''}`);
+    }
+    if (!checked && size >= probe) {
+      checked = true;
+      options.checkStart!(Buffer.concat(chunks).subarray(0, probe));
+    }
+  }
+  const data = Buffer.concat(chunks, size);
+  if (!checked && size > 0) options.checkStart!(data);
+  return data;
 }

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
-import { bareCapture, parseCapture, type Capture } from '../capture.js';
+import { bareCapture, looksLikeCapture, notACapture, parseCaptures, type Capture } from '../capture.js';
 import { inspectLargeFile } from '../large-file.js';
-import { printable } from '../text.js';
+import { printable, terminalText } from '../text.js';
 import { CheckError, InputError, isOblicHooksError } from '../errors.js';
 import type { NamedSecret } from '../diagnose.js';
 import { hintsFor, inspectCapture, type Inspection } from '../inspect.js';
 import { describeSecret, fallbackSecrets, resolveSecrets, type ResolvedSecret } from '../secret.js';
 import type { Ui } from '../ui.js';
-import { readBytes, type UiFactory } from './shared.js';
+import { MAX_INPUT_TEXT, readBytes, type UiFactory } from './shared.js';
 import { secretFileOption, secretOption, type SecretSourceFlags } from './secret-flags.js';
 
 interface VerifyFlags extends SecretSourceFlags {
@@ -18,6 +18,9 @@ interface VerifyFlags extends SecretSourceFlags {
 const HELP = `
 Input, detected by itself: a raw HTTP request (as \`nc -l\` prints it or \`listen --save\` stores it), a
 \`listen --json\` line, or with --signature a bare body. The body is checked byte for byte, never decoded.
+Input that is not a capture is refused from its first bytes. Up to ${MAX_INPUT_TEXT} is read into memory;
+a larger file is streamed if it is a raw HTTP capture that is not chunked, or a bare body with
+--signature (hints are skipped past 16 MiB); anything else larger is refused.
 
 When a signature does not verify, verify tries what usually went wrong (a newline added or lost, CRLF
 line endings, re-serialized JSON, a BOM, whitespace in the secret, a "sha256=" prefix, base64, another
@@ -72,7 +75,7 @@ export function registerVerify(program: Command, ui: UiFactory): void {
         } catch (error) {
           // With several files, one unusable file is reported and the others are still checked.
           if (names.length === 1 || !isOblicHooksError(error)) throw error;
-          u.say(`oblic-hooks: ${error.message.includes(name) ? '' : `${name}: `}${error.message}`);
+          u.say(terminalText(`oblic-hooks: ${error.message.includes(name) ? '' : `${name}: `}${error.message}`));
           unusable += 1;
         }
       }
@@ -88,7 +91,8 @@ function describeSources(secrets: ResolvedSecret[]): string {
 
 function render(ui: Ui, { verdict, hints, event, notes }: Inspection, secrets: ResolvedSecret[], file: string | undefined): string {
   const c = ui.out;
-  const where = file === undefined ? '' : `${c.bold(file)}: `;
+  // Messages, hints and notes quote the capture (header names, values): escaped whole, here.
+  const where = file === undefined ? '' : `${c.bold(terminalText(file))}: `;
   const label = event ? `${printable(event.type, 40)}  ${c.dim(printable(event.id, 40))}` : c.dim('(not an Oblic event)');
   const lines: string[] = [];
   if (verdict.verified) {
@@ -96,15 +100,15 @@ function render(ui: Ui, { verdict, hints, event, notes }: Inspection, secrets: R
     lines.push(`${where}${c.green.bold('✔ verified')}  ${label}${which}`);
   } else {
     lines.push(`${where}${c.red.bold('✘ not verified')}  ${label}`);
-    lines.push(`  ${c.red(verdict.message)}`);
-    for (const hint of hints) lines.push(`  ${c.yellow('hint:')} ${hint.message}`);
+    lines.push(`  ${c.red(terminalText(verdict.message))}`);
+    for (const hint of hints) lines.push(`  ${c.yellow('hint:')} ${terminalText(hint.message)}`);
     if (hints.length === 0 && verdict.reason === 'mismatch') {
       lines.push(
         `  ${c.dim('none of the usual causes matched: is this the endpoint\'s secret, and does the capture hold the body exactly as received?')}`,
       );
     }
   }
-  for (const note of notes) lines.push(`  ${c.dim(`note: ${note}`)}`);
+  for (const note of notes) lines.push(`  ${c.dim(`note: ${terminalText(note)}`)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -122,6 +126,20 @@ function toJson({ verdict, hints, event }: Inspection, file: string | undefined)
 }
 
 async function readCapture(name: string, ui: Ui, signature: string | undefined): Promise<Capture> {
-  const data = await readBytes(name, ui, name, 'no input: give a capture file, or pipe one in on standard input');
-  return signature === undefined ? parseCapture(data) : bareCapture(data, signature);
+  const otherwise = { otherwise: 'for a bare body pass --signature <hex>' };
+  const data = await readBytes(name, ui, {
+    label: name,
+    ttyMessage: 'no input: give a capture file, or pipe one in on standard input',
+    tooLarge: `only a file is streamed past it (a raw HTTP capture that is not chunked, or a bare body with --signature)`,
+    // Refused from its first bytes, before the rest is read (issue 13, item 9).
+    checkStart: (start) => {
+      if (signature === undefined && !looksLikeCapture(start)) throw notACapture(otherwise);
+    },
+  });
+  if (signature !== undefined) return bareCapture(data, signature);
+  const captures = parseCaptures(data, otherwise);
+  if (captures.length > 1) {
+    throw new InputError(`${name} holds ${captures.length} captures (\`listen --json\` lines); verify takes one per file (e.g. \`sed -n 3p log.ndjson | oblic-hooks verify\`)`);
+  }
+  return captures[0]!;
 }
