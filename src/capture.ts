@@ -21,8 +21,11 @@ export interface CaptureOptions {
   otherwise?: string;
 }
 
-/** How many first bytes decide whether input can be a capture at all (`looksLikeCapture`). */
-export const CAPTURE_PROBE = 8192;
+/**
+ * How many first bytes decide whether input can be a capture at all (`looksLikeCapture`): room for
+ * a request line as long as a whole head the listener accepts (16 KiB), and more.
+ */
+export const CAPTURE_PROBE = 64 * 1024;
 
 /**
  * Reads a capture: a raw HTTP/1.1 request (as `nc -l` prints it or `listen --save` stores it) or the

@@ -100,6 +100,14 @@ describe('item 9: input is bounded and a non-capture is refused from its first b
     expect(result.stderr).toContain(`${big} is over 64 MiB, the most read into memory; only a file is streamed past it`);
   });
 
+  it('a capture whose request line is longer than a whole head the listener takes (20 KiB) still verifies', async () => {
+    const body = '{"id":"longlonglonglong","type":"message.created"}';
+    const capture = file('long.http', `POST /${'x'.repeat(20_000)} HTTP/1.1\r\nX-Oblic-Signature: ${signatureOf(SECRET, Buffer.from(body))}\r\n\r\n${body}`);
+    const result = await runCli(['verify', capture], { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('✔ verified  message.created  longlonglonglong');
+  });
+
   it('documents the limits in --help', async () => {
     expect((await runCli(['verify', '--help'])).stdout).toContain('Up to 64 MiB is read into memory');
     expect((await runCli(['send', '--help'])).stdout).toMatch(/--data <file\|->\s+send these exact bytes as the body instead of a sample\s+event \(up to 64 MiB\)/);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { looksLikeCapture, notACapture, parseCaptures, type Capture } from '../capture.js';
+import { CAPTURE_PROBE, looksLikeCapture, notACapture, parseCaptures, type Capture } from '../capture.js';
 import { InputError, isOblicHooksError } from '../errors.js';
 import { eventOf } from '../inspect.js';
 import { replayRequest, replayUrl } from '../request.js';
@@ -85,8 +85,11 @@ async function readCaptures(file: string, ui: Ui): Promise<Capture[]> {
     label: file,
     ttyMessage: 'no input: give a capture file, or pipe one in on standard input',
     // Refused from its first bytes, before the rest is read (issue 13, item 9).
-    checkStart: (start) => {
-      if (!looksLikeCapture(start)) throw new InputError(`${file}: ${notACapture().message}`);
+    start: {
+      bytes: CAPTURE_PROBE,
+      check: (start) => {
+        if (!looksLikeCapture(start)) throw new InputError(`${file}: ${notACapture().message}`);
+      },
     },
   });
   try {

@@ -74,11 +74,10 @@ export interface InputOptions {
   /** Said after "over the limit": what the command can do with a larger input, if anything. */
   tooLarge?: string;
   /**
-   * Sees the first `probe` bytes (fewer only at the end of the input) and throws when they show the
-   * input is the wrong kind, so that a large file of the wrong kind is refused unread.
+   * Sees the first `bytes` of the input (fewer only at its end) and throws when they show it is the
+   * wrong kind, so that a large input of the wrong kind is refused unread.
    */
-  checkStart?: (start: Buffer) => void;
-  probe?: number;
+  start?: { bytes: number; check: (start: Buffer) => void };
 }
 
 /** The bytes of a file, or of standard input for "-", up to MAX_INPUT. */
@@ -96,9 +95,8 @@ export async function readBytes(path: string, ui: Ui, options: InputOptions): Pr
 async function readBounded(source: AsyncIterable<Buffer | string>, options: InputOptions): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  let checked = options.checkStart === undefined;
-  const probe = options.probe ?? 8192;
-  // Leaving the loop early (a throw) destroys the stream, which closes the file.
+  const { start } = options;
+  let checked = start === undefined;
   for await (const chunk of source) {
     const bytes = Buffer.from(chunk);
     chunks.push(bytes);
@@ -106,12 +104,12 @@ async function readBounded(source: AsyncIterable<Buffer | string>, options: Inpu
     if (size > MAX_INPUT) {
       throw new InputError(`${options.label} is over ${MAX_INPUT_TEXT}, the most read into memory${options.tooLarge ? `; ${options.tooLarge}` : ''}`);
     }
-    if (!checked && size >= probe) {
+    if (!checked && size >= start!.bytes) {
       checked = true;
-      options.checkStart!(Buffer.concat(chunks).subarray(0, probe));
+      start!.check(Buffer.concat(chunks).subarray(0, start!.bytes));
     }
   }
   const data = Buffer.concat(chunks, size);
-  if (!checked && size > 0) options.checkStart!(data);
+  if (!checked && size > 0) start!.check(data);
   return data;
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { bareCapture, looksLikeCapture, notACapture, parseCaptures, type Capture } from '../capture.js';
+import { bareCapture, CAPTURE_PROBE, looksLikeCapture, notACapture, parseCaptures, type Capture } from '../capture.js';
 import { inspectLargeFile } from '../large-file.js';
 import { printable, terminalText } from '../text.js';
 import { CheckError, InputError, isOblicHooksError } from '../errors.js';
@@ -132,8 +132,11 @@ async function readCapture(name: string, ui: Ui, signature: string | undefined):
     ttyMessage: 'no input: give a capture file, or pipe one in on standard input',
     tooLarge: `only a file is streamed past it (a raw HTTP capture that is not chunked, or a bare body with --signature)`,
     // Refused from its first bytes, before the rest is read (issue 13, item 9).
-    checkStart: (start) => {
-      if (signature === undefined && !looksLikeCapture(start)) throw notACapture(otherwise);
+    start: {
+      bytes: CAPTURE_PROBE,
+      check: (start) => {
+        if (signature === undefined && !looksLikeCapture(start)) throw notACapture(otherwise);
+      },
     },
   });
   if (signature !== undefined) return bareCapture(data, signature);
