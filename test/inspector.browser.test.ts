@@ -272,7 +272,7 @@ describe('listen --ui history', () => {
       writeFileSync(file, new Uint8Array(await response.arrayBuffer()));
       expect((await runCli(['verify', file], { env })).code).toBe(0);
       const detail = (await fetch(new URL(`/api/deliveries/${list[1]!.seq}`, ui)).then((r) => r.json())) as { curl: string };
-      expect(detail.curl).toMatch(/^curl \\\n {2}--request POST/);
+      expect(detail.curl).toMatch(/^printf '[^\n]*' \| \\\n {2}curl -sS --request POST/);
       // What was answered is not in a capture: the row says so rather than show a status (issue 13, item 29).
       const { tab } = await openInspector(ui);
       const status = tab.locator('tr[data-type="contact.updated"] td:nth-child(6)');
