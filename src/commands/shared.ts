@@ -63,8 +63,8 @@ export function once(flag: string): (value: string, previous: string | undefined
  * The most any command reads into memory (a capture, --data, standard input): past it the input is
  * refused, not read on (issue 13, item 9; `/dev/zero` once grew to gigabytes and crashed).
  */
-export const MAX_INPUT = 64 * 1024 * 1024;
-export const MAX_INPUT_TEXT = '64 MiB';
+const MAX_INPUT = 64 * 1024 * 1024;
+export const MAX_INPUT_TEXT = `${MAX_INPUT / 1024 / 1024} MiB`;
 
 export interface InputOptions {
   /** Names the input in errors ("--data body.bin"). */
@@ -95,8 +95,7 @@ export async function readBytes(path: string, ui: Ui, options: InputOptions): Pr
 async function readBounded(source: AsyncIterable<Buffer | string>, options: InputOptions): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  const { start } = options;
-  let checked = start === undefined;
+  let pending = options.start; // the check of the first bytes, until it is made
   for await (const chunk of source) {
     const bytes = Buffer.from(chunk);
     chunks.push(bytes);
@@ -104,12 +103,13 @@ async function readBounded(source: AsyncIterable<Buffer | string>, options: Inpu
     if (size > MAX_INPUT) {
       throw new InputError(`${options.label} is over ${MAX_INPUT_TEXT}, the most read into memory${options.tooLarge ? `; ${options.tooLarge}` : ''}`);
     }
-    if (!checked && size >= start!.bytes) {
-      checked = true;
-      start!.check(Buffer.concat(chunks).subarray(0, start!.bytes));
+    if (pending && size >= pending.bytes) {
+      const { bytes: probe, check } = pending;
+      pending = undefined;
+      check(Buffer.concat(chunks).subarray(0, probe));
     }
   }
   const data = Buffer.concat(chunks, size);
-  if (!checked && size > 0) start!.check(data);
+  if (pending && size > 0) pending.check(data);
   return data;
 }
