@@ -39,8 +39,10 @@ function runWithStdin(args: string[], stdinPath: string): Promise<CliResult> {
   closeSync(stdin);
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  const { stdout, stderr } = child;
+  if (!stdout || !stderr) throw new Error('spawn gave no pipes');
+  stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  stderr.on('data', (chunk: Buffer) => err.push(chunk));
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
