@@ -102,6 +102,12 @@ describe('item 9: input is bounded and a non-capture is refused from its first b
     expect(result.stderr).toContain(`${big} is over 64 MiB, the most read into memory; only a file is streamed past it`);
   });
 
+  it('verify of a bare JSON body suggests --signature', async () => {
+    const result = await runCli(['verify', file('bare.json', '{"id":"x","type":"message.created"}')], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n').at(-1)).toBe(`oblic-hooks: ${NOT_A_CAPTURE}; for a bare body pass --signature <hex>`);
+  });
+
   it('a capture whose request line is longer than a whole head the listener takes (20 KiB) still verifies', async () => {
     const body = '{"id":"longlonglonglong","type":"message.created"}';
     const capture = file('long.http', `POST /${'x'.repeat(20_000)} HTTP/1.1\r\nX-Oblic-Signature: ${signatureOf(SECRET, Buffer.from(body))}\r\n\r\n${body}`);
