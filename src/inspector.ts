@@ -131,7 +131,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     return { ...(await sendFromPage(target, request.headers, body)), url: target.href };
   }
 
-  async function sendFromPage(target: URL, headers: Record<string, string>, body: Buffer) {
+  async function sendFromPage(target: URL, headers: HeaderList, body: Buffer) {
     const result = await options.send(target, headers, body);
     return { ...result, error: result.error && inPageTerms(result.error) };
   }
