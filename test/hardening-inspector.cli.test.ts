@@ -103,7 +103,7 @@ describe('listen --ui "copy as curl" goes to the listener, at the captured path 
     for (const { seq } of seen) {
       const answer = await fetch(new URL(`/api/deliveries/${seq}`, ui));
       const { curl } = (await answer.json()) as { curl?: string };
-      curls.push([answer.status, curl && /^curl \\\n {2}--request POST \\\n {2}'([^']*)'/.exec(curl)?.[1]]);
+      curls.push([answer.status, curl && /\n {2}curl -sS --request POST \\\n {2}'([^']*)'/.exec(curl)?.[1]]);
     }
     const origin = new URL(listen).origin;
     expect(curls).toEqual([[200, `${origin}/hooks?a=1`], [200, `${origin}//evil.example/x`], [200, `${origin}/y?z=1`], [200, `${origin}/`]]);
