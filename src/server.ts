@@ -251,7 +251,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     answers.push(() => {
       try {
         if ((closing && newest.get(socket) === res) || status === 413) res.setHeader('connection', 'close');
-        const body = hasNoBody(status) ? null : answer.body;
+        const body = hasNoBody(status) ? null : status === 205 ? EMPTY : answer.body;
         res.writeHead(status, body === null ? [...answer.headers] : [...answer.headers, 'content-length', String(body.length)]);
         res.end(body ?? undefined);
       } catch {
@@ -331,11 +331,14 @@ function readBody(req: IncomingMessage, limit: number, done: (body: Buffer | 'to
 
 /**
  * A 1xx, 204 or 304 answer has no body, so it has no Content-Length either (RFC 9110 §8.6, §15.3.5,
- * §15.4.5): `--status 204` used to announce 17 bytes it did not send (issue 13, item 14).
+ * §15.4.5): `--status 204` used to announce 17 bytes it did not send (issue 13, item 14). A 205 has
+ * no content and says so with `Content-Length: 0` (§15.3.6), which keeps the connection usable.
  */
 function hasNoBody(status: number): boolean {
   return status < 200 || status === 204 || status === 304;
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function pairs(raw: string[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];

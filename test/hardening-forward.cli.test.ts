@@ -204,7 +204,7 @@ describe('item 20: --forward-to and --forward-timeout are checked up front', () 
     [['--forward-to', 'localhost:3000', '--forward-to', 'localhost:3001'], 'oblic-hooks: --forward-to is given twice ("localhost:3000" and "localhost:3001"); give it once'],
     [['--forward-to', ''], 'oblic-hooks: --forward-to is empty; give a URL, host:port or port'],
     [['--forward-timeout', '2s'], 'oblic-hooks: --forward-timeout needs --forward-to'],
-    [['--forward-to', '3000', '--forward-timeout', '0'], 'oblic-hooks: --forward-timeout must be above 0'],
+    [['--forward-to', '3000', '--forward-timeout', '0'], 'oblic-hooks: --forward-timeout "0" would time out every forward; give a duration above 0, e.g. 10s'],
     [['--forward-to', '3000', '--forward-timeout', 'soon'], 'oblic-hooks: --forward-timeout "soon" is not a duration; e.g. 500ms, 10s or 2m'],
   ])('listen %j exits 2 with one line', async (args, line) => {
     const result = await runCli(['listen', '--port', '0', ...args]);

@@ -15,7 +15,7 @@ interface ListenFlags extends SecretSourceFlags {
   host: string;
   path?: string;
   maxBody: number;
-  status: number;
+  status?: number;
   delay?: string;
   rejectInvalid?: boolean;
   events?: string;
@@ -59,11 +59,11 @@ export function registerListen(program: Command, ui: UiFactory): void {
     .option('--host <host>', 'address to bind (anything but loopback is reachable from your network)', LOOPBACK)
     .option('--path <path>', 'accept only this path (404 elsewhere)')
     .addOption(
-      new Option('--max-body <size>', 'largest body accepted (e.g. 512kB); larger gets 413').argParser(parseMaxBody).default(MAX_BODY, '1MiB'),
+      new Option('--max-body <size>', 'largest body accepted (e.g. 512kB, at most 256MiB); larger gets 413. With --forward-to it caps the app\'s answer too').argParser(parseMaxBody).default(MAX_BODY, '1MiB'),
     )
     .addOption(secretOption('secret to verify with; repeat it while rotating'))
     .addOption(secretFileOption('read a secret from a file; repeatable'))
-    .option('--status <code>', 'status to answer with (200 to 599; 204 and 304 have no body)', parseStatus, 200)
+    .option('--status <code>', 'status to answer with when not forwarding (200 to 599; 204, 205 and 304 have no body; default 200)', parseStatus)
     .option('--delay <duration>', 'wait this long before answering (e.g. 2s), to test your timeouts')
     .option('--reject-invalid', 'answer 401 to requests that do not verify, as a correct app would')
     .option('--events <list>', 'show only these event types (comma list or globs: message.*); others are counted and answered')
@@ -120,6 +120,7 @@ export interface ListenPlan {
 
 const LOOPBACK = '127.0.0.1';
 const MAX_BODY = 1024 * 1024;
+const MAX_BODY_LIMIT = 256 * 1024 * 1024;
 // Oblic publishes no timeout (CONTRACT.md): this is our assumption, the same as send's --timeout.
 const FORWARD_TIMEOUT_MS = 10_000;
 /** Without a bound in bytes, any sender could make the inspector hold 1,000 × 1 MiB (issue 13, item 28). */
@@ -161,7 +162,7 @@ async function plan(opts: ListenFlags, ui: Ui): Promise<ListenPlan> {
     port: opts.port,
     path: opts.path,
     maxBody: opts.maxBody,
-    status: opts.status,
+    status: answerStatus(opts),
     delayMs: opts.delay === undefined ? 0 : parseDuration(opts.delay, '--delay'),
     rejectInvalid: opts.rejectInvalid === true,
     // An event type outside the filter is hidden; a request that is not an event is always shown.
@@ -189,6 +190,8 @@ function parseStatus(value: string): number {
 function parseMaxBody(value: string): number {
   const size = parseSize(value, '--max-body');
   if (size === 0) throw new InputError(`--max-body "${value}" would refuse every delivery; give a size above 0, e.g. 1MiB`);
+  // A body is held whole in memory while it is verified (and an app's answer while it is forwarded).
+  if (size > MAX_BODY_LIMIT) throw new InputError(`--max-body "${value}" is over the 256MiB a listener holds in memory for one body; give at most 256MiB`);
   return size;
 }
 
@@ -202,8 +205,16 @@ function forwardTimeout(opts: ListenFlags): number {
   if (opts.forwardTimeout === undefined) return FORWARD_TIMEOUT_MS;
   if (opts.forwardTo === undefined) throw new InputError('--forward-timeout needs --forward-to');
   const ms = parseDuration(opts.forwardTimeout, '--forward-timeout');
-  if (ms <= 0) throw new InputError('--forward-timeout must be above 0');
+  if (ms <= 0) throw new InputError(`--forward-timeout "${opts.forwardTimeout}" would time out every forward; give a duration above 0, e.g. 10s`);
   return ms;
+}
+
+/** --status is the listener's own answer: forwarding answers with the app's, so both at once is a mistake. */
+function answerStatus(opts: ListenFlags): number {
+  if (opts.status !== undefined && opts.forwardTo !== undefined) {
+    throw new InputError(`--status ${opts.status} has no effect with --forward-to, which answers with your app's status; drop one of them`);
+  }
+  return opts.status ?? 200;
 }
 
 export function describeSecrets(secrets: ResolvedSecret[]): string {
