@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { InputError } from './errors.js';
 import { sign } from './signature.js';
+import { shellQuote } from './text.js';
 
 export const SIGNATURE_HEADER = 'x-oblic-signature';
 
@@ -134,10 +135,6 @@ function utf8Length(body: Buffer, at: number): number {
   return code <= 0x9f || code === 0x2028 || code === 0x2029 ? 0 : length;
 }
 
-/** POSIX single quotes keep every byte as it is; only the quote itself needs care. */
-function shellQuote(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
-}
 
 /**
  * A captured request sent again: the same body bytes and headers, in their order with duplicates

@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { InputError } from './errors.js';
 import { describeFsError, errorCode, FileRefused, kindOf, makeDir, readSmallFile } from './files.js';
-import { plural } from './text.js';
+import { plural, shellArg } from './text.js';
 
 // Modules that name file errors import it from here; it lives with the other file helpers.
 export { describeFsError };
@@ -117,9 +117,16 @@ export async function readSecretFile(path: string): Promise<string> {
   try {
     ({ bytes } = await readSmallFile(path, { limit: SECRET_FILE_LIMIT }));
   } catch (error) {
-    throw new InputError(`cannot read the secret file ${path}: ${describeFsError(error)}`);
+    // A pipe (`--secret-file <(pass show …)`) is refused rather than read with no bound in time: the
+    // environment variable takes a command's output as well.
+    const fix = error instanceof FileRefused && error.message.includes('a FIFO') ? `; for a command's output use ${SECRET_ENV}="$(command)" instead` : '';
+    throw new InputError(`cannot read the secret file ${path}: ${describeFsError(error)}${fix}`);
   }
   if (!isUtf8(bytes)) throw new InputError(`the secret file ${path} is not UTF-8 text; an Oblic secret is text: save it as UTF-8`);
+  // The secret is used literally, so a byte order mark an editor added would silently be part of it.
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    throw new InputError(`the secret file ${path} starts with a UTF-8 byte order mark (an editor added it); save it without one ("UTF-8", not "UTF-8 with BOM")`);
+  }
   const secret = bytes.toString('utf8').replace(/\r?\n$/, '');
   if (secret === '') throw new InputError(`the secret file ${path} is empty; put the endpoint secret in it`);
   return secret;
@@ -187,12 +194,12 @@ async function readDevSecret(path: string, uid: number | undefined = process.get
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return undefined;
     if (error instanceof FileRefused && error.reason === 'symlink') {
-      throw new InputError(`${path} is a symbolic link; the development secret must be a file of its own: remove the link (\`rm ${path}\`, its target stays) and run \`oblic-hooks secret\``);
+      throw new InputError(`${path} is a symbolic link; the development secret must be a file of its own: remove the link (\`rm ${shellArg(path)}\`, its target stays) and run \`oblic-hooks secret\``);
     }
     throw new InputError(`cannot read ${path}: ${describeFsError(error)}`);
   }
   if (process.platform !== 'win32' && (file.stats.mode & 0o077) !== 0) {
-    throw new InputError(`${path} is readable by other users (mode ${modeOf(file.stats.mode)}); run \`chmod 600 ${path}\``);
+    throw new InputError(`${path} is readable by other users (mode ${modeOf(file.stats.mode)}); run \`chmod 600 ${shellArg(path)}\``);
   }
   if (!isUtf8(file.bytes)) throw new InputError(`${path} is not UTF-8 text; run \`oblic-hooks secret --rotate\` to make a new one`);
   const text = file.bytes.toString('utf8').trim();
@@ -214,7 +221,7 @@ async function checkDevDir(dir: string, uid: number | undefined): Promise<boolea
   if (!info.isDirectory()) throw new InputError(`${dir} is ${kindOf(info)}, not a directory; ${elsewhere}`);
   if (process.platform === 'win32') return true;
   if (uid !== undefined && info.uid !== uid) throw new InputError(`${dir} belongs to uid ${info.uid}, not to you (uid ${uid}); ${elsewhere}`);
-  if ((info.mode & 0o022) !== 0) throw new InputError(`${dir} is writable by other users (mode ${modeOf(info.mode)}); run \`chmod 700 ${dir}\``);
+  if ((info.mode & 0o022) !== 0) throw new InputError(`${dir} is writable by other users (mode ${modeOf(info.mode)}); run \`chmod 700 ${shellArg(dir)}\``);
   return true;
 }
 

@@ -44,3 +44,16 @@ export function formatBytes(n: number): string {
   }
   return `${value.toFixed(value < 10 ? 1 : 0)} ${unit}`;
 }
+
+/** POSIX single quotes keep every byte as it is; only the quote itself needs care. */
+export function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * A path or word as it must be typed in a suggested command: as it is when the shell would read it
+ * so, else quoted, so that a home folder with a space (or worse) is one argument when pasted.
+ */
+export function shellArg(text: string): string {
+  return /^[A-Za-z0-9_./@%+=:,-]+$/.test(text) ? text : shellQuote(text);
+}

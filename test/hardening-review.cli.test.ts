@@ -1,0 +1,107 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, startCli, type RunningCli } from './helpers/cli.js';
+
+// Issue 13: what an attack on the merged hardening still found (review before the stop). Each is
+// one line on stderr and exit 2, or an answer a sender can rely on.
+
+let running: RunningCli[] = [];
+afterEach(() => {
+  for (const cli of running) cli.signal('SIGKILL');
+  running = [];
+});
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'oblic-review-'));
+}
+
+describe('durations longer than a timer can wait are refused (item 20)', () => {
+  // Past 2^31-1 ms Node fires a timer after 1 ms: `--timeout 600h` stopped at once, `--delay 600h`
+  // answered at once and `--forward-timeout` timed out every forward at once.
+  it.each([
+    [['listen', '--port', '0', '--timeout', '600h'], '--timeout "600h"'],
+    [['listen', '--port', '0', '--delay', '2147483648ms'], '--delay "2147483648ms"'],
+    [['listen', '--port', '0', '--forward-to', '3000', '--forward-timeout', '600h'], '--forward-timeout "600h"'],
+    [['send', 'message.created', '--timeout', '600h'], '--timeout "600h"'],
+  ])('%j exits 2 with one line', async (args, flag) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`oblic-hooks: ${flag} is longer than the 24 days a timer can wait; e.g. 72h\n`);
+  });
+
+  it('takes the longest one a timer can wait', async () => {
+    const cli = startCli(['listen', '--port', '0', '--timeout', '2147483647ms']);
+    running.push(cli);
+    expect(await cli.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  });
+});
+
+describe('listen flags that cannot do what they say (item 20)', () => {
+  it('--status with --forward-to is refused: the app answers', async () => {
+    const result = await runCli(['listen', '--port', '0', '--forward-to', '3000', '--status', '204']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("oblic-hooks: --status 204 has no effect with --forward-to, which answers with your app's status; drop one of them\n");
+  });
+
+  it('--max-body over 256MiB is refused, 256MiB is taken', async () => {
+    const over = await runCli(['listen', '--port', '0', '--max-body', '257MiB']);
+    expect(over.code).toBe(2);
+    expect(over.stderr).toBe('oblic-hooks: --max-body "257MiB" is over the 256MiB a listener holds in memory for one body; give at most 256MiB\n');
+    const cli = startCli(['listen', '--port', '0', '--max-body', '256MiB']);
+    running.push(cli);
+    await cli.url;
+  });
+});
+
+describe('listen --status 205 (item 14)', () => {
+  it('answers with no content and Content-Length: 0, and the connection stays usable', async () => {
+    const cli = startCli(['listen', '--port', '0', '--status', '205']);
+    running.push(cli);
+    const url = new URL(await cli.url);
+    const answer = await new Promise<{ status: number; length: string | undefined; body: string }>((resolve, reject) => {
+      const req = request({ host: url.hostname, port: url.port, method: 'POST', path: '/', headers: { 'content-type': 'application/json' } }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString('latin1')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, length: res.headers['content-length'], body }));
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(answer).toEqual({ status: 205, length: '0', body: '' });
+  });
+});
+
+describe('secret files (item 24)', () => {
+  it('a suggested command quotes a path with a space, so pasting it removes the link and nothing else', async () => {
+    const home = join(tempDir(), 'my dir');
+    mkdirSync(join(home, 'oblic-hooks'), { recursive: true, mode: 0o700 });
+    const target = join(tempDir(), 'elsewhere');
+    writeFileSync(target, 'oblicdev_abcdefghijklmnopqrstuvwxyz0123456789\n', { mode: 0o600 });
+    symlinkSync(target, join(home, 'oblic-hooks', 'secret'));
+    const result = await runCli(['secret'], { env: { XDG_CONFIG_HOME: home } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`(\`rm '${join(home, 'oblic-hooks', 'secret')}'\`, its target stays)`);
+  });
+
+  it('a secret file that starts with a byte order mark is refused, naming it', async () => {
+    const file = join(tempDir(), 'secret');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('mysecret\n')]));
+    const result = await runCli(['sign', '--secret-file', file], { input: 'x' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `oblic-hooks: the secret file ${file} starts with a UTF-8 byte order mark (an editor added it); save it without one ("UTF-8", not "UTF-8 with BOM")\n`,
+    );
+  });
+
+  it('a FIFO as the secret file is refused with the way to pass a command\'s output', async () => {
+    const fifo = join(tempDir(), 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const result = await runCli(['sign', '--secret-file', fifo], { input: 'x' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/not a regular file; for a command's output use OBLIC_WEBHOOK_SECRET="\$\(command\)" instead\n$/);
+  });
+});
