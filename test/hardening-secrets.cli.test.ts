@@ -68,7 +68,7 @@ describe('paths that made oblic-hooks spin or block (issue 13, item 23)', () => 
   it('sign --secret-file FIFO is one line and exit 2, with no writer at the other end', async () => {
     const path = fifo(join(tempDir(), 'secret'));
     const result = await runBounded(['sign', '--secret-file', path], { XDG_CONFIG_HOME: tempConfigHome() }, 'body');
-    expectOneLine(result, `cannot read the secret file ${path}: it is a FIFO (named pipe), not a regular file`);
+    expectOneLine(result, `cannot read the secret file ${path}: it is a FIFO (named pipe), not a regular file; for a command's output use OBLIC_WEBHOOK_SECRET="$(command)" instead`);
   });
 
   it('listen --save on a regular file names it in words, not EEXIST', async () => {
@@ -202,6 +202,6 @@ describe('--secret-file is bounded and must be text (issue 13, item 24)', () => 
     expect(viaLink.stdout).toBe(direct.stdout);
     fifo(join(dir, 'pipe'));
     symlinkSync(join(dir, 'pipe'), join(dir, 'to-pipe'));
-    expectOneLine(await sign(join(dir, 'to-pipe')), `cannot read the secret file ${join(dir, 'to-pipe')}: it is a FIFO (named pipe), not a regular file`);
+    expectOneLine(await sign(join(dir, 'to-pipe')), `cannot read the secret file ${join(dir, 'to-pipe')}: it is a FIFO (named pipe), not a regular file; for a command's output use OBLIC_WEBHOOK_SECRET="$(command)" instead`);
   });
 });
