@@ -154,7 +154,9 @@ const SEND_WORDS: TargetWords = { target: '--to', timeout: '--timeout', receiver
 /** Maps what undici and the OS say to one line naming the problem and the fix (in `words`: send's by default). */
 export function describeError(error: unknown, url: URL, timeoutMs: number, words: TargetWords = SEND_WORDS): DeliveryError {
   const err = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
-  const code = err.code ?? err.cause?.code ?? 'ERROR';
+  // undici's HTTPParserError carries no code for some llhttp errors (a server that answers
+  // "NOT HTTP"), so its name says what it is.
+  const code = err.code ?? err.cause?.code ?? (err.name === 'HTTPParserError' ? 'HPE_INVALID' : 'ERROR');
   const where = url.origin;
   switch (code) {
     case 'ECONNREFUSED':

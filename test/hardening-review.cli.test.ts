@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -103,5 +104,37 @@ describe('secret files (item 24)', () => {
     const result = await runCli(['sign', '--secret-file', fifo], { input: 'x' });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/not a regular file; for a command's output use OBLIC_WEBHOOK_SECRET="\$\(command\)" instead\n$/);
+  });
+});
+
+describe('an answer that is not HTTP (items 7, 8)', () => {
+  let garbage: Server | undefined;
+  afterEach(() => void garbage?.close());
+
+  /** A TCP server that answers any request with bytes that are not HTTP. */
+  async function notHttp(): Promise<number> {
+    garbage = createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => socket.end('NOT HTTP AT ALL\r\n\r\n'));
+    });
+    await new Promise<void>((resolve) => garbage!.listen(0, '127.0.0.1', resolve));
+    return (garbage!.address() as AddressInfo).port;
+  }
+
+  it('send says the server did not answer in HTTP', async () => {
+    const port = await notHttp();
+    const result = await runCli(['send', 'message.created', '--to', String(port)]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`http://localhost:${port} sent a response that is not valid HTTP (HPE_INVALID)`);
+  });
+
+  it('listen --forward-to labels the row "invalid HTTP" and answers 502', async () => {
+    const port = await notHttp();
+    const cli = startCli(['listen', '--port', '0', '--forward-to', `127.0.0.1:${port}`]);
+    running.push(cli);
+    const answer = await fetch(await cli.url, { method: 'POST', body: '{}' });
+    expect(answer.status).toBe(502);
+    expect(await answer.text()).toContain('sent a response that is not valid HTTP');
+    expect((await cli.lines(1))[0]).toMatch(/app invalid HTTP → 502/);
   });
 });
