@@ -49,7 +49,8 @@ describe('item 15: send --timeout is honoured to the millisecond scale a person 
     expect(result.code).toBe(1);
     const line = JSON.parse(result.stdout) as { ms: number; error: { code: string; message: string } };
     expect(line.error.message).toBe(`no complete response from ${url}/ within ${ms} ms; raise --timeout or make the app answer sooner`);
-    expect(line.ms).toBeGreaterThanOrEqual(ms);
+    // Node's timers count whole milliseconds from their own clock: one may fire a fraction early.
+    expect(line.ms).toBeGreaterThanOrEqual(ms - 2);
     expect(line.ms).toBeLessThan(ms + 50);
   });
 
@@ -58,7 +59,7 @@ describe('item 15: send --timeout is honoured to the millisecond scale a person 
     const result = await runCli(['send', 'message.created', '--to', url, '--timeout', '200ms', '--retries', '1', '--json'], { env });
     const line = JSON.parse(result.stdout) as { ms: number; attempts: number };
     expect(line.attempts).toBe(2);
-    expect(line.ms).toBeGreaterThanOrEqual(200);
+    expect(line.ms).toBeGreaterThanOrEqual(198); // as above: a timer may fire a fraction of a millisecond early
     expect(line.ms).toBeLessThan(250);
   });
 });
