@@ -104,6 +104,8 @@ export interface ListenOutcome {
   /** A message when --timeout ended the run before --exit-after was reached. */
   timedOut: string | null;
   invalidSeen: number;
+  /** Requests answered 500 because their capture could not be written. */
+  failedSeen: number;
 }
 
 /** `listen`: runs until Ctrl-C, SIGTERM, --exit-after or --timeout, then drains and sums up. */
@@ -149,7 +151,7 @@ export async function runListen(ui: Ui, plan: ListenPlan): Promise<ListenOutcome
     stopped.why === 'timeout' && plan.exitAfter !== undefined
       ? `--timeout reached with ${formatCount(open.tally.shown)} of the ${formatCount(plan.exitAfter)} requests --exit-after waits for`
       : null;
-  return { timedOut, invalidSeen: open.tally.invalid + open.tally.unsigned };
+  return { timedOut, invalidSeen: open.tally.invalid + open.tally.unsigned, failedSeen: open.tally.failed };
 }
 
 export function summarize(ui: Ui, t: Tally): string {

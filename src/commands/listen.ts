@@ -48,8 +48,8 @@ Examples:
   $ oblic-hooks listen --reject-invalid --status 204 --delay 2s -v
 
 Exit codes: 0 stopped by Ctrl-C or SIGTERM, or by --exit-after or --timeout with every request verified;
-1 with --exit-after or --timeout (a CI gate), a request that did not verify, or --timeout before
---exit-after; 2 usage error (port in use, bad flag value).`;
+1 with --exit-after or --timeout (a CI gate), a request that did not verify or could not be saved,
+or --timeout before --exit-after; 2 usage error (port in use, bad flag value).`;
 
 export function registerListen(program: Command, ui: UiFactory): void {
   program
@@ -90,7 +90,10 @@ export function registerListen(program: Command, ui: UiFactory): void {
       const outcome = await runListen(u, await plan(opts, u));
       if (outcome.timedOut) throw new CheckError(outcome.timedOut);
       // --timeout alone is a CI gate too: it must not pass what did not verify (issue 13, item 22).
-      if (outcome.invalidSeen && (opts.exitAfter !== undefined || opts.timeout !== undefined)) throw new CheckError(`${formatCount(outcome.invalidSeen)} of the requests did not verify`);
+      if (opts.exitAfter === undefined && opts.timeout === undefined) return;
+      if (outcome.invalidSeen) throw new CheckError(`${formatCount(outcome.invalidSeen)} of the requests did not verify`);
+      // A capture --save could not write was answered 500: a CI gate must not pass it either.
+      if (outcome.failedSeen) throw new CheckError(`${formatCount(outcome.failedSeen)} of the requests could not be saved (answered 500)`);
     });
 }
 
@@ -167,7 +170,7 @@ async function plan(opts: ListenFlags, ui: Ui): Promise<ListenPlan> {
     rejectInvalid: opts.rejectInvalid === true,
     // An event type outside the filter is hidden; a request that is not an event is always shown.
     events: filter,
-    forwardTo: opts.forwardTo === undefined ? undefined : parseTarget(opts.forwardTo, '--forward-to'),
+    forwardTo: opts.forwardTo === undefined ? undefined : forwardTarget(opts),
     forwardTimeoutMs: forwardTimeout(opts),
     json: opts.json === true,
     saveDir: opts.save,
@@ -207,6 +210,21 @@ function forwardTimeout(opts: ListenFlags): number {
   const ms = parseDuration(opts.forwardTimeout, '--forward-timeout');
   if (ms <= 0) throw new InputError(`--forward-timeout "${opts.forwardTimeout}" would time out every forward; give a duration above 0, e.g. 10s`);
   return ms;
+}
+
+/**
+ * --forward-to, unless it names this very listener: each request would be forwarded to itself, and
+ * one delivery became thousands of forwards in seconds (`--forward-to 4242` is an easy slip).
+ */
+function forwardTarget(opts: ListenFlags): URL {
+  const url = parseTarget(opts.forwardTo!, '--forward-to');
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const here = host === opts.host || host === 'localhost' || host === '::1' || host === '0.0.0.0' || /^127\./.test(host);
+  if (opts.port !== 0 && port === opts.port && here) {
+    throw new InputError(`--forward-to ${url.href} is this listener itself (port ${port}): every request would be forwarded back to it; give your app's port`);
+  }
+  return url;
 }
 
 /** --status is the listener's own answer: forwarding answers with the app's, so both at once is a mistake. */

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadDevSecret, rotateDevSecret } from '../secret.js';
+import { devSecretPath, loadDevSecret, rotateDevSecret } from '../secret.js';
 import type { UiFactory } from './shared.js';
 
 export function registerSecret(program: Command, ui: UiFactory): void {
@@ -17,6 +17,8 @@ export function registerSecret(program: Command, ui: UiFactory): void {
     )
     .action(async (opts: { rotate?: boolean; path?: boolean }) => {
       const u = await ui();
+      // Where it is (or would be) kept: asking must not create it.
+      if (opts.path && !opts.rotate) return void u.io.stdout.write(`${devSecretPath(u.io.env)}\n`);
       const dev = opts.rotate ? await rotateDevSecret(u.io.env) : await loadDevSecret(u.io.env);
       if (opts.rotate) u.say(u.err.dim(`rotated the development secret in ${dev.path}`));
       else if (dev.created) u.say(u.err.dim(`created a development secret in ${dev.path}`));
