@@ -60,7 +60,9 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
 
   const server = createServer((req, res) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-    handle(req, res).catch((error: unknown) => reply(res, error instanceof InputError ? 400 : 500, { error: (error as Error).message }));
+    handle(req, res).catch((error: unknown) =>
+      reply(res, error instanceof RequestTooLarge ? 413 : error instanceof InputError ? 400 : 500, { error: (error as Error).message }),
+    );
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -197,16 +199,23 @@ function reply(res: ServerResponse, status: number, value: unknown): void {
   res.end(JSON.stringify(value));
 }
 
+/** A page request over PAGE_REQUEST_LIMIT: answered 413 with a line that says so, not a reset connection. */
+class RequestTooLarge extends InputError {}
+
+const PAGE_REQUEST_LIMIT = 4 * 1024 * 1024;
+
+/** The request's body up to PAGE_REQUEST_LIMIT; past it the rest is read and dropped, so the 413 can be sent. */
 function readAll(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > 4 * 1024 * 1024) req.destroy(new Error('request too large'));
-      else chunks.push(chunk);
+      if (size <= PAGE_REQUEST_LIMIT) chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () =>
+      size > PAGE_REQUEST_LIMIT ? reject(new RequestTooLarge('the request is over the 4 MiB the inspector takes; edit a smaller body')) : resolve(Buffer.concat(chunks)),
+    );
     req.on('error', reject);
   });
 }

@@ -52,9 +52,10 @@ export async function inspectLargeFile(path: string, secrets: readonly string[],
   await hashRange(path, start, end, hmacs);
   const values = headers.filter(([name]) => name.toLowerCase() === 'x-oblic-signature').map(([, value]) => value);
   const verdict = checkSignature(values, hmacs.map((hmac) => hmac.digest()), end - start);
-  const notes = verdict.verified ? [] : ['hints are not computed for bodies over 16 MiB'];
-  if (signature === undefined && end < size) notes.push(`${size - end} bytes after the Content-Length body ignored`);
-  return { verdict, hints: [], event: labelFrom(probe.subarray(start, start + 4096)), notes };
+  // Said as the hints' own "not every hint was tried", so no renderer also says "none matched".
+  const hints = verdict.verified ? [] : [{ code: 'hints_skipped', message: 'not every hint was tried: the body is over 16 MiB, so it was streamed and no hint was computed' }];
+  const notes = signature === undefined && end < size ? [`${size - end} bytes after the Content-Length body ignored`] : [];
+  return { verdict, hints, event: labelFrom(probe.subarray(start, start + 4096)), notes };
 }
 
 /** The event's type and id from the start of the body, when they lead it as Oblic's envelope does. */

@@ -87,5 +87,6 @@ function isHeaders(headers: unknown): headers is IncomingHttpHeaders {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value !== 'object') return typeof value;
-  return value.constructor?.name ? `a ${value.constructor.name}` : 'an object';
+  const name: unknown = value.constructor?.name;
+  return typeof name === 'string' && name !== '' ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` : 'an object';
 }

@@ -91,7 +91,7 @@ function normalizeSignature(signature: unknown): unknown[] {
 function describeMalformed(value: string): string {
   if (value === '') return 'the x-oblic-signature header is empty';
   const hex = /^[0-9a-fA-F]+$/.test(value);
-  const what = hex ? `${value.length} hex digits` : `${value.length} characters, not all hex`;
+  const what = hex ? plural(value.length, 'hex digit') : `${plural(value.length, 'character')}, not all hex`;
   return `the x-oblic-signature value is not 64 hex digits (it has ${what})`;
 }
 

@@ -13,7 +13,10 @@ export function registerSign(program: Command, ui: UiFactory): void {
       .description('print the x-oblic-signature of the exact bytes of a file or of standard input')
       .argument('[file]', 'the body to sign (default: standard input)'),
   )
-    .addHelpText('after', '\nExamples:\n  $ oblic-hooks sign body.json\n  $ printf %s "$BODY" | oblic-hooks sign --secret-file .secret')
+    .addHelpText(
+      'after',
+      '\nThe input is streamed, up to 1 GiB (more is exit 2).\n\nExamples:\n  $ oblic-hooks sign body.json\n  $ printf %s "$BODY" | oblic-hooks sign --secret-file .secret',
+    )
     .action(async (file: string | undefined, opts: SecretFlags) => {
       const u = await ui();
       const name = file ?? 'standard input';
@@ -41,10 +44,31 @@ async function openFile(file: string): Promise<FileHandle> {
   }
 }
 
+/**
+ * The most `sign` reads. It streams, so memory stays flat, but `sign /dev/zero` would hash for ever:
+ * 1 GiB is far beyond any webhook body and takes a few seconds.
+ */
+const SIGN_LIMIT = 1024 ** 3;
+
 async function hmacOfStream(secret: string, input: Readable, name: string): Promise<string> {
+  const tooLarge = new InputError(`${name} is over the 1 GiB sign reads; a webhook body is far smaller (is it the right file?)`);
   try {
-    return await signStream(secret, input);
+    return await signStream(secret, bounded(input, SIGN_LIMIT, tooLarge));
   } catch (error) {
+    if (error === tooLarge) throw error;
     throw new InputError(`cannot read ${name}: ${describeFsError(error)}`);
+  }
+}
+
+/** The chunks of `input`, throwing `error` once more than `limit` bytes have come. */
+async function* bounded(input: Readable, limit: number, error: Error): AsyncGenerator<Uint8Array | string> {
+  let size = 0;
+  for await (const chunk of input as AsyncIterable<Uint8Array | string>) {
+    size += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    if (size > limit) {
+      input.destroy();
+      throw error;
+    }
+    yield chunk;
   }
 }
