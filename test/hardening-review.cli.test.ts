@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -136,5 +137,76 @@ describe('an answer that is not HTTP (items 7, 8)', () => {
     expect(answer.status).toBe(502);
     expect(await answer.text()).toContain('sent a response that is not valid HTTP');
     expect((await cli.lines(1))[0]).toMatch(/app invalid HTTP → 502/);
+  });
+});
+
+describe('what a newcomer found (review before the stop)', () => {
+  it('secret --path prints where the secret is kept without creating it', async () => {
+    const home = tempDir();
+    const result = await runCli(['secret', '--path'], { env: { XDG_CONFIG_HOME: home } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${join(home, 'oblic-hooks', 'secret')}\n`);
+    expect(result.stderr).toBe('');
+    expect(existsSync(join(home, 'oblic-hooks'))).toBe(false);
+  });
+
+  it('listen --forward-to its own port is refused: every request would come back to it', async () => {
+    const result = await runCli(['listen', '--port', '16199', '--forward-to', 'localhost:16199/hooks']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "oblic-hooks: --forward-to http://localhost:16199/hooks is this listener itself (port 16199): every request would be forwarded back to it; give your app's port\n",
+    );
+  });
+
+  it('listen --timeout exits 1 when a capture could not be written, as a CI gate must', async () => {
+    const dir = join(tempDir(), 'captures');
+    const cli = startCli(['listen', '--port', '0', '--save', dir, '--timeout', '2s'], { env: { OBLIC_WEBHOOK_SECRET: 'review-secret-0001' } });
+    running.push(cli);
+    const url = await cli.url;
+    rmSync(dir, { recursive: true });
+    const body = '{"id":"a056V7R7NmNRjl70","type":"message.updated","payload":{}}';
+    const signature = createHmac('sha256', 'review-secret-0001').update(body).digest('hex');
+    const answer = await fetch(url, { method: 'POST', body, headers: { 'x-oblic-signature': signature } });
+    expect(answer.status).toBe(500);
+    const result = await cli.exited;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/1 failed \(answered 500\)/);
+    expect(result.stderr).toMatch(/oblic-hooks: 1 of the requests could not be saved \(answered 500\)\n$/);
+  });
+
+  it('sign stops at 1 GiB with one line and exit 2 (sign /dev/zero hashed for ever)', async () => {
+    const result = await runCli(['sign', '/dev/zero', '--secret', 'review-secret-0001']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/\noblic-hooks: \/dev\/zero is over the 1 GiB sign reads; a webhook body is far smaller \(is it the right file\?\)\n$/);
+  });
+
+  it('verify of a streamed capture says hints were not tried, not that none matched', async () => {
+    const file = join(tempDir(), 'big.http');
+    const body = Buffer.alloc(17 * 1024 * 1024, 0x61);
+    writeFileSync(file, Buffer.concat([Buffer.from(`POST / HTTP/1.1\r\nContent-Length: ${body.length}\r\nX-Oblic-Signature: ${'0'.repeat(64)}\r\n\r\n`), body]));
+    const result = await runCli(['verify', file, '--secret', 'review-secret-0001']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('hint: not every hint was tried: the body is over 16 MiB, so it was streamed and no hint was computed');
+    expect(result.stdout).not.toContain('none of the usual causes matched');
+  });
+
+  it('a malformed signature of one character says "1 character"', async () => {
+    const result = await runCli(['verify', '--signature', 'z', '--secret', 'review-secret-0001', '-'], { input: '{}' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('(it has 1 character, not all hex)');
+  });
+
+  it('an inspector page request over 4 MiB is answered 413 with a line, not a reset', async () => {
+    const cli = startCli(['listen', '--port', '0', '--ui', '--ui-port', '0'], { env: { OBLIC_WEBHOOK_SECRET: 'review-secret-0001' } });
+    running.push(cli);
+    const ui = new URL(await cli.stderr(/inspector on (http:\/\/\S+)/));
+    const { token } = (await fetch(new URL('/api/config', ui)).then((r) => r.json())) as { token: string };
+    const answer = await fetch(new URL('/api/send', ui), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-oblic-hooks-token': token, origin: ui.origin },
+      body: JSON.stringify({ type: 'message.created', pad: 'x'.repeat(5 * 1024 * 1024) }),
+    });
+    expect(answer.status).toBe(413);
+    expect(await answer.json()).toEqual({ error: 'the request is over the 4 MiB the inspector takes; edit a smaller body' });
   });
 });
