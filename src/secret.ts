@@ -26,6 +26,8 @@ export interface SecretOptions {
 
 export const SECRET_ENV = 'OBLIC_WEBHOOK_SECRET';
 const SECRET_PREFIX = 'oblicdev_';
+/** The way round a development secret that cannot be used: every message about one ends with it. */
+const ELSEWHERE = 'set $XDG_CONFIG_HOME to a directory of your own, or pass --secret-file';
 /** The largest secret file read, --secret-file's or the development one: a secret is a line, not a document. */
 export const SECRET_FILE_LIMIT = 4096;
 
@@ -153,7 +155,7 @@ export async function loadDevSecret(env: NodeJS.ProcessEnv = process.env, uid: n
     await link(tmp, path);
     return { secret, path, created: true };
   } catch (error) {
-    if (errorCode(error) !== 'EEXIST') throw new InputError(`cannot create ${path}: ${describeFsError(error)}`);
+    if (errorCode(error) !== 'EEXIST') throw new InputError(`cannot create ${path}: ${describeFsError(error)}; ${ELSEWHERE}`);
     const theirs = await readDevSecret(path, uid);
     if (theirs === undefined) throw new InputError(`cannot read ${path}`);
     return { secret: theirs, path, created: false };
@@ -196,7 +198,7 @@ async function readDevSecret(path: string, uid: number | undefined = process.get
     if (error instanceof FileRefused && error.reason === 'symlink') {
       throw new InputError(`${path} is a symbolic link; the development secret must be a file of its own: remove the link (\`rm ${shellArg(path)}\`, its target stays) and run \`oblic-hooks secret\``);
     }
-    throw new InputError(`cannot read ${path}: ${describeFsError(error)}`);
+    throw new InputError(`cannot read ${path}: ${describeFsError(error)}; move it away and run \`oblic-hooks secret\` to make a new one, or ${ELSEWHERE}`);
   }
   if (process.platform !== 'win32' && (file.stats.mode & 0o077) !== 0) {
     throw new InputError(`${path} is readable by other users (mode ${modeOf(file.stats.mode)}); run \`chmod 600 ${shellArg(path)}\``);
@@ -214,13 +216,12 @@ async function checkDevDir(dir: string, uid: number | undefined): Promise<boolea
     info = await lstat(dir); // lstat: a link here is refused, not followed
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return false;
-    throw new InputError(`cannot use ${dir}: ${describeFsError(error)}`);
+    throw new InputError(`cannot use ${dir}: ${describeFsError(error)}; ${ELSEWHERE}`);
   }
-  const elsewhere = 'set $XDG_CONFIG_HOME to a directory of your own, or pass --secret-file';
-  if (info.isSymbolicLink()) throw new InputError(`${dir} is a symbolic link; the development secret must be in a directory of its own: ${elsewhere}`);
-  if (!info.isDirectory()) throw new InputError(`${dir} is ${kindOf(info)}, not a directory; ${elsewhere}`);
+  if (info.isSymbolicLink()) throw new InputError(`${dir} is a symbolic link; the development secret must be in a directory of its own: ${ELSEWHERE}`);
+  if (!info.isDirectory()) throw new InputError(`${dir} is ${kindOf(info)}, not a directory; ${ELSEWHERE}`);
   if (process.platform === 'win32') return true;
-  if (uid !== undefined && info.uid !== uid) throw new InputError(`${dir} belongs to uid ${info.uid}, not to you (uid ${uid}); ${elsewhere}`);
+  if (uid !== undefined && info.uid !== uid) throw new InputError(`${dir} belongs to uid ${info.uid}, not to you (uid ${uid}); ${ELSEWHERE}`);
   if ((info.mode & 0o022) !== 0) throw new InputError(`${dir} is writable by other users (mode ${modeOf(info.mode)}); run \`chmod 700 ${shellArg(dir)}\``);
   return true;
 }
@@ -234,7 +235,7 @@ async function writePrivate(path: string, secret: string, uid: number | undefine
   try {
     await makeDir(dir, 0o700);
   } catch (error) {
-    throw new InputError(`cannot write the development secret in ${dir}: ${describeFsError(error)}`);
+    throw new InputError(`cannot write the development secret in ${dir}: ${describeFsError(error)}; ${ELSEWHERE}`);
   }
   await checkDevDir(dir, uid);
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -249,6 +250,6 @@ async function writePrivate(path: string, secret: string, uid: number | undefine
     }
     return tmp;
   } catch (error) {
-    throw new InputError(`cannot write the development secret in ${dir}: ${describeFsError(error)}`);
+    throw new InputError(`cannot write the development secret in ${dir}: ${describeFsError(error)}; ${ELSEWHERE}`);
   }
 }

@@ -57,12 +57,12 @@ describe('paths that made oblic-hooks spin or block (issue 13, item 23)', () => 
 
   it('demo with XDG_CONFIG_HOME=/proc/x is one line and exit 2', async () => {
     const result = await runBounded(['demo'], { XDG_CONFIG_HOME: '/proc/x' });
-    expectOneLine(result, 'cannot write the development secret in /proc/x/oblic-hooks: /proc does not allow new directories');
+    expectOneLine(result, 'cannot write the development secret in /proc/x/oblic-hooks: /proc does not allow new directories; set $XDG_CONFIG_HOME to a directory of your own, or pass --secret-file');
   });
 
   it('secret with HOME under /proc is one line and exit 2', async () => {
     const result = await runBounded(['secret'], { HOME: '/proc/self/nope' });
-    expectOneLine(result, 'cannot write the development secret in /proc/self/nope/.config/oblic-hooks: /proc/self does not allow new directories');
+    expectOneLine(result, 'cannot write the development secret in /proc/self/nope/.config/oblic-hooks: /proc/self does not allow new directories; set $XDG_CONFIG_HOME to a directory of your own, or pass --secret-file');
   });
 
   it('sign --secret-file FIFO is one line and exit 2, with no writer at the other end', async () => {
@@ -142,7 +142,7 @@ describe('the development secret file is the user’s own (issue 13, item 24)', 
     const home = tempConfigHome();
     const path = join(home, 'oblic-hooks', 'secret');
     mkdirSync(path, { recursive: true, mode: 0o700 });
-    expectOneLine(await runCli(['secret'], { env: { XDG_CONFIG_HOME: home } }), `cannot read ${path}: it is a directory, not a regular file`);
+    expectOneLine(await runCli(['secret'], { env: { XDG_CONFIG_HOME: home } }), `cannot read ${path}: it is a directory, not a regular file; move it away and run \`oblic-hooks secret\` to make a new one, or set $XDG_CONFIG_HOME to a directory of your own, or pass --secret-file`);
   });
 
   it('a development secret that is not UTF-8 is refused', async () => {
