@@ -135,7 +135,6 @@ function utf8Length(body: Buffer, at: number): number {
   return code <= 0x9f || code === 0x2028 || code === 0x2029 ? 0 : length;
 }
 
-
 /**
  * A captured request sent again: the same body bytes and headers, in their order with duplicates
  * kept and names as captured (issue 13, item 25), with its original signature, or re-signed when a
