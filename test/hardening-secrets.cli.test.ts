@@ -2,8 +2,13 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { BIN, runCli, startCli, tempConfigHome } from './helpers/cli.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, runCli, startCli, tempConfigHome, type RunningCli } from './helpers/cli.js';
+
+const running: RunningCli[] = [];
+afterEach(() => {
+  for (const cli of running.splice(0)) cli.signal('SIGKILL');
+});
 
 // Issue 13, items 23 and 24: no path a user names makes oblic-hooks spin or block; the secret files
 // are checked before they are trusted. Each failure is one line on stderr and exit 2.
@@ -25,23 +30,17 @@ interface Ended {
 }
 
 /**
- * Runs the binary with exactly `env` (plus PATH), and kills it if it is still running after a
- * deadline: the code that spun for ever then fails the test quickly instead of at the test timeout.
+ * Runs the binary with exactly `env` (plus PATH), and kills it if it is still running after 15 s.
  */
 function runBounded(args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<Ended> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  // spawn's own timeout kills what spins for ever, so the test fails quickly, not at the test timeout.
+  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['pipe', 'pipe', 'pipe'], timeout: 15_000, killSignal: 'SIGKILL' });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   child.stdin.end(input);
-  const deadline = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(deadline);
-      resolve({ code, stdout, stderr });
-    }),
-  );
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 function expectOneLine(result: Ended, line: string): void {
@@ -85,17 +84,13 @@ describe('paths that made oblic-hooks spin or block (issue 13, item 23)', () => 
     writeFileSync(join(dir, '20260101T000000.000Z-000001-message.created-a.http'), capture.stdoutBytes);
     fifo(join(dir, '20260101T000001.000Z-000002-message.created-b.http'));
     const listener = startCli(['listen', '--port', '0', '--ui', '--ui-port', '0', '--save', dir, '--secret', secret]);
-    const deadline = setTimeout(() => listener.signal('SIGKILL'), 15_000); // a reload that blocks fails fast
-    try {
-      const ended = listener.exited.then((r) => Promise.reject(new Error(`listen ended first: ${r.stderr}`)));
-      const inspector = await Promise.race([listener.stderr(/inspector on (http:\/\/\S+)/), ended]);
-      const deliveries = (await (await fetch(new URL('/api/deliveries', inspector))).json()) as unknown[];
-      expect(deliveries).toHaveLength(1);
-    } finally {
-      clearTimeout(deadline);
-      listener.signal('SIGINT');
-      await listener.exited;
-    }
+    running.push(listener); // a reload that blocks fails at the test timeout, and is killed after it
+    // stderr() rejects if listen ends before the inspector is up.
+    const inspector = await listener.stderr(/inspector on (http:\/\/\S+)/);
+    const deliveries = (await (await fetch(new URL('/api/deliveries', inspector))).json()) as unknown[];
+    expect(deliveries).toHaveLength(1);
+    listener.signal('SIGINT');
+    await listener.exited;
   });
 });
 
