@@ -28,7 +28,7 @@ export interface HintBudget {
 }
 
 /** About 30 ms of hashing on one core: a 1 MiB body still gets every variant under two secrets. */
-export const HINT_BUDGET: HintBudget = { candidates: 8, bytes: 32_000_000, ms: 200, now: () => performance.now() };
+const HINT_BUDGET: HintBudget = { candidates: 8, bytes: 32_000_000, ms: 200, now: () => performance.now() };
 
 export interface DiagnoseInput {
   body: Buffer;

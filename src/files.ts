@@ -10,7 +10,7 @@ import { formatCount } from './text.js';
  * FileRefused in words, and describeFsError puts any other file-system error into words.
  */
 
-export type RefusalReason = 'symlink' | 'not-a-file' | 'too-large' | 'not-a-directory' | 'cannot-create';
+export type RefusalReason = 'symlink' | 'fifo' | 'not-a-file' | 'too-large' | 'not-a-directory' | 'cannot-create';
 
 /** A path this module will not use, said in words (not a system error code). */
 export class FileRefused extends Error {
@@ -84,7 +84,7 @@ export async function readSmallFile(path: string, { limit, followLinks = true }:
   }
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) throw new FileRefused(`it is ${kindOf(stats)}, not a regular file`, 'not-a-file');
+    if (!stats.isFile()) throw new FileRefused(`it is ${kindOf(stats)}, not a regular file`, stats.isFIFO() ? 'fifo' : 'not-a-file');
     if (stats.size > limit) throw tooLarge(`${formatCount(stats.size)} bytes`, limit);
     const bytes = await readUpTo(handle, limit + 1, stats.size + 1);
     // Past the limit although its size said otherwise: it grew, or it is a /proc-like file of size 0.

@@ -37,7 +37,7 @@ const WORDS: TargetWords = { target: '--forward-to', timeout: '--forward-timeout
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect', 'host', 'content-length']);
 
 /** The headers that are end to end: without the hop-by-hop ones and those the Connection header names. */
-export function endToEnd(headers: ReadonlyArray<readonly [string, string]>): Array<[string, string]> {
+function endToEnd(headers: ReadonlyArray<readonly [string, string]>): Array<[string, string]> {
   const named = new Set(HOP_BY_HOP);
   for (const [name, value] of headers) {
     if (name.toLowerCase() === 'connection') for (const token of value.split(',')) named.add(token.trim().toLowerCase());

@@ -13,7 +13,7 @@ import { summarizeEvent } from './format.js';
 import { inspectCapture, type Inspection } from './inspect.js';
 import { createHistory } from './inspector-history.js';
 import { PAGE_FILES, SECURITY_HEADERS } from './inspector-page.js';
-import { renderCurl, replayRequest, type HeaderList } from './request.js';
+import { renderCurl, replayRequest, replayUrl, type HeaderList } from './request.js';
 import { renderCapture } from './save.js';
 import type { RequestRecord } from './server.js';
 import { parseTarget } from './target.js';
@@ -68,7 +68,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // DNS rebinding: a page from another site that resolves to 127.0.0.1 still says its own Host.
     if (!allowedHosts().includes(req.headers.host ?? '')) return reply(res, 403, { error: 'unknown Host' });
-    const url = pinToOrigin(new URL(`http://${req.headers.host}`), req.url ?? '/');
+    const url = replayUrl(new URL(`http://${req.headers.host}`), req.url ?? '/');
     if (req.method === 'POST') {
       const origin = req.headers.origin;
       const sameOrigin = origin === undefined || allowedHosts().some((host) => origin === `http://${host}`);
@@ -265,19 +265,8 @@ function detailOf(entry: Entry, listener: URL) {
     verdict: entry.inspection?.verdict ?? null,
     hints: entry.inspection?.hints ?? [],
     summary,
-    curl: renderCurl(replayRequest(pinToOrigin(listener, entry.path), entry.headers, body)).toString('utf8'),
+    curl: renderCurl(replayRequest(replayUrl(listener, entry.path), entry.headers, body)).toString('utf8'),
   };
-}
-
-/**
- * A request-target on a given origin: only its path and query are taken, so "copy as curl" for
- * `//evil.example/x` or `http://evil.example/x` stays on the listener, and no request-target
- * (`http://[`) throws (issue 13, item 27).
- */
-export function pinToOrigin(origin: URL, requestTarget: string): URL {
-  const authority = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(requestTarget);
-  const rest = authority ? requestTarget.slice(authority[0].length) : requestTarget;
-  return new URL(`${origin.origin}${rest.startsWith('/') ? rest : `/${rest}`}`);
 }
 
 /** The largest capture reloaded; a larger file is skipped like one that does not parse. */

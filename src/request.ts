@@ -99,7 +99,7 @@ export function renderCurl(request: OutgoingRequest): Buffer {
  * `%` and `\` doubled, the quote closed and reopened, and every other byte (controls, C1, U+2028/9,
  * bytes that are not UTF-8) a three-digit octal escape, which POSIX printf turns back into that byte.
  */
-export function printfFormat(body: Buffer): string {
+function printfFormat(body: Buffer): string {
   let out = '';
   for (let at = 0; at < body.length; ) {
     const byte = body[at]!;
@@ -156,7 +156,8 @@ export function replayRequest(url: URL, headers: ReadonlyArray<readonly [string,
 /**
  * Where a captured request goes again: `target`'s origin with the captured path and query. An
  * absolute-form request-target (`http://host/path`) gives only its path and query, and any other
- * target is taken as a path, so the URL shown is always the one sent to (issue 13, item 25).
+ * target is taken as a path, so the URL shown is always the one sent to (issue 13, item 25), "copy as
+ * curl" for `//evil.example/x` stays on the listener, and no request-target (`http://[`) throws (item 27).
  */
 export function replayUrl(target: URL, capturedPath: string): URL {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(capturedPath)) {

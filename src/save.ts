@@ -42,7 +42,7 @@ export function captureName(receivedAt: Date, seq: number, type: string | null, 
  */
 const TEMPORARY_NAME = /^\.\d{8}T\d{6}\.\d{3}Z-\d{6,}-[A-Za-z0-9._-]+\.http\.[0-9a-f]{8}\.tmp$/;
 
-export function isTemporaryName(name: string): boolean {
+function isTemporaryName(name: string): boolean {
   return TEMPORARY_NAME.test(name);
 }
 

@@ -29,7 +29,7 @@ const SECRET_PREFIX = 'oblicdev_';
 /** The way round a development secret that cannot be used: every message about one ends with it. */
 const ELSEWHERE = 'set $XDG_CONFIG_HOME to a directory of your own, or pass --secret-file';
 /** The largest secret file read, --secret-file's or the development one: a secret is a line, not a document. */
-export const SECRET_FILE_LIMIT = 4096;
+const SECRET_FILE_LIMIT = 4096;
 
 /** `$XDG_CONFIG_HOME/oblic-hooks`, else `~/.config/oblic-hooks`. */
 export function configDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
@@ -121,7 +121,7 @@ export async function readSecretFile(path: string): Promise<string> {
   } catch (error) {
     // A pipe (`--secret-file <(pass show …)`) is refused rather than read with no bound in time: the
     // environment variable takes a command's output as well.
-    const fix = error instanceof FileRefused && error.message.includes('a FIFO') ? `; for a command's output use ${SECRET_ENV}="$(command)" instead` : '';
+    const fix = error instanceof FileRefused && error.reason === 'fifo' ? `; for a command's output use ${SECRET_ENV}="$(command)" instead` : '';
     throw new InputError(`cannot read the secret file ${path}: ${describeFsError(error)}${fix}`);
   }
   if (!isUtf8(bytes)) throw new InputError(`the secret file ${path} is not UTF-8 text; an Oblic secret is text: save it as UTF-8`);

@@ -34,7 +34,7 @@ export interface ListenerOptions {
 }
 
 /** 16 MiB of bodies at once: 16 of the largest by default, thousands of the usual few kB (issue 13, item 3). */
-export const BODY_BUDGET = 16 * 1024 * 1024;
+const BODY_BUDGET = 16 * 1024 * 1024;
 
 export interface RequestRecord {
   seq: number;

@@ -13,7 +13,7 @@ export function parseDuration(text: string, flag: string): number {
 }
 
 /** The longest duration a flag takes: 2^31-1 ms, about 24.8 days (Node's timer limit). */
-export const MAX_DURATION_MS = 2 ** 31 - 1;
+const MAX_DURATION_MS = 2 ** 31 - 1;
 
 const SIZE: Record<string, number> = { b: 1, kb: 1000, k: 1024, kib: 1024, mb: 1_000_000, m: 1024 ** 2, mib: 1024 ** 2, gb: 1e9, g: 1024 ** 3, gib: 1024 ** 3 };
 

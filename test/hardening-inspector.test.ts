@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { costOf, createHistory } from '../src/inspector-history.js';
-import { pinToOrigin, type Entry } from '../src/inspector.js';
+import { type Entry } from '../src/inspector.js';
+import { replayUrl } from '../src/request.js';
 
 const entry = (seq: number, body: Buffer | null): Entry => ({
   seq,
@@ -49,21 +50,21 @@ describe('createHistory() bounds the inspector in count and in bytes (issue 13, 
   });
 });
 
-describe('pinToOrigin() keeps "copy as curl" on the listener (issue 13, item 27)', () => {
+describe('replayUrl() keeps "copy as curl" on the listener (issue 13, item 27)', () => {
   const listener = new URL('http://127.0.0.1:4242/');
 
   it('takes only the path and query of any request-target', () => {
-    expect(pinToOrigin(listener, '/hooks?a=1').href).toBe('http://127.0.0.1:4242/hooks?a=1');
-    expect(pinToOrigin(listener, '//evil.example/x').href).toBe('http://127.0.0.1:4242//evil.example/x');
-    expect(pinToOrigin(listener, 'https://evil.example:8443/y?z').href).toBe('http://127.0.0.1:4242/y?z');
-    expect(pinToOrigin(listener, 'http://[').href).toBe('http://127.0.0.1:4242/');
-    expect(pinToOrigin(listener, '*').href).toBe('http://127.0.0.1:4242/*');
+    expect(replayUrl(listener, '/hooks?a=1').href).toBe('http://127.0.0.1:4242/hooks?a=1');
+    expect(replayUrl(listener, '//evil.example/x').href).toBe('http://127.0.0.1:4242//evil.example/x');
+    expect(replayUrl(listener, 'https://evil.example:8443/y?z').href).toBe('http://127.0.0.1:4242/y?z');
+    expect(replayUrl(listener, 'http://[').href).toBe('http://127.0.0.1:4242/');
+    expect(replayUrl(listener, '*').href).toBe('http://127.0.0.1:4242/*');
   });
 
   it('never throws and never leaves the listener, whatever the request-target', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.string().map((s) => `//${s}`), fc.string().map((s) => `http://${s}`)), (target) => {
-        expect(pinToOrigin(listener, target).origin).toBe(listener.origin);
+        expect(replayUrl(listener, target).origin).toBe(listener.origin);
       }),
       { numRuns: 2000 },
     );
