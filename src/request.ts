@@ -162,7 +162,8 @@ export function replayRequest(url: URL, headers: ReadonlyArray<readonly [string,
 export function replayUrl(target: URL, capturedPath: string): URL {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(capturedPath)) {
     const absolute = URL.canParse(capturedPath) ? new URL(capturedPath) : null;
-    return new URL(absolute ? `${absolute.pathname}${absolute.search}` : '/', target.origin);
+    // Joined as text: resolved against the origin, a path of `//` would be read as a host.
+    return new URL(`${target.origin}${absolute ? `${absolute.pathname}${absolute.search}` : '/'}`);
   }
   return new URL(`${target.origin}${capturedPath.startsWith('/') ? '' : '/'}${capturedPath}`);
 }

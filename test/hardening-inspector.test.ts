@@ -59,6 +59,8 @@ describe('replayUrl() keeps "copy as curl" on the listener (issue 13, item 27)',
     expect(replayUrl(listener, 'https://evil.example:8443/y?z').href).toBe('http://127.0.0.1:4242/y?z');
     expect(replayUrl(listener, 'http://[').href).toBe('http://127.0.0.1:4242/');
     expect(replayUrl(listener, '*').href).toBe('http://127.0.0.1:4242/*');
+    // Found by the property below: an absolute target whose path is `//` once threw "Invalid URL".
+    expect(replayUrl(listener, 'http://&//').href).toBe('http://127.0.0.1:4242//');
   });
 
   it('never throws and never leaves the listener, whatever the request-target', () => {
