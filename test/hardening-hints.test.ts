@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseCapture } from '../src/capture.js';
-import { diagnose, type DiagnoseInput, type Hint } from '../src/diagnose.js';
-import { inspectCapture } from '../src/inspect.js';
+import { parseCapture } from '../src/wire/capture.js';
+import { diagnose, type DiagnoseInput, type Hint } from '../src/signing/diagnose.js';
+import { inspectCapture } from '../src/wire/verdict.js';
 
 // Fixed vectors: every expected MAC is computed here with node:crypto from these secrets and bodies.
 const SECRET = 'whsec_hints_fixed_secret';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { costOf, createHistory } from '../src/inspector-history.js';
-import { type Entry } from '../src/inspector.js';
-import { replayUrl } from '../src/request.js';
+import { costOf, createHistory } from '../src/inspector/history.js';
+import { type Entry } from '../src/inspector/server.js';
+import { replayUrl } from '../src/wire/request.js';
 
 const entry = (seq: number, body: Buffer | null): Entry => ({
   seq,

@@ -10,9 +10,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Hono } from 'hono';
 import Koa from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEventSource } from '../src/bodies.js';
-import { verifyRequest, type RequestVerdict } from '../src/receive.js';
-import { verify } from '../src/verify.js';
+import { createEventSource } from '../src/samples/bodies.js';
+import { verifyRequest, type RequestVerdict } from '../src/signing/receive.js';
+import { verify } from '../src/signing/verify.js';
 import { readmeExample, startExample } from './readme-examples.js';
 
 const SECRET = 'library-hardening-secret-1';

@@ -2,13 +2,13 @@
 // be formatted is still counted and shown (item 1). The thread is loaded from the build, as in
 // listen-thread.test.ts: a worker runs JavaScript files.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ShowOptions } from '../dist/commands/listen-show.js';
-import { createShower } from '../dist/commands/listen-show.js';
-import { startVerifyThread, type VerifyThread } from '../dist/commands/listen-thread.js';
-import { createBudget } from '../src/budget.js';
-import type { Inspection } from '../src/inspect.js';
-import type { RequestRecord } from '../src/server.js';
-import { PLAIN } from '../src/ui.js';
+import type { ShowOptions } from '../dist/cli/commands/listen/show.js';
+import { createShower } from '../dist/cli/commands/listen/show.js';
+import { startVerifyThread, type VerifyThread } from '../dist/cli/commands/listen/thread.js';
+import { createBudget } from '../src/base/budget.js';
+import type { Inspection } from '../src/wire/verdict.js';
+import type { RequestRecord } from '../src/listen/server.js';
+import { PLAIN } from '../src/cli/io.js';
 
 const show: ShowOptions = { json: false, verbose: false, headers: false, events: undefined, exitAfter: undefined };
 let threads: VerifyThread[] = [];

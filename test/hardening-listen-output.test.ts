@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inspectCapture } from '../src/inspect.js';
-import { parseEvent } from '../src/parse-event.js';
-import { captureName, prepareSaveDir, writeCapture } from '../src/save.js';
-import { resolveSecrets } from '../src/secret.js';
+import { inspectCapture } from '../src/wire/verdict.js';
+import { parseEvent } from '../src/oblic/parse.js';
+import { captureName, prepareSaveDir, writeCapture } from '../src/listen/save.js';
+import { resolveSecrets } from '../src/cli/secrets.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'oblic-hooks-listen-output-'));
 

@@ -3,7 +3,7 @@ import { mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeFsError, FileRefused, makeDir, readSmallFile } from '../src/files.js';
+import { describeFsError, FileRefused, makeDir, readSmallFile } from '../src/base/files.js';
 
 // Issue 13, item 23: the shared file helpers (src/files.ts), in process.
 

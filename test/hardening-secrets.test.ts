@@ -2,8 +2,8 @@ import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeFsError } from '../src/files.js';
-import { describeFsError as fromSecret, loadDevSecret, rotateDevSecret } from '../src/secret.js';
+import { describeFsError } from '../src/base/files.js';
+import { describeFsError as fromSecret, loadDevSecret, rotateDevSecret } from '../src/cli/secrets.js';
 
 // Issue 13, item 24: the development secret's directory, in process, with the uid injected (the
 // tests run as root in CI, where every directory would otherwise be "yours").

@@ -4,8 +4,8 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseCapture } from '../src/capture.js';
-import { inspectCapture } from '../src/inspect.js';
+import { parseCapture } from '../src/wire/capture.js';
+import { inspectCapture } from '../src/wire/verdict.js';
 import { runCli, startCli, type RunningCli } from './helpers/cli.js';
 
 const SECRET = 'hostile-test-secret-4242';

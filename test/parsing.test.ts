@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../src/units.js';
-import { resolveEventTypes, suggestEventType } from '../src/events.js';
-import { parseHeader } from '../src/request.js';
-import { applyAssignment, parseAssignment } from '../src/set-path.js';
-import { parseTarget } from '../src/target.js';
-import { formatCount } from '../src/text.js';
+import { parseDuration } from '../src/cli/units.js';
+import { resolveEventTypes, suggestEventType } from '../src/oblic/events.js';
+import { parseHeader } from '../src/wire/request.js';
+import { applyAssignment, parseAssignment } from '../src/samples/set-path.js';
+import { parseTarget } from '../src/wire/target.js';
+import { formatCount } from '../src/base/text.js';
 
 describe('parseTarget()', () => {
   it.each([

@@ -5,12 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import express from 'express';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { createEventSource } from '../src/bodies.js';
-import { EVENT_TYPES, type EventType } from '../src/events.js';
-import type { Message, OblicEvent } from '../src/models.js';
-import { parseEvent } from '../src/parse-event.js';
-import { verifyRequest } from '../src/receive.js';
-import { anyEventSchema, eventSchema } from '../src/schema.js';
+import { createEventSource } from '../src/samples/bodies.js';
+import { EVENT_TYPES, type EventType } from '../src/oblic/events.js';
+import type { Message, OblicEvent } from '../src/oblic/models.js';
+import { parseEvent } from '../src/oblic/parse.js';
+import { verifyRequest } from '../src/signing/receive.js';
+import { anyEventSchema, eventSchema } from '../src/oblic/schema.js';
 import { runCli } from './helpers/cli.js';
 import { readmeExample, startExample } from './readme-examples.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createEventSource, SEEDED_NOW } from '../src/bodies.js';
-import { EVENT_TYPES, type EventType } from '../src/events.js';
-import { createRandom } from '../src/random.js';
-import { buildEvent } from '../src/sample.js';
+import { createEventSource, SEEDED_NOW } from '../src/samples/bodies.js';
+import { EVENT_TYPES, type EventType } from '../src/oblic/events.js';
+import { createRandom } from '../src/samples/random.js';
+import { buildEvent } from '../src/samples/sample.js';
 
 // The models of CONTRACT.md, written out again here by hand so that the test does not check the
 // product's model table against itself.

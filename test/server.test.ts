@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startListener, type Listener, type ListenerOptions, type RequestRecord } from '../src/server.js';
+import { startListener, type Listener, type ListenerOptions, type RequestRecord } from '../src/listen/server.js';
 import { signatureOf } from './helpers/server.js';
 
 const SECRET = 'server-test-secret';

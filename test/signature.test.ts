@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { sign, signStream } from '../src/signature.js';
+import { sign, signStream } from '../src/signing/sign.js';
 
 // Computed independently with `printf … | openssl dgst -sha256 -hmac KEY`.
 const VECTORS = [

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { LineWriter } from '../src/ui.js';
+import { LineWriter } from '../src/cli/io.js';
 
 /** A stream that takes writes only when the test lets it, with a tiny buffer. */
 function slowStream() {

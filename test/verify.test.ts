@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { bareCapture, parseCapture } from '../src/capture.js';
-import { diagnose } from '../src/diagnose.js';
-import { inspectCapture } from '../src/inspect.js';
-import { sign } from '../src/signature.js';
-import { verify } from '../src/verify.js';
+import { bareCapture, parseCapture } from '../src/wire/capture.js';
+import { diagnose } from '../src/signing/diagnose.js';
+import { inspectCapture } from '../src/wire/verdict.js';
+import { sign } from '../src/signing/sign.js';
+import { verify } from '../src/signing/verify.js';
 
 // Vectors computed with `printf %s "$BODY" | openssl dgst -sha256 -hmac KEY` (and -sha1, -binary | base64).
 const SECRET = 'whsec_test_secret';

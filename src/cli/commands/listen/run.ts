@@ -1,0 +1,202 @@
+import { createForwarder, type Forwarder } from '../../../listen/forward.js';
+import { prepareSaveDir } from '../../../listen/save.js';
+import { fallbackSecrets } from '../../secrets.js';
+import type { Inspector } from '../../../inspector/server.js';
+import { startListener, type Listener, type RequestRecord } from '../../../listen/server.js';
+import { formatCount } from '../../../base/text.js';
+import { LineWriter, type Ui } from '../../io.js';
+import { describeSecrets, type ListenPlan } from './index.js';
+import { createShower, type ShowOptions, type Tally } from './show.js';
+import { startVerifyThread, type VerifyThread } from './thread.js';
+
+export type { Tally } from './show.js';
+
+export interface OpenListener {
+  listener: Listener;
+  inspector: Inspector | undefined;
+  /** The counts so far (final once stopped). */
+  readonly tally: Tally;
+  /** Rejects if the verifying thread fails; never resolves. */
+  failed: Promise<never>;
+  /** Resolves when --exit-after is reached. */
+  reachedCount: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the listener and prints each request as it comes; the caller decides when to stop. */
+export async function openListener(ui: Ui, plan: ListenPlan): Promise<OpenListener> {
+  if (plan.saveDir !== undefined) await prepareSaveDir(plan.saveDir);
+  const forwarder: Forwarder | undefined = plan.forwardTo ? createForwarder(plan.forwardTo, { timeoutMs: plan.forwardTimeoutMs, maxBody: plan.maxBody }) : undefined;
+  const out = new LineWriter(ui.io.stdout);
+  let reached = () => undefined as void;
+  const reachedCount = new Promise<void>((resolve) => (reached = resolve));
+  const show: ShowOptions = { json: plan.json, verbose: plan.verbose, headers: plan.headers, secretOrigins: plan.secrets.map((s) => s.origin), events: plan.events, exitAfter: plan.exitAfter };
+  const otherSecrets = await fallbackSecrets(ui.io.env);
+  // The answer waits for nothing the request's verdict decides (no --reject-invalid, --forward-to,
+  // --save, --delay or inspector): verifying and showing can then run on the other core.
+  const threaded = !plan.rejectInvalid && !plan.forwardTo && plan.saveDir === undefined && plan.delayMs === 0 && !plan.ui;
+  let thread: VerifyThread | undefined;
+  const shower = createShower(ui.out, show);
+  const onRequest = (record: RequestRecord): Promise<void> | undefined => {
+    if (threaded) return thread!.push(record); // started before any request is read
+    inspector?.add(record);
+    const text = shower.show(record);
+    if (shower.reached) reached();
+    return text === undefined ? undefined : out.write(text);
+  };
+  let badClients = 0;
+  const tally = (): Tally => ({ ...(thread ? thread.tally : shower.tally), badClients });
+  let listener: Listener;
+  let inspector: Inspector | undefined;
+  try {
+    listener = await startListener({
+      host: plan.host,
+      port: plan.port,
+      path: plan.path,
+      maxBody: plan.maxBody,
+      secrets: plan.secrets.map((s) => s.secret),
+      otherSecrets,
+      status: plan.status,
+      delayMs: plan.delayMs,
+      rejectInvalid: plan.rejectInvalid,
+      inspect: !threaded,
+      forwarder,
+      saveDir: plan.saveDir,
+      onRequest,
+      onClientError: () => void (badClients += 1),
+    });
+    // Started once the port is ours (a port in use needs no thread), before any request is read.
+    if (threaded) {
+      thread = startVerifyThread({ secrets: plan.secrets.map((s) => s.secret), otherSecrets, show, color: ui.out.level > 0 }, (text) => out.write(text), reached);
+    }
+    if (plan.ui) inspector = await openInspector(plan, listener.url).catch(async (error: unknown) => {
+      await listener.close();
+      throw error;
+    });
+  } catch (error) {
+    await forwarder?.close();
+    await thread?.close();
+    throw error;
+  }
+  return {
+    listener,
+    inspector,
+    get tally() {
+      return tally();
+    },
+    failed: thread?.failed ?? new Promise<never>(() => undefined),
+    reachedCount,
+    async stop() {
+      await inspector?.close();
+      await listener.close();
+      await forwarder?.close();
+      try {
+        await thread?.drain();
+      } finally {
+        await thread?.close();
+      }
+      await out.flush();
+    },
+  };
+}
+
+export interface ListenOutcome {
+  /** A message when --timeout ended the run before --exit-after was reached. */
+  timedOut: string | null;
+  invalidSeen: number;
+  /** Requests answered 500 because their capture could not be written. */
+  failedSeen: number;
+}
+
+/** `listen`: runs until Ctrl-C, SIGTERM, --exit-after or --timeout, then drains and sums up. */
+export async function runListen(ui: Ui, plan: ListenPlan): Promise<ListenOutcome> {
+  const open = await openListener(ui, plan);
+  if (!isLoopback(plan.host)) ui.say(ui.err.yellow(`warning: listening on ${plan.host} is reachable from other machines; anyone who can reach it can send you requests`));
+  const forward = plan.forwardTo ? ` → forwarding to ${plan.forwardTo.href}` : '';
+  ui.say(`${ui.err.bold(`listening on ${open.listener.url.href}`)}${forward} · verifying with ${describeSecrets(plan.secrets)} · Ctrl-C to stop`);
+  if (open.inspector) ui.say(`${ui.err.bold(`inspector on ${open.inspector.url.href}`)} ${ui.err.dim('(loopback only)')}`);
+  const stopped: { why: 'signal' | 'count' | 'timeout' } = { why: 'signal' };
+  let timer: NodeJS.Timeout | undefined;
+  let onSignal = () => undefined as void;
+  const stop = new Promise<void>((resolve) => {
+    onSignal = () => {
+      // Said at once: answering what is in flight (and refusing what comes, item 4) may take a while.
+      ui.say(ui.err.dim('stopping: answering the requests in flight; new ones get 503'));
+      resolve();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    void open.reachedCount.then(() => {
+      stopped.why = 'count';
+      resolve();
+    });
+    if (plan.timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        stopped.why = 'timeout';
+        resolve();
+      }, plan.timeoutMs);
+    }
+  });
+  const failure = await Promise.race([stop.then(() => null), open.failed.catch((error: Error) => error)]);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  clearTimeout(timer);
+  if (failure) {
+    await open.stop().catch(() => undefined);
+    throw failure;
+  }
+  await open.stop();
+  ui.say(summarize(ui, open.tally));
+  const timedOut =
+    stopped.why === 'timeout' && plan.exitAfter !== undefined
+      ? `--timeout reached with ${formatCount(open.tally.shown)} of the ${formatCount(plan.exitAfter)} requests --exit-after waits for`
+      : null;
+  return { timedOut, invalidSeen: open.tally.invalid + open.tally.unsigned, failedSeen: open.tally.failed };
+}
+
+export function summarize(ui: Ui, t: Tally): string {
+  const c = ui.err;
+  const parts = [
+    `${formatCount(t.received)} received`,
+    c.green(`${formatCount(t.verified)} verified`),
+    (t.invalid > 0 ? c.red : c.dim)(`${formatCount(t.invalid)} invalid`),
+    (t.unsigned > 0 ? c.yellow : c.dim)(`${formatCount(t.unsigned)} unsigned`),
+  ];
+  if (t.forwarded > 0) parts.push(`${formatCount(t.forwarded)} forwarded`);
+  if (t.refused > 0) parts.push(`${formatCount(t.refused)} refused (method, path, size or stopping)`);
+  if (t.failed > 0) parts.push(c.red(`${formatCount(t.failed)} failed (answered 500)`));
+  if (t.badClients > 0) parts.push(`${formatCount(t.badClients)} malformed connections`);
+  if (t.shown !== t.received) parts.push(`${formatCount(t.received - t.shown)} hidden by --events`);
+  return parts.join(' · ');
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+}
+
+/** The web inspector (listen --ui), loaded only when asked for. It sends with the same delivery code as send. */
+async function openInspector(plan: ListenPlan, listenerUrl: URL): Promise<Inspector> {
+  const [{ startInspector }, { createDeliverer }, { createEventSource }] = await Promise.all([
+    import('../../../inspector/server.js'),
+    import('../../../wire/deliver.js'),
+    import('../../../samples/bodies.js'),
+  ]);
+  return startInspector({
+    port: plan.ui!.port,
+    history: plan.ui!.history,
+    secrets: plan.secrets.map((s) => s.secret),
+    listenerUrl,
+    forwardTo: plan.forwardTo,
+    saveDir: plan.saveDir,
+    sample: (type) => createEventSource({ types: [type], now: Math.floor(Date.now() / 1000) })(0).bytes,
+    send: async (url, headers, body) => {
+      const deliverer = createDeliverer(url, { connections: 1, timeoutMs: 10_000, retries: 0 });
+      try {
+        const result = await deliverer.deliver({ url, headers, body, signature: headers.find(([name]) => name === 'x-oblic-signature')?.[1] ?? '' });
+        return { status: result.status, ms: result.ms, error: result.error };
+      } finally {
+        await deliverer.close();
+      }
+    },
+  });
+}

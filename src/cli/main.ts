@@ -1,0 +1,104 @@
+import { Command, CommanderError } from 'commander';
+import { EXIT_CODES, isOblicHooksError } from '../base/errors.js';
+import { createUi, type Io } from './io.js';
+import { terminalText } from '../base/text.js';
+import { registerEvents } from './commands/events/index.js';
+import { registerSecret } from './commands/secret/index.js';
+import { registerSign } from './commands/sign/index.js';
+import { registerSend } from './commands/send/index.js';
+import { registerVerify } from './commands/verify/index.js';
+import { registerListen } from './commands/listen/index.js';
+import { registerReplay } from './commands/replay/index.js';
+import { registerDemo } from './commands/demo/index.js';
+import { registerSchema } from './commands/schema/index.js';
+import { VERSION } from './version.js';
+
+const EXIT_HELP = `
+Exit codes:
+  0   success
+  1   the thing checked failed (a delivery got no 2xx, nothing listening, a signature did not verify)
+  2   usage or input error (unknown event type, bad flag value, unreadable file)
+  70  internal error (a bug: please report it with the command you ran)
+  130 interrupted by Ctrl-C (send, replay: after summing up what was sent)
+
+Environment:
+  OBLIC_WEBHOOK_SECRET   the secret used when no --secret or --secret-file is given
+  XDG_CONFIG_HOME        where the local development secret lives (default ~/.config)
+  NO_COLOR, FORCE_COLOR  turn colour off or on (--no-color wins over both)`;
+
+const COMMANDS = {
+  events: registerEvents,
+  secret: registerSecret,
+  sign: registerSign,
+  send: registerSend,
+  verify: registerVerify,
+  listen: registerListen,
+  replay: registerReplay,
+  demo: registerDemo,
+  schema: registerSchema,
+};
+
+/**
+ * The program, with only the command `args` names when they name one: a cold `verify` should not
+ * build the options of eight other commands (about 2 ms). Help, a typo and no command at
+ * all get every command, so listings and "did you mean" are whole.
+ */
+export function buildProgram(io: Io, args: readonly string[] = []): Command {
+  const program = new Command('oblic-hooks')
+    .description('Develop and test Oblic webhook endpoints on your own machine: no account, no network.')
+    .version(VERSION, '-V, --version')
+    .option('--no-color', 'plain output without colour')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+      // Commander's errors become our one line: "oblic-hooks: <problem> (<suggestion>)".
+      outputError: (text, write) => write(`oblic-hooks: ${text.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()}\n`),
+    })
+    .addHelpText('after', EXIT_HELP);
+  const ui = () => createUi(io, program.opts<{ color?: boolean }>().color);
+  const named = args.find((arg) => !arg.startsWith('-'));
+  const chosen = named !== undefined && Object.hasOwn(COMMANDS, named) ? [COMMANDS[named as keyof typeof COMMANDS]] : Object.values(COMMANDS);
+  for (const register of chosen) register(program, ui);
+  for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
+  return program;
+}
+
+/** Runs the command line and returns the exit code. The one error boundary: nothing escapes it. */
+export async function run(args: readonly string[], io: Io): Promise<number> {
+  try {
+    await buildProgram(io, args).parseAsync(args, { from: 'user' });
+    return EXIT_CODES.ok;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: Io): number {
+  if (error instanceof CommanderError) {
+    // Help and --version end up here too; commander has already written them.
+    if (['commander.helpDisplayed', 'commander.version'].includes(error.code)) return EXIT_CODES.ok;
+    if (error.code === 'commander.help' && error.exitCode === 0) return EXIT_CODES.ok;
+    return EXIT_CODES.usage;
+  }
+  if (isOblicHooksError(error)) {
+    // Messages quote input (a header, a file's bytes): escaped, and so one line (issue 13, item 16).
+    io.stderr.write(`oblic-hooks: ${terminalText(error.message)}\n`);
+    return error.exitCode;
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`oblic-hooks: internal error: ${detail} (a bug; please report it with the command you ran)\n`);
+  if (io.env.OBLIC_HOOKS_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  return EXIT_CODES.internal;
+}
+
+/** The bin's entry. The only place that sets the process's exit code. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  // `oblic-hooks … | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  process.exitCode = await run(argv.slice(2), io);
+}

@@ -1,0 +1,109 @@
+import { createHmac } from 'node:crypto';
+import { parseEvent, type ParseError } from '../oblic/parse.js';
+import type { OblicEvent } from '../oblic/models.js';
+import { declaredTooLarge, readNodeBody, readWebBody, tooLarge, type BodyRead } from './receive-body.js';
+import { sourceOf, type ReceivedRequest, type Source } from './receive-source.js';
+import { checkSignature, readSignature, verdictFor, type FailureReason, type Verdict } from './verify.js';
+
+export type { ReceivedRequest } from './receive-source.js';
+
+export interface VerifyRequestOptions {
+  /** The endpoint's secret, or several while rotating. */
+  secrets: string | readonly string[];
+  /** The largest body read, in bytes (default 1 MiB, as `listen --max-body`); past it the verdict is `body_too_large`. */
+  maxBody?: number;
+}
+
+/** Why a request did not verify: the signature's reasons, or a body over `maxBody` or cut short by the sender. */
+export type RequestFailureReason = FailureReason | 'body_too_large' | 'body_incomplete';
+
+export interface RequestVerdict extends Omit<Verdict, 'reason'> {
+  /** null when verified; `body_too_large` deserves a 413, the others a 401 (or 400). */
+  reason: RequestFailureReason | null;
+  /** The exact body bytes that were checked; empty when the request was refused before its body was read. */
+  body: Uint8Array;
+  /** The typed event, when verified and the body is a valid Oblic event. */
+  event: OblicEvent | null;
+  /** Why a verified body is not a valid event, if it is not. */
+  eventError: ParseError | null;
+}
+
+const DEFAULT_MAX_BODY = 1024 * 1024;
+const NO_BODY = new Uint8Array(0);
+
+/**
+ * Verifies an incoming Oblic delivery and returns a verdict with the typed event. It takes a Web
+ * `Request` (Next.js, Hono's c.req.raw, Bun, Deno, Workers; checked with WebCrypto), a Node request
+ * (plain node:http, Express 4 and 5 with or without `express.raw()`, Koa's ctx.req), or Fastify's
+ * request with a `parseAs: 'buffer'` parser. The signature header is checked before the body is read,
+ * and the body is read up to `maxBody` (issue 13, item 10).
+ * Whatever the sender does is a verdict, never an exception; misuse (no secret, a parsed body, the
+ * wrong object) is a TypeError that names the fix.
+ */
+export async function verifyRequest(request: ReceivedRequest, options: VerifyRequestOptions): Promise<RequestVerdict> {
+  const { secrets, maxBody } = readOptions(options);
+  const source = sourceOf(request);
+  const given = readSignature(source.signature);
+  if (!Buffer.isBuffer(given)) return withEvent(given, NO_BODY);
+  return source.kind === 'web' ? verifyWeb(source.request, given, secrets, maxBody) : verifyNode(source, secrets, maxBody);
+}
+
+async function verifyNode(source: Extract<Source, { kind: 'node' }>, secrets: string[], maxBody: number): Promise<RequestVerdict> {
+  const hmacs = secrets.map((secret) => createHmac('sha256', secret));
+  const read = await nodeBytes(source, maxBody, (chunk) => hmacs.forEach((hmac) => hmac.update(chunk)));
+  if (!read.ok) return failure(read);
+  const verdict = checkSignature(source.signature, hmacs.map((hmac) => hmac.digest()), read.body.byteLength);
+  return withEvent(verdict, read.body);
+}
+
+/** The bytes a body parser kept (express.raw, Fastify's buffer parser), else the stream, read here. */
+async function nodeBytes(source: Extract<Source, { kind: 'node' }>, maxBody: number, onChunk: (chunk: Uint8Array) => void): Promise<BodyRead> {
+  if (source.body === undefined) {
+    return declaredTooLarge(source.stream.headers['content-length'], maxBody) ?? readNodeBody(source.stream, maxBody, onChunk);
+  }
+  const body = typeof source.body === 'string' ? new TextEncoder().encode(source.body) : (source.body as Uint8Array);
+  if (body.byteLength > maxBody) return tooLarge(maxBody);
+  onChunk(body);
+  return { ok: true, body };
+}
+
+async function verifyWeb(request: Request, given: Buffer, secrets: string[], maxBody: number): Promise<RequestVerdict> {
+  const read = declaredTooLarge(request.headers.get('content-length'), maxBody) ?? (await readWebBody(request.body, maxBody));
+  if (!read.ok) return failure(read);
+  const encoder = new TextEncoder();
+  let matched: number | null = null;
+  for (const [index, secret] of secrets.entries()) {
+    const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    // subtle.verify compares in constant time; every secret is tried, whatever matched first.
+    if ((await crypto.subtle.verify('HMAC', key, new Uint8Array(given), read.body)) && matched === null) matched = index;
+  }
+  return withEvent(verdictFor(matched, secrets.length, read.body.byteLength), read.body);
+}
+
+/** Options are the developer's, so a wrong one is a TypeError that says what to pass (issue 13, item 12). */
+function readOptions(options: VerifyRequestOptions | undefined): { secrets: string[]; maxBody: number } {
+  const given: unknown = options?.secrets;
+  if (given === undefined || given === null) {
+    throw new TypeError('verifyRequest(request, { secrets }) needs the endpoint secret, or an array of them while rotating (is OBLIC_WEBHOOK_SECRET set?)');
+  }
+  if (typeof given !== 'string' && typeof (given as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+    throw new TypeError(`verifyRequest() secrets must be a string or an array of strings, got ${typeof given}`);
+  }
+  const secrets: unknown[] = typeof given === 'string' ? [given] : [...(given as Iterable<unknown>)];
+  if (secrets.length === 0 || !secrets.every((s) => typeof s === 'string' && s !== '')) {
+    throw new TypeError('verifyRequest() needs at least one non-empty secret (is OBLIC_WEBHOOK_SECRET set?)');
+  }
+  const maxBody = options?.maxBody ?? DEFAULT_MAX_BODY;
+  if (!Number.isSafeInteger(maxBody) || maxBody < 0) throw new TypeError(`verifyRequest() maxBody must be a number of bytes, e.g. ${DEFAULT_MAX_BODY}; got ${String(maxBody)}`);
+  return { secrets: secrets as string[], maxBody };
+}
+
+function failure(read: Extract<BodyRead, { ok: false }>): RequestVerdict {
+  return { verified: false, reason: read.reason, message: read.message, matchedSecret: null, body: NO_BODY, event: null, eventError: null };
+}
+
+function withEvent(verdict: Verdict, body: Uint8Array): RequestVerdict {
+  if (!verdict.verified) return { ...verdict, body, event: null, eventError: null };
+  const parsed = parseEvent(body);
+  return { ...verdict, body, event: parsed.ok ? parsed.event : null, eventError: parsed.ok ? null : parsed.error };
+}
