@@ -27,9 +27,13 @@ const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 
 // 1. The library (and the .d.ts files its users' editors read).
 rmSync(join(root, 'dist'), { recursive: true, force: true });
-execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], {
-  stdio: 'inherit',
-});
+execFileSync(
+  process.execPath,
+  [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')],
+  {
+    stdio: 'inherit',
+  },
+);
 
 // 2. The CLI's entry points: the program, each command's run.ts, and the listener's verifying thread.
 const commands = join(root, 'src', 'cli', 'commands');
@@ -78,7 +82,12 @@ for (const file of split.outputFiles) {
     // `import('./chunk-x.js')` becomes `Promise.resolve().then(() => require('./chunk-x.js'))`.
     supported: { 'dynamic-import': false },
     // Every import is another output file, undici or a Node built-in: all stay imports.
-    plugins: [{ name: 'all-external', setup: (build) => build.onResolve({ filter: /.*/ }, (args) => ({ path: args.path, external: true })) }],
+    plugins: [
+      {
+        name: 'all-external',
+        setup: (build) => build.onResolve({ filter: /.*/ }, (args) => ({ path: args.path, external: true })),
+      },
+    ],
     ...(usesUrl && {
       banner: { js: 'var __oblic_url=require("node:url").pathToFileURL(__filename).href;' },
       define: { 'import.meta.url': '__oblic_url' },

@@ -1,11 +1,24 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, runCli, tempConfigHome } from './helpers/cli.js';
 
-const VECTOR = { secret: "It's a Secret to Everybody", body: 'Hello, World!', hex: '757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17' };
+const VECTOR = {
+  secret: "It's a Secret to Everybody",
+  body: 'Hello, World!',
+  hex: '757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
+};
 const ESC = '\u001b[';
 
 describe('secret', () => {
@@ -42,7 +55,9 @@ describe('secret', () => {
     chmodSync(path, 0o644);
     const result = await runCli(['secret'], { env: { XDG_CONFIG_HOME: home } });
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`oblic-hooks: ${path} is readable by other users (mode 0644); run \`chmod 600 ${path}\`\n`);
+    expect(result.stderr).toBe(
+      `oblic-hooks: ${path} is readable by other users (mode 0644); run \`chmod 600 ${path}\`\n`,
+    );
     expect(result.stdout).toBe('');
   });
 
@@ -52,7 +67,9 @@ describe('secret', () => {
     const signed = await runCli(['sign'], { env: { XDG_CONFIG_HOME: home }, input: 'abc' });
     const explicit = await runCli(['sign', '--secret', secret], { input: 'abc' });
     expect(signed.stdout).toBe(explicit.stdout);
-    expect(signed.stderr).toContain(`signing with the development secret in ${join(home, 'oblic-hooks', 'secret')} (…${secret.slice(-4)})`);
+    expect(signed.stderr).toContain(
+      `signing with the development secret in ${join(home, 'oblic-hooks', 'secret')} (…${secret.slice(-4)})`,
+    );
   });
 });
 
@@ -73,7 +90,10 @@ describe('sign', () => {
     const fromEnv = await runCli(['sign', join(dir, 'body')], { env: { OBLIC_WEBHOOK_SECRET: VECTOR.secret } });
     expect(fromEnv.stdout).toBe(`${VECTOR.hex}\n`);
     // --secret beats --secret-file beats the environment.
-    const both = await runCli(['sign', join(dir, 'body'), '--secret', 'other-secret', '--secret-file', join(dir, 'secret')], { env: { OBLIC_WEBHOOK_SECRET: 'x' } });
+    const both = await runCli(
+      ['sign', join(dir, 'body'), '--secret', 'other-secret', '--secret-file', join(dir, 'secret')],
+      { env: { OBLIC_WEBHOOK_SECRET: 'x' } },
+    );
     expect(both.stdout).not.toBe(`${VECTOR.hex}\n`);
     expect(both.stderr).toContain('signing with --secret');
   });
@@ -81,7 +101,10 @@ describe('sign', () => {
   it.each([
     [['sign', '/nonexistent/file', '--secret', 's'], 'oblic-hooks: cannot read /nonexistent/file: no such file'],
     [['sign', '--secret', ''], 'oblic-hooks: --secret is empty; pass the endpoint secret, or drop the flag'],
-    [['sign', '--secret-file', '/nonexistent/secret'], 'oblic-hooks: cannot read the secret file /nonexistent/secret: no such file'],
+    [
+      ['sign', '--secret-file', '/nonexistent/secret'],
+      'oblic-hooks: cannot read the secret file /nonexistent/secret: no such file',
+    ],
   ])('%j exits 2 with one line', async (args, message) => {
     const result = await runCli(args, { input: 'x' });
     expect(result.code).toBe(2);
@@ -91,11 +114,16 @@ describe('sign', () => {
 });
 
 describe('events', () => {
-  it('--json prints the fifteen types with resource, action and Oblic\'s description', async () => {
+  it("--json prints the fifteen types with resource, action and Oblic's description", async () => {
     const result = await runCli(['events', '--json']);
     const events = JSON.parse(result.stdout);
     expect(events).toHaveLength(15);
-    expect(events[8]).toEqual({ type: 'message.deleted', resource: 'message', action: 'deleted', description: 'A message was successfully deleted.' });
+    expect(events[8]).toEqual({
+      type: 'message.deleted',
+      resource: 'message',
+      action: 'deleted',
+      description: 'A message was successfully deleted.',
+    });
   });
 
   it('prints a plain table when piped, and colours it only when asked', async () => {
@@ -112,11 +140,13 @@ describe('the command line', () => {
   it('--help lists the commands and documents the exit codes, on stdout with exit 0', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
-    for (const word of ['events', 'secret', 'sign', 'send', 'Exit codes:', 'OBLIC_WEBHOOK_SECRET']) expect(result.stdout).toContain(word);
+    for (const word of ['events', 'secret', 'sign', 'send', 'Exit codes:', 'OBLIC_WEBHOOK_SECRET'])
+      expect(result.stdout).toContain(word);
     // Only a named command is built at start-up; help in any form still lists all nine.
     for (const args of [['--help'], ['help'], ['--no-color', '--help']]) {
       const listing = (await runCli(args)).stdout;
-      for (const command of ['events', 'secret', 'sign', 'send', 'verify', 'listen', 'replay', 'demo', 'schema']) expect(listing).toMatch(new RegExp(`^  ${command} `, 'm'));
+      for (const command of ['events', 'secret', 'sign', 'send', 'verify', 'listen', 'replay', 'demo', 'schema'])
+        expect(listing).toMatch(new RegExp(`^  ${command} `, 'm'));
     }
   });
 
@@ -136,11 +166,20 @@ describe('the command line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'oblic-bin-'));
     symlinkSync(BIN, join(dir, 'oblic-hooks'));
     const linked = spawnSync(join(dir, 'oblic-hooks'), ['--version'], { encoding: 'utf8' });
-    expect([linked.status, linked.stdout]).toEqual([0, `${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`]);
+    expect([linked.status, linked.stdout]).toEqual([
+      0,
+      `${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`,
+    ]);
     mkdirSync(join(dir, 'bin'));
     copyFileSync(BIN, join(dir, 'bin', 'oblic-hooks.cjs')); // a package folder with no dist/
-    const unbuilt = spawnSync(process.execPath, [join(dir, 'bin', 'oblic-hooks.cjs'), '--version'], { encoding: 'utf8' });
-    expect([unbuilt.status, unbuilt.stdout, unbuilt.stderr]).toEqual([2, '', 'oblic-hooks: the build is missing (no dist/); run `npm install` in the package folder\n']);
+    const unbuilt = spawnSync(process.execPath, [join(dir, 'bin', 'oblic-hooks.cjs'), '--version'], {
+      encoding: 'utf8',
+    });
+    expect([unbuilt.status, unbuilt.stdout, unbuilt.stderr]).toEqual([
+      2,
+      '',
+      'oblic-hooks: the build is missing (no dist/); run `npm install` in the package folder\n',
+    ]);
   });
 
   it('an unknown command exits 2 with one line and a suggestion', async () => {

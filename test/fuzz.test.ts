@@ -20,7 +20,11 @@ const body = fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes
 describe('verify() under property-based testing', () => {
   it('accepts what sign() produced, for any secret and any bytes', () => {
     fc.assert(
-      fc.property(secret, body, (key, bytes) => verify({ body: bytes, signature: sign(key, bytes), secrets: [key] }).verified),
+      fc.property(
+        secret,
+        body,
+        (key, bytes) => verify({ body: bytes, signature: sign(key, bytes), secrets: [key] }).verified,
+      ),
       { numRuns: 2000 },
     );
   });
@@ -50,7 +54,11 @@ describe('verify() under property-based testing', () => {
   });
 
   it('gives a verdict, never an exception, for arbitrary header values', () => {
-    const value = fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 20_000 }), fc.constant('\0'.repeat(64)));
+    const value = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.string({ unit: 'binary', maxLength: 20_000 }),
+      fc.constant('\0'.repeat(64)),
+    );
     const header = fc.oneof(value, fc.array(value, { maxLength: 4 }), fc.constant(undefined), fc.constant(null));
     fc.assert(
       fc.property(secret, body, header, (key, bytes, signature) => {
@@ -69,15 +77,27 @@ const captureFile = fc.oneof(
     .tuple(
       fc.constantFrom('POST / HTTP/1.1', 'GET /x HTTP/1.0', 'POST /a?b=c HTTP/1.1', 'PUT * HTTP/9.9'),
       fc.array(fc.tuple(fc.string({ maxLength: 30 }), fc.string({ maxLength: 200, unit: 'binary' })), { maxLength: 8 }),
-      fc.constantFrom('', 'Content-Length: 5', 'Content-Length: 99999', 'Transfer-Encoding: chunked', 'Content-Length: -1', 'Content-Length: 3, 4'),
+      fc.constantFrom(
+        '',
+        'Content-Length: 5',
+        'Content-Length: 99999',
+        'Transfer-Encoding: chunked',
+        'Content-Length: -1',
+        'Content-Length: 3, 4',
+      ),
       fc.constantFrom('\r\n', '\n'),
       fc.uint8Array({ maxLength: 512 }),
     )
     .map(([line, headers, framing, eol, rest]) =>
-      Buffer.concat([Buffer.from([line, ...headers.map(([n, v]) => `${n}: ${v}`), framing].join(eol) + eol + eol, 'utf8'), Buffer.from(rest)]),
+      Buffer.concat([
+        Buffer.from([line, ...headers.map(([n, v]) => `${n}: ${v}`), framing].join(eol) + eol + eol, 'utf8'),
+        Buffer.from(rest),
+      ]),
     ),
   fc.json().map((text) => Buffer.from(text)),
-  fc.record({ headers: fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.array(fc.string()))), body: fc.string() }).map((o) => Buffer.from(JSON.stringify(o))),
+  fc
+    .record({ headers: fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.array(fc.string()))), body: fc.string() })
+    .map((o) => Buffer.from(JSON.stringify(o))),
 );
 
 describe('capture parsing under property-based testing', () => {
@@ -130,7 +150,12 @@ describe('listen --json lines', () => {
       headers[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
     }
     const verdict = record.inspection?.verdict;
-    const body = record.body === null ? { body: null } : isUtf8(record.body) ? { body: record.body.toString('utf8') } : { body_base64: record.body.toString('base64') };
+    const body =
+      record.body === null
+        ? { body: null }
+        : isUtf8(record.body)
+          ? { body: record.body.toString('utf8') }
+          : { body_base64: record.body.toString('base64') };
     return JSON.stringify({
       received_at: record.receivedAt.toISOString(),
       method: record.method,
@@ -149,9 +174,25 @@ describe('listen --json lines', () => {
 
   const text = fc.oneof(
     fc.string({ unit: 'binary', maxLength: 200 }),
-    fc.string({ unit: fc.constantFrom('"', '\\', 'a', '\n', '\t', '\x01', '\x7f', 'é', '😀', '\u2028', '\ud800'), maxLength: 200 }),
+    fc.string({
+      unit: fc.constantFrom('"', '\\', 'a', '\n', '\t', '\x01', '\x7f', 'é', '😀', '\u2028', '\ud800'),
+      maxLength: 200,
+    }),
   );
-  const name = fc.oneof(fc.constantFrom('Content-Type', 'content-type', 'X-Oblic-Signature', 'Host', '__proto__', 'constructor', '1', '42x', 'toString'), fc.string({ minLength: 1, maxLength: 12 }));
+  const name = fc.oneof(
+    fc.constantFrom(
+      'Content-Type',
+      'content-type',
+      'X-Oblic-Signature',
+      'Host',
+      '__proto__',
+      'constructor',
+      '1',
+      '42x',
+      'toString',
+    ),
+    fc.string({ minLength: 1, maxLength: 12 }),
+  );
   const bodyBytes = fc.oneof(
     fc.constant(null),
     text.map((t) => Buffer.from(t)), // valid UTF-8 (a lone surrogate becomes U+FFFD)
@@ -165,20 +206,42 @@ describe('listen --json lines', () => {
     body: bodyBytes,
     inspection: fc.option(
       fc.record({
-        verdict: fc.record({ verified: fc.boolean(), reason: fc.constantFrom(null, 'missing_signature', 'malformed_signature', 'mismatch'), matchedSecret: fc.option(fc.nat(20)) }),
+        verdict: fc.record({
+          verified: fc.boolean(),
+          reason: fc.constantFrom(null, 'missing_signature', 'malformed_signature', 'mismatch'),
+          matchedSecret: fc.option(fc.nat(20)),
+        }),
         event: fc.option(fc.record({ id: text, type: text })),
         // issue 13, item 19: why a body is not a valid event, from parseEvent
-        eventError: fc.option(fc.record({ code: fc.constantFrom('invalid_json', 'unknown_type', 'invalid_payload'), message: text, path: fc.option(text) })),
+        eventError: fc.option(
+          fc.record({
+            code: fc.constantFrom('invalid_json', 'unknown_type', 'invalid_payload'),
+            message: text,
+            path: fc.option(text),
+          }),
+        ),
       }),
     ),
     status: fc.integer({ min: 100, max: 599 }),
-    forward: fc.option(fc.record({ status: fc.option(fc.integer({ min: 100, max: 599 })), ms: fc.double({ min: 0, max: 1e6, noNaN: true }) })),
+    forward: fc.option(
+      fc.record({
+        status: fc.option(fc.integer({ min: 100, max: 599 })),
+        ms: fc.double({ min: 0, max: 1e6, noNaN: true }),
+      }),
+    ),
   });
 
   it('are, byte for byte, JSON.stringify of the record as a value', () => {
     fc.assert(
       fc.property(record, (r) => {
-        const full = { ...r, seq: 1, httpVersion: '1.1', size: r.body?.length ?? 0, savedAs: null, refusal: null } as unknown as RequestRecord;
+        const full = {
+          ...r,
+          seq: 1,
+          httpVersion: '1.1',
+          size: r.body?.length ?? 0,
+          savedAs: null,
+          refusal: null,
+        } as unknown as RequestRecord;
         expect(toJsonLine(full)).toBe(reference(full));
       }),
       { numRuns: 3000 },
@@ -205,7 +268,14 @@ describe('send --json lines', () => {
           index: 0,
           body: { type: o.type, id: o.id, bytes: Buffer.alloc(0) },
           request: { url, headers: [], body: Buffer.alloc(0), signature: 'ab'.repeat(32) },
-          result: { status: o.status, ms: o.ms, headers: {}, body: null, error: o.error ? { ...o.error, fatal: false } : null, attempts: o.attempts },
+          result: {
+            status: o.status,
+            ms: o.ms,
+            headers: {},
+            body: null,
+            error: o.error ? { ...o.error, fatal: false } : null,
+            attempts: o.attempts,
+          },
         });
         const reference = JSON.stringify({
           type: o.type,

@@ -47,18 +47,30 @@ function runWithStdin(args: string[], stdinPath: string): Promise<CliResult> {
     child.on('error', reject);
     child.on('close', (code) => {
       const stdoutBytes = Buffer.concat(out);
-      resolve({ code, stdout: stdoutBytes.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), stdoutBytes, ms: performance.now() - started });
+      resolve({
+        code,
+        stdout: stdoutBytes.toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        stdoutBytes,
+        ms: performance.now() - started,
+      });
     });
   });
 }
 
-const NOT_A_CAPTURE = 'not a capture: expected an HTTP request ("POST /path HTTP/1.1", headers, blank line, body) or a `listen --json` line';
+const NOT_A_CAPTURE =
+  'not a capture: expected an HTTP request ("POST /path HTTP/1.1", headers, blank line, body) or a `listen --json` line';
 
 describe('item 9: input is bounded and a non-capture is refused from its first bytes', () => {
   it('verify /dev/zero and verify < /dev/zero end with one line and exit 2', async () => {
-    for (const result of [await runCli(['verify', '/dev/zero'], { env }), await runWithStdin(['verify'], '/dev/zero')]) {
+    for (const result of [
+      await runCli(['verify', '/dev/zero'], { env }),
+      await runWithStdin(['verify'], '/dev/zero'),
+    ]) {
       expect(result.code).toBe(2);
-      expect(result.stderr.trim().split('\n').at(-1)).toBe(`oblic-hooks: ${NOT_A_CAPTURE}; for a bare body pass --signature <hex>`);
+      expect(result.stderr.trim().split('\n').at(-1)).toBe(
+        `oblic-hooks: ${NOT_A_CAPTURE}; for a bare body pass --signature <hex>`,
+      );
     }
   });
 
@@ -80,7 +92,9 @@ describe('item 9: input is bounded and a non-capture is refused from its first b
       await runWithStdin(['send', '--data', '-', '--to', s.url], '/dev/zero'),
     ]) {
       expect(result.code).toBe(2);
-      expect(result.stderr.trim()).toMatch(/^oblic-hooks: --data (\/dev\/zero|-) is over 64 MiB, the most read into memory$/);
+      expect(result.stderr.trim()).toMatch(
+        /^oblic-hooks: --data (\/dev\/zero|-) is over 64 MiB, the most read into memory$/,
+      );
     }
     expect(s.received).toHaveLength(0);
   });
@@ -99,18 +113,25 @@ describe('item 9: input is bounded and a non-capture is refused from its first b
     truncateSync(big, 65 * 1024 * 1024);
     const result = await runCli(['verify', big], { env });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${big} is over 64 MiB, the most read into memory; only a file is streamed past it`);
+    expect(result.stderr).toContain(
+      `${big} is over 64 MiB, the most read into memory; only a file is streamed past it`,
+    );
   });
 
   it('verify of a bare JSON body suggests --signature', async () => {
     const result = await runCli(['verify', file('bare.json', '{"id":"x","type":"message.created"}')], { env });
     expect(result.code).toBe(2);
-    expect(result.stderr.trim().split('\n').at(-1)).toBe(`oblic-hooks: ${NOT_A_CAPTURE}; for a bare body pass --signature <hex>`);
+    expect(result.stderr.trim().split('\n').at(-1)).toBe(
+      `oblic-hooks: ${NOT_A_CAPTURE}; for a bare body pass --signature <hex>`,
+    );
   });
 
   it('a capture whose request line is longer than a whole head the listener takes (20 KiB) still verifies', async () => {
     const body = '{"id":"longlonglonglong","type":"message.created"}';
-    const capture = file('long.http', `POST /${'x'.repeat(20_000)} HTTP/1.1\r\nX-Oblic-Signature: ${signatureOf(SECRET, Buffer.from(body))}\r\n\r\n${body}`);
+    const capture = file(
+      'long.http',
+      `POST /${'x'.repeat(20_000)} HTTP/1.1\r\nX-Oblic-Signature: ${signatureOf(SECRET, Buffer.from(body))}\r\n\r\n${body}`,
+    );
     const result = await runCli(['verify', capture], { env });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('✔ verified  message.created  longlonglonglong');
@@ -118,7 +139,9 @@ describe('item 9: input is bounded and a non-capture is refused from its first b
 
   it('documents the limits in --help', async () => {
     expect((await runCli(['verify', '--help'])).stdout).toContain('Up to 64 MiB is read into memory');
-    expect((await runCli(['send', '--help'])).stdout).toMatch(/--data <file\|->\s+send these exact bytes as the body instead of a sample\s+event \(up to 64 MiB\)/);
+    expect((await runCli(['send', '--help'])).stdout).toMatch(
+      /--data <file\|->\s+send these exact bytes as the body instead of a sample\s+event \(up to 64 MiB\)/,
+    );
     expect((await runCli(['replay', '--help'])).stdout).toContain('Each file is read up to 64 MiB');
   });
 });
@@ -166,7 +189,10 @@ describe('item 16: text from input never reaches the terminal raw', () => {
       response.end('ok \u009b31m red');
     });
     const body = JSON.stringify({ id: `id${OSC52}`, type: `message.created${OSC52}` });
-    const capture = file('osc-body.http', `POST / HTTP/1.1\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    const capture = file(
+      'osc-body.http',
+      `POST / HTTP/1.1\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
     const result = await runCli(['replay', capture, '--to', s.url], { env });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('message.created\\x1b]52;c;aGVsbG8=\\x07');
@@ -181,7 +207,10 @@ describe('item 25: replay sends what was captured, where it says', () => {
 
   it('keeps duplicate headers separate, in their order, with their names as captured', async () => {
     const s = await server();
-    const capture = file('dup.http', `POST /h HTTP/1.1\r\nHost: x\r\nX-Dup: aaaa\r\n${signed}X-Dup: bbbb\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    const capture = file(
+      'dup.http',
+      `POST /h HTTP/1.1\r\nHost: x\r\nX-Dup: aaaa\r\n${signed}X-Dup: bbbb\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
     const result = await runCli(['replay', capture, '--to', s.url], { env });
     expect(result.code).toBe(0);
     const raw = s.received[0]!.rawHeaders;
@@ -195,7 +224,10 @@ describe('item 25: replay sends what was captured, where it says', () => {
 
   it('re-signing replaces the captured signature and keeps the rest', async () => {
     const s = await server();
-    const capture = file('dup2.http', `POST /h HTTP/1.1\r\nX-Dup: aaaa\r\n${signed}X-Dup: bbbb\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    const capture = file(
+      'dup2.http',
+      `POST /h HTTP/1.1\r\nX-Dup: aaaa\r\n${signed}X-Dup: bbbb\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
     const result = await runCli(['replay', capture, '--to', s.url, '--secret', 'another-secret'], { env });
     expect(result.code).toBe(0);
     expect(s.received[0]!.headers['x-oblic-signature']).toBe(signatureOf('another-secret', Buffer.from(body)));
@@ -205,7 +237,10 @@ describe('item 25: replay sends what was captured, where it says', () => {
 
   it('an absolute-form request-target gives only its path and query: the URL shown is the one sent to', async () => {
     const s = await server();
-    const capture = file('abs.http', `POST http://captured.example:8080/hook?x=1 HTTP/1.1\r\n${signed}Content-Length: ${body.length}\r\n\r\n${body}`);
+    const capture = file(
+      'abs.http',
+      `POST http://captured.example:8080/hook?x=1 HTTP/1.1\r\n${signed}Content-Length: ${body.length}\r\n\r\n${body}`,
+    );
     const result = await runCli(['replay', capture, '--to', s.url], { env });
     expect(result.code).toBe(0);
     expect(s.received[0]!.url).toBe('/hook?x=1');
@@ -215,7 +250,10 @@ describe('item 25: replay sends what was captured, where it says', () => {
 
   it('a request-target "//other.example/x" is a path on --to, never another host', async () => {
     const s = await server();
-    const capture = file('dslash.http', `POST //other.example/x HTTP/1.1\r\n${signed}Content-Length: ${body.length}\r\n\r\n${body}`);
+    const capture = file(
+      'dslash.http',
+      `POST //other.example/x HTTP/1.1\r\n${signed}Content-Length: ${body.length}\r\n\r\n${body}`,
+    );
     const result = await runCli(['replay', capture, '--to', s.url], { env });
     expect(result.code).toBe(0);
     expect(s.received[0]!.url).toBe('//other.example/x');
@@ -226,7 +264,12 @@ describe('item 25: replay sends what was captured, where it says', () => {
     const s = await server();
     const line = (id: string) => {
       const event = `{"id":"${id}","type":"message.created"}`;
-      return JSON.stringify({ method: 'POST', path: '/log', headers: { 'x-oblic-signature': signatureOf(SECRET, Buffer.from(event)) }, body: event });
+      return JSON.stringify({
+        method: 'POST',
+        path: '/log',
+        headers: { 'x-oblic-signature': signatureOf(SECRET, Buffer.from(event)) },
+        body: event,
+      });
     };
     const log = file('events.ndjson', `${line('lineoneoneoneone')}\n\n${line('linetwotwotwotwo')}\n`);
     const replayed = await runCli(['replay', log, '--to', s.url], { env });

@@ -48,7 +48,9 @@ describe('item 15: send --timeout is honoured to the millisecond scale a person 
     const result = await runCli(['send', 'message.created', '--to', url, '--timeout', flag, '--json'], { env });
     expect(result.code).toBe(1);
     const line = JSON.parse(result.stdout) as { ms: number; error: { code: string; message: string } };
-    expect(line.error.message).toBe(`no complete response from ${url}/ within ${ms} ms; raise --timeout or make the app answer sooner`);
+    expect(line.error.message).toBe(
+      `no complete response from ${url}/ within ${ms} ms; raise --timeout or make the app answer sooner`,
+    );
     // Node's timers count whole milliseconds from their own clock: one may fire a fraction early.
     expect(line.ms).toBeGreaterThanOrEqual(ms - 2);
     expect(line.ms).toBeLessThan(ms + 50);
@@ -56,7 +58,10 @@ describe('item 15: send --timeout is honoured to the millisecond scale a person 
 
   it('each retry gets its own deadline', async () => {
     const url = await silentServer();
-    const result = await runCli(['send', 'message.created', '--to', url, '--timeout', '200ms', '--retries', '1', '--json'], { env });
+    const result = await runCli(
+      ['send', 'message.created', '--to', url, '--timeout', '200ms', '--retries', '1', '--json'],
+      { env },
+    );
     const line = JSON.parse(result.stdout) as { ms: number; attempts: number };
     expect(line.attempts).toBe(2);
     expect(line.ms).toBeGreaterThanOrEqual(198); // as above: a timer may fire a fraction of a millisecond early
@@ -75,10 +80,22 @@ describe("item 20: send's flags are checked up front", () => {
   });
 
   it.each([
-    ['x-emoji: 🎄', '-H "x-emoji" has a control character or a character beyond Latin-1 in its value; percent-encode or base64 it'],
-    ['x-bell: a\u0007b', '-H "x-bell" has a control character or a character beyond Latin-1 in its value; percent-encode or base64 it'],
-    ['x-del: a\u007fb', '-H "x-del" has a control character or a character beyond Latin-1 in its value; percent-encode or base64 it'],
-    ['Expect: 100-continue', '-H expect cannot be set: the HTTP client sends the body at once and never waits for 100 Continue'],
+    [
+      'x-emoji: 🎄',
+      '-H "x-emoji" has a control character or a character beyond Latin-1 in its value; percent-encode or base64 it',
+    ],
+    [
+      'x-bell: a\u0007b',
+      '-H "x-bell" has a control character or a character beyond Latin-1 in its value; percent-encode or base64 it',
+    ],
+    [
+      'x-del: a\u007fb',
+      '-H "x-del" has a control character or a character beyond Latin-1 in its value; percent-encode or base64 it',
+    ],
+    [
+      'Expect: 100-continue',
+      '-H expect cannot be set: the HTTP client sends the body at once and never waits for 100 Continue',
+    ],
   ])('-H %j is exit 2 before anything is sent', async (header, message) => {
     const s = await server();
     const result = await runCli(['send', 'message.created', '--to', s.url, '-H', header], { env });
@@ -89,7 +106,9 @@ describe("item 20: send's flags are checked up front", () => {
 
   it('-H with Latin-1 and a tab goes out as those bytes', async () => {
     const s = await server();
-    const result = await runCli(['send', 'message.created', '--to', s.url, '-H', 'x-latin: caf\u00e9\tau lait'], { env });
+    const result = await runCli(['send', 'message.created', '--to', s.url, '-H', 'x-latin: caf\u00e9\tau lait'], {
+      env,
+    });
     expect(result.code).toBe(0);
     expect(s.received[0]!.headers['x-latin']).toBe('caf\u00e9\tau lait');
   });
@@ -151,7 +170,9 @@ describe('item 22: Ctrl-C during send --count', () => {
     const result = await run.exited;
     expect(result.code).toBe(130);
     const lines = result.stderr.trim().split('\n');
-    expect(lines.at(-2)).toMatch(/^[\d,]+ sent · [\d,]+ 2xx · 0 other · 0 errors · [\d,]+\/s · p50 \S+ ms · p95 \S+ ms · p99 \S+ ms$/);
+    expect(lines.at(-2)).toMatch(
+      /^[\d,]+ sent · [\d,]+ 2xx · 0 other · 0 errors · [\d,]+\/s · p50 \S+ ms · p95 \S+ ms · p99 \S+ ms$/,
+    );
     expect(lines.at(-1)).toMatch(/^oblic-hooks: interrupted after [\d,]+ of 100,000,000 deliveries$/);
     const sent = Number(/^([\d,]+) sent/.exec(lines.at(-2)!)![1]!.replaceAll(',', ''));
     expect(sent).toBeGreaterThanOrEqual(20);

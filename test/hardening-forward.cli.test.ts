@@ -15,7 +15,9 @@ let children: Array<{ kill(signal: NodeJS.Signals): boolean }> = [];
 afterEach(async () => {
   for (const cli of running) cli.signal('SIGKILL');
   for (const child of children) child.kill('SIGKILL');
-  await Promise.all(apps.map((app) => new Promise<void>((resolve) => (app.closeAllConnections(), app.close(() => resolve())))));
+  await Promise.all(
+    apps.map((app) => new Promise<void>((resolve) => (app.closeAllConnections(), app.close(() => resolve())))),
+  );
   running = [];
   apps = [];
   children = [];
@@ -57,11 +59,15 @@ interface Answer {
 /** One POST on a connection of its own, resolving with the listener's whole answer. */
 function post(url: string, body: string, headers: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
+    const req = request(
+      url,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -81,18 +87,46 @@ function curl(args: string[], input: Buffer): Promise<{ code: number | null; std
 
 describe('item 7: Expect and the headers Connection names stay on their hop', () => {
   it('curl sending 2 MB with its own Expect: 100-continue reaches the app, without Expect or the Connection-named headers either way', async () => {
-    const app = await startApp((res) => res.writeHead(201, { 'content-type': 'text/plain', connection: 'keep-alive, x-app-hop', 'x-app-hop': 'hop', 'x-app': 'kept' }).end('created'));
+    const app = await startApp((res) =>
+      res
+        .writeHead(201, {
+          'content-type': 'text/plain',
+          connection: 'keep-alive, x-app-hop',
+          'x-app-hop': 'hop',
+          'x-app': 'kept',
+        })
+        .end('created'),
+    );
     const cli = listen(['--json', '--max-body', '4MiB', '--forward-to', `${app.url}/hooks`]);
     const url = await cli.url;
-    const body = Buffer.from(`{"id":"a056V7R7NmNRjl70","type":"message.created","payload":{"message":"${'a'.repeat(2_000_000)}"}}`);
-    const answer = await curl(['-sS', '-i', '--data-binary', '@-', '-H', 'content-type: application/json', '-H', 'Connection: keep-alive, x-sender-hop', '-H', 'x-sender-hop: hop', url], body);
+    const body = Buffer.from(
+      `{"id":"a056V7R7NmNRjl70","type":"message.created","payload":{"message":"${'a'.repeat(2_000_000)}"}}`,
+    );
+    const answer = await curl(
+      [
+        '-sS',
+        '-i',
+        '--data-binary',
+        '@-',
+        '-H',
+        'content-type: application/json',
+        '-H',
+        'Connection: keep-alive, x-sender-hop',
+        '-H',
+        'x-sender-hop: hop',
+        url,
+      ],
+      body,
+    );
     expect(answer.stderr).toBe('');
     expect(answer.code).toBe(0);
     expect(answer.stdout).toMatch(/^HTTP\/1.1 100 Continue\r\n\r\nHTTP\/1.1 201 Created\r\n/);
     expect(answer.stdout).toMatch(/\r\nx-app: kept\r\n/);
     expect(answer.stdout).not.toMatch(/x-app-hop/i);
     expect(answer.stdout.endsWith('\r\n\r\ncreated')).toBe(true);
-    const [line] = (await cli.lines(1)).map((l) => JSON.parse(l) as { headers: Record<string, string>; status: number });
+    const [line] = (await cli.lines(1)).map(
+      (l) => JSON.parse(l) as { headers: Record<string, string>; status: number },
+    );
     expect(line!.headers.expect).toBe('100-continue'); // curl did send it by itself
     expect(line!.status).toBe(201);
     expect(app.received).toHaveLength(1);
@@ -106,12 +140,14 @@ describe('item 7: Expect and the headers Connection names stay on their hop', ()
     const closing = await startApp((res) => res.socket!.destroy());
     const gone = await startApp((res) => res.end());
     const goneUrl = gone.url;
-    await new Promise<void>((resolve) => (apps.pop()!.close(() => resolve())));
+    await new Promise<void>((resolve) => apps.pop()!.close(() => resolve()));
     const down = listen(['--forward-to', goneUrl]);
     expect((await post(await down.url, EVENT)).status).toBe(502);
     const downRow = (await down.lines(4)).join('\n');
     expect(downRow).toMatch(/ unsigned {2}app down → 502 /);
-    expect(downRow).toContain(`forward failed: nothing is listening at ${goneUrl}/; start your app, or point --forward-to at it`);
+    expect(downRow).toContain(
+      `forward failed: nothing is listening at ${goneUrl}/; start your app, or point --forward-to at it`,
+    );
     const closed = listen(['--forward-to', closing.url]);
     expect((await post(await closed.url, EVENT)).status).toBe(502);
     const closedRow = (await closed.lines(4)).join('\n');
@@ -133,7 +169,9 @@ describe('item 8: the app answer is bounded in time and size', () => {
     const answer = await post(url, EVENT);
     const ms = performance.now() - started;
     expect(answer.status).toBe(504);
-    expect(answer.body).toContain(`no complete response from ${drip.url}/ within 400 ms; raise --forward-timeout or make the app answer sooner`);
+    expect(answer.body).toContain(
+      `no complete response from ${drip.url}/ within 400 ms; raise --forward-timeout or make the app answer sooner`,
+    );
     expect(ms).toBeGreaterThanOrEqual(390);
     expect(ms).toBeLessThan(3000); // the deadline and some room for a loaded machine; the app drips for ever
     expect((await cli.lines(2)).join('\n')).toMatch(/app too slow → 504 /);
@@ -148,7 +186,9 @@ describe('item 8: the app answer is bounded in time and size', () => {
   });
 
   it('an answer of exactly --max-body passes whole; one byte more gets 502 naming --max-body', async () => {
-    const app = await startApp((res, req) => res.writeHead(200, { 'content-type': 'text/plain' }).end('a'.repeat(Number(req.headers['x-size']))));
+    const app = await startApp((res, req) =>
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('a'.repeat(Number(req.headers['x-size']))),
+    );
     const cli = listen(['--json', '--max-body', '65536', '--forward-to', app.url]);
     const url = await cli.url;
     const ask = (size: number) => post(url, EVENT, { 'x-size': String(size) });
@@ -159,7 +199,10 @@ describe('item 8: the app answer is bounded in time and size', () => {
     expect(over.status).toBe(502);
     expect(over.body).toContain(`the answer from ${app.url}/ is over 65536 bytes; raise --max-body to pass it on`);
     const lines = (await cli.lines(2)).map((l) => JSON.parse(l) as { status: number; forward: { status: number } });
-    expect(lines.map((l) => [l.status, l.forward.status])).toEqual([[200, 200], [502, 200]]);
+    expect(lines.map((l) => [l.status, l.forward.status])).toEqual([
+      [200, 200],
+      [502, 200],
+    ]);
   });
 
   it('a 400 MiB answer does not grow the listener past its bound (VmHWM)', async () => {
@@ -177,7 +220,10 @@ describe('item 8: the app answer is bounded in time and size', () => {
       };
       more();
     });
-    const child = spawn(process.execPath, [BIN, 'listen', '--port', '0', '--forward-to', huge.url], { env: { PATH: process.env.PATH, XDG_CONFIG_HOME: tempConfigHome() }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'listen', '--port', '0', '--forward-to', huge.url], {
+      env: { PATH: process.env.PATH, XDG_CONFIG_HOME: tempConfigHome() },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     children.push(child);
     let stderr = '';
     const url = await new Promise<string>((resolve, reject) => {
@@ -201,11 +247,20 @@ describe('item 8: the app answer is bounded in time and size', () => {
 
 describe('item 20: --forward-to and --forward-timeout are checked up front', () => {
   it.each([
-    [['--forward-to', 'localhost:3000', '--forward-to', 'localhost:3001'], 'oblic-hooks: --forward-to is given twice ("localhost:3000" and "localhost:3001"); give it once'],
+    [
+      ['--forward-to', 'localhost:3000', '--forward-to', 'localhost:3001'],
+      'oblic-hooks: --forward-to is given twice ("localhost:3000" and "localhost:3001"); give it once',
+    ],
     [['--forward-to', ''], 'oblic-hooks: --forward-to is empty; give a URL, host:port or port'],
     [['--forward-timeout', '2s'], 'oblic-hooks: --forward-timeout needs --forward-to'],
-    [['--forward-to', '3000', '--forward-timeout', '0'], 'oblic-hooks: --forward-timeout "0" would time out every forward; give a duration above 0, e.g. 10s'],
-    [['--forward-to', '3000', '--forward-timeout', 'soon'], 'oblic-hooks: --forward-timeout "soon" is not a duration; e.g. 500ms, 10s or 2m'],
+    [
+      ['--forward-to', '3000', '--forward-timeout', '0'],
+      'oblic-hooks: --forward-timeout "0" would time out every forward; give a duration above 0, e.g. 10s',
+    ],
+    [
+      ['--forward-to', '3000', '--forward-timeout', 'soon'],
+      'oblic-hooks: --forward-timeout "soon" is not a duration; e.g. 500ms, 10s or 2m',
+    ],
   ])('listen %j exits 2 with one line', async (args, line) => {
     const result = await runCli(['listen', '--port', '0', ...args]);
     expect(result.code).toBe(2);
@@ -221,6 +276,8 @@ describe('item 20: --forward-to and --forward-timeout are checked up front', () 
 
   it('--help documents --forward-timeout and its default', async () => {
     const result = await runCli(['listen', '--help']);
-    expect(result.stdout.replace(/\s+/g, ' ')).toContain("--forward-timeout <duration> answer 504 when the app's whole answer takes longer (default 10s)");
+    expect(result.stdout.replace(/\s+/g, ' ')).toContain(
+      "--forward-timeout <duration> answer 504 when the app's whole answer takes longer (default 10s)",
+    );
   });
 });

@@ -19,10 +19,19 @@ afterEach(() => {
 /** `{"id":"x","type":"message.created","payload":[[[…]]]}`, 100,000 levels deep (issue 13, item 1). */
 const DEEP = Buffer.from(`{"id":"x","type":"message.created","payload":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
 /** About 1 MB of event, as a sender may post under --max-body's default. */
-const LARGE = Buffer.from(JSON.stringify({ id: 'a056V7R7NmNRjl70', type: 'message.created', payload: { message: 'x'.repeat(1_000_000) } }));
+const LARGE = Buffer.from(
+  JSON.stringify({ id: 'a056V7R7NmNRjl70', type: 'message.created', payload: { message: 'x'.repeat(1_000_000) } }),
+);
 
 function request(headers: readonly string[], body: Buffer): Buffer {
-  const head = ['POST /hooks HTTP/1.1', 'host: 127.0.0.1', 'connection: close', 'content-type: application/json', ...headers, `content-length: ${body.length}`];
+  const head = [
+    'POST /hooks HTTP/1.1',
+    'host: 127.0.0.1',
+    'connection: close',
+    'content-type: application/json',
+    ...headers,
+    `content-length: ${body.length}`,
+  ];
   return Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`), body]);
 }
 
@@ -58,14 +67,21 @@ describe('verify on a capture whose body is nested 100,000 levels deep (issue 13
     expect(result.stderr).not.toMatch(/internal error|Maximum call stack/i);
     expect(result.stderr.trim().split('\n').at(-1)).toBe('oblic-hooks: the signature does not verify');
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/✘ not verified {2}message\.created {2}x\n {2}the signature does not match the body \(200046 bytes\)/);
+    expect(result.stdout).toMatch(
+      /✘ not verified {2}message\.created {2}x\n {2}the signature does not match the body \(200046 bytes\)/,
+    );
     expect(result.stdout).toMatch(/hint: not every hint was tried: a variant of the body could not be built/);
   });
 
   it('exits 1 for the unsigned capture too, with --json', async () => {
     const result = await runCli(['verify', '--json'], { env, input: request([], DEEP) });
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout)).toMatchObject({ verified: false, reason: 'missing_signature', hints: [], event: { id: 'x', type: 'message.created' } });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      verified: false,
+      reason: 'missing_signature',
+      hints: [],
+      event: { id: 'x', type: 'message.created' },
+    });
   });
 });
 
@@ -79,7 +95,9 @@ describe('hints stay within their budget (issue 13, item 2)', () => {
     expect(result.code).toBe(1);
     const { hints } = JSON.parse(result.stdout) as { hints: Array<{ code: string; message: string }> };
     expect(hints.map((h) => h.code)).toEqual(['hints_skipped']);
-    expect(hints[0]!.message).toMatch(/^not every hint was tried: only the first 8 of the 23000 signature-like headers were read/);
+    expect(hints[0]!.message).toMatch(
+      /^not every hint was tried: only the first 8 of the 23000 signature-like headers were read/,
+    );
   });
 
   it('listen --save shows a 1 MB delivery with 300 signature-like headers, its hint found among the first few', async () => {
@@ -88,7 +106,10 @@ describe('hints stay within their budget (issue 13, item 2)', () => {
     running.push(cli);
     const port = Number(new URL(await cli.url).port);
     const md5 = createHmac('md5', SECRET).update(LARGE).digest('hex');
-    const headers = Array.from({ length: 300 }, (_, i) => `x-${i}-sig: ${i === 3 ? md5 : i.toString(16).padStart(32, '0')}`);
+    const headers = Array.from(
+      { length: 300 },
+      (_, i) => `x-${i}-sig: ${i === 3 ? md5 : i.toString(16).padStart(32, '0')}`,
+    );
     expect(await exchange(port, request(headers, LARGE))).toMatch(/^HTTP\/1.1 200 /);
     const out = await untilLine(cli, /not every hint was tried/);
     expect(out).toMatch(/hint: it matches the value of the x-3-sig header: .*as an HMAC-MD5/);
@@ -101,7 +122,9 @@ describe('hints stay within their budget (issue 13, item 2)', () => {
     running.push(cli);
     const port = Number(new URL(await cli.url).port);
     expect(await exchange(port, request([`x-oblic-signature: ${'ab'.repeat(32)}`], DEEP))).toMatch(/^HTTP\/1.1 200 /);
-    expect(await untilLine(cli, /hint: not every hint was tried: a variant of the body could not be built/)).toMatch(/message\.created/);
+    expect(await untilLine(cli, /hint: not every hint was tried: a variant of the body could not be built/)).toMatch(
+      /message\.created/,
+    );
     const next = Buffer.from('{"id":"a056V7R7NmNRjl70","type":"contact.created","payload":{}}');
     const signature = createHmac('sha256', SECRET).update(next).digest('hex');
     expect(await exchange(port, request([`x-oblic-signature: ${signature}`], next))).toMatch(/^HTTP\/1.1 200 /);

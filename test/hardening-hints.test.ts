@@ -41,17 +41,24 @@ describe('diagnose() never throws on a body it cannot re-serialize (issue 13, it
 
 describe('diagnose() bounds its work whatever the request holds (issue 13, item 2)', () => {
   const md5Headers = (count: number, at: number, value: string): Array<[string, string]> =>
-    Array.from({ length: count }, (_, i): [string, string] => [`x-${i}-sig`, i === at ? value : i.toString(16).padStart(32, '0')]);
+    Array.from({ length: count }, (_, i): [string, string] => [
+      `x-${i}-sig`,
+      i === at ? value : i.toString(16).padStart(32, '0'),
+    ]);
 
   it('reads only a few of 300 signature-like headers, still finds a match among them, and says it skipped the rest', () => {
     const hints = run({ body: Buffer.from(BODY), headers: md5Headers(300, 5, mac('md5', BODY)) });
     expect(codes(hints)).toContain('other_header+other_hash');
-    expect(skippedOf(hints)).toBe('not every hint was tried: only the first 8 of the 300 signature-like headers were read');
+    expect(skippedOf(hints)).toBe(
+      'not every hint was tried: only the first 8 of the 300 signature-like headers were read',
+    );
   });
 
   it('reads only a few of 183 duplicate x-oblic-signature values', () => {
     const signatures = Array.from({ length: 183 }, (_, i) => i.toString(16).padStart(64, '0'));
-    expect(skippedOf(run({ body: Buffer.from(BODY), signatures }))).toMatch(/only 8 of the 183 different x-oblic-signature values were read/);
+    expect(skippedOf(run({ body: Buffer.from(BODY), signatures }))).toMatch(
+      /only 8 of the 183 different x-oblic-signature values were read/,
+    );
   });
 
   it('hashes each body variant once per secret and algorithm, however many candidates share it', () => {
@@ -59,7 +66,10 @@ describe('diagnose() bounds its work whatever the request holds (issue 13, item 
     const body = `${'x'.repeat(1000)}\n`;
     const signed = `\xef\xbb\xbf${body}`; // the last variant tried, through the last header read
     const budget = { bytes: 5 * body.length }; // one pass over the four variants; eight passes would be 32
-    const input = { body: Buffer.from(body, 'latin1'), headers: md5Headers(8, 7, mac('md5', Buffer.from(signed, 'latin1'))) };
+    const input = {
+      body: Buffer.from(body, 'latin1'),
+      headers: md5Headers(8, 7, mac('md5', Buffer.from(signed, 'latin1'))),
+    };
     expect(codes(run({ ...input, budget }))).toEqual(['other_header+other_hash+bom']);
     // Less than one pass, and the last variant is not reached.
     expect(codes(run({ ...input, budget: { bytes: 3 * body.length } }))).toEqual(['hints_skipped']);
@@ -72,14 +82,22 @@ describe('diagnose() bounds its work whatever the request holds (issue 13, item 
 
   it('stops at the time budget and says so (a clock that jumps 1 s a reading)', () => {
     let now = 0;
-    const hints = run({ body: Buffer.from(`${BODY}\n`), signatures: [mac('sha256', BODY)], budget: { ms: 200, now: () => (now += 1000) } });
+    const hints = run({
+      body: Buffer.from(`${BODY}\n`),
+      signatures: [mac('sha256', BODY)],
+      budget: { ms: 200, now: () => (now += 1000) },
+    });
     expect(codes(hints)).toEqual(['hints_skipped']);
     expect(skippedOf(hints)).toMatch(/the hint budget of 200 ms ran out/);
   });
 
   it('says that a body over 1 MiB gets only the hints for the body as it is', () => {
     const body = Buffer.alloc(1024 * 1024 + 1, 'a');
-    const hints = run({ body, signatures: [mac('sha256', body, 'another secret')], otherSecrets: [{ label: 'the local development secret', secret: 'another secret' }] });
+    const hints = run({
+      body,
+      signatures: [mac('sha256', body, 'another secret')],
+      otherSecrets: [{ label: 'the local development secret', secret: 'another secret' }],
+    });
     expect(codes(hints)).toEqual(['other_secret', 'hints_skipped']);
     expect(skippedOf(hints)).toMatch(/the body is over 1 MiB, so only the body as it is was tried/);
   });
@@ -93,7 +111,11 @@ describe('hints compose prefix × encoding × algorithm, and body changes (issue
     ['sha512=<128 hex>', `sha512=${mac('sha512', BODY)}`, 'prefix+other_hash'],
     ['sha256=<base64>', `sha256=${mac('sha256', BODY, SECRET, 'base64')}`, 'prefix+base64'],
     ['base64 of an HMAC-SHA1', mac('sha1', BODY, SECRET, 'base64'), 'base64+other_hash'],
-    ['md5:<base64url>', `md5:${createHmac('md5', SECRET).update(BODY).digest('base64url')}`, 'prefix+base64+other_hash'],
+    [
+      'md5:<base64url>',
+      `md5:${createHmac('md5', SECRET).update(BODY).digest('base64url')}`,
+      'prefix+base64+other_hash',
+    ],
   ])('finds %s in x-oblic-signature', (_name, value, code) => {
     expect(codes(run({ body, signatures: [value] }))).toContain(code);
   });
@@ -112,7 +134,9 @@ describe('hints compose prefix × encoding × algorithm, and body changes (issue
 
   it('says a prefixed digest of another size is another hash even when it does not match', () => {
     const hints = run({ body, signatures: [`sha1=${mac('sha1', BODY, 'not it')}`] });
-    expect(hints.map((h) => h.message)).toEqual(['the value has 40 hex digits after its prefix, the size of a SHA1 digest; Oblic signs with HMAC-SHA256 (64 hex digits)']);
+    expect(hints.map((h) => h.message)).toEqual([
+      'the value has 40 hex digits after its prefix, the size of a SHA1 digest; Oblic signs with HMAC-SHA256 (64 hex digits)',
+    ]);
   });
 
   it('finds a compact re-serialization and a lost trailing newline together', () => {

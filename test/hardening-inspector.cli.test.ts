@@ -11,7 +11,9 @@ afterEach(() => {
 
 /** `listen --ui` from the built binary; resolves with both URLs once the inspector says where it is. */
 async function startInspector(args: string[] = []): Promise<{ listen: string; ui: URL }> {
-  const cli = startCli(['listen', '--port', '0', '--ui', '--ui-port', '0', ...args], { env: { OBLIC_WEBHOOK_SECRET: SECRET } });
+  const cli = startCli(['listen', '--port', '0', '--ui', '--ui-port', '0', ...args], {
+    env: { OBLIC_WEBHOOK_SECRET: SECRET },
+  });
   running.push(cli);
   const listen = await cli.url;
   return { listen, ui: new URL(await cli.stderr(/inspector on (http:\/\/\S+)/)) };
@@ -30,7 +32,8 @@ function raw(url: string, head: string, body = ''): Promise<string> {
   });
 }
 
-const post = (listen: string, target: string, body: string) => raw(listen, `POST ${target} HTTP/1.1\r\nHost: ${new URL(listen).host}\r\nContent-Type: application/json`, body);
+const post = (listen: string, target: string, body: string) =>
+  raw(listen, `POST ${target} HTTP/1.1\r\nHost: ${new URL(listen).host}\r\nContent-Type: application/json`, body);
 
 /**
  * Subscribes to the inspector's event stream (resolved once the stream is open) and then collects
@@ -61,9 +64,24 @@ async function announced(ui: URL, n: number): Promise<{ done: Promise<Array<{ se
 describe('listen --ui answers with a strict CSP, nosniff and no-referrer (issue 13, item 26)', () => {
   it('sends the three headers on every answer: page, script, style, icon, API, 404, 403', async () => {
     const { ui } = await startInspector();
-    const paths = ['/', '/inspector.js', '/inspector.css', '/favicon.ico', '/api/config', '/api/deliveries', '/api/deliveries/99', '/nope'];
+    const paths = [
+      '/',
+      '/inspector.js',
+      '/inspector.css',
+      '/favicon.ico',
+      '/api/config',
+      '/api/deliveries',
+      '/api/deliveries/99',
+      '/nope',
+    ];
     const answers = await Promise.all(paths.map((path) => fetch(new URL(path, ui))));
-    answers.push(await fetch(new URL('/api/send', ui), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }));
+    answers.push(
+      await fetch(new URL('/api/send', ui), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      }),
+    );
     for (const answer of answers) {
       const csp = answer.headers.get('content-security-policy') ?? '';
       expect(csp, answer.url).toMatch(/(^|; )default-src 'none'(;|$)/);
@@ -106,7 +124,12 @@ describe('listen --ui "copy as curl" goes to the listener, at the captured path 
       curls.push([answer.status, curl && /\n {2}curl -sS --request POST \\\n {2}'([^']*)'/.exec(curl)?.[1]]);
     }
     const origin = new URL(listen).origin;
-    expect(curls).toEqual([[200, `${origin}/hooks?a=1`], [200, `${origin}//evil.example/x`], [200, `${origin}/y?z=1`], [200, `${origin}/`]]);
+    expect(curls).toEqual([
+      [200, `${origin}/hooks?a=1`],
+      [200, `${origin}//evil.example/x`],
+      [200, `${origin}/y?z=1`],
+      [200, `${origin}/`],
+    ]);
   });
 });
 
@@ -114,18 +137,23 @@ describe('listen --ui bounds its history in bytes (issue 13, item 28)', () => {
   it('--ui-history-size 1MiB keeps the newest three of five 300 KiB deliveries', async () => {
     const { listen, ui } = await startInspector(['--ui-history-size', '1MiB']);
     const stream = await announced(ui, 5);
-    const body = (n: number) => JSON.stringify({ id: `Big${n}`, type: 'message.created', payload: { pad: 'x'.repeat(300 * 1024) } });
+    const body = (n: number) =>
+      JSON.stringify({ id: `Big${n}`, type: 'message.created', payload: { pad: 'x'.repeat(300 * 1024) } });
     for (let n = 1; n <= 5; n++) expect(await post(listen, '/', body(n))).toMatch(/^HTTP\/1.1 200/);
     const seen = await stream.done;
     const list = (await fetch(new URL('/api/deliveries', ui)).then((r) => r.json())) as Array<{ id: string }>;
     expect(list.map((d) => d.id)).toEqual(['Big5', 'Big4', 'Big3']);
     const gone = await fetch(new URL(`/api/deliveries/${seen[0]!.seq}`, ui));
     expect(gone.status).toBe(404);
-    expect(((await gone.json()) as { error: string }).error).toBe('this delivery is no longer held: the inspector keeps the newest 1000 deliveries, at most 1 MiB in all');
+    expect(((await gone.json()) as { error: string }).error).toBe(
+      'this delivery is no longer held: the inspector keeps the newest 1000 deliveries, at most 1 MiB in all',
+    );
   });
 
   it('--ui-history-size takes a size and says so when it is not one', async () => {
-    const cli = startCli(['listen', '--port', '0', '--ui', '--ui-port', '0', '--ui-history-size', 'lots'], { env: { OBLIC_WEBHOOK_SECRET: SECRET } });
+    const cli = startCli(['listen', '--port', '0', '--ui', '--ui-port', '0', '--ui-history-size', 'lots'], {
+      env: { OBLIC_WEBHOOK_SECRET: SECRET },
+    });
     const result = await cli.exited;
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--ui-history-size "lots" is not a size');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { costOf, createHistory } from '../src/inspector/history.js';
-import { type Entry } from '../src/inspector/server.js';
+import type { Entry } from '../src/inspector/server.js';
 import { replayUrl } from '../src/wire/request.js';
 
 const entry = (seq: number, body: Buffer | null): Entry => ({
@@ -65,9 +65,16 @@ describe('replayUrl() keeps "copy as curl" on the listener (issue 13, item 27)',
 
   it('never throws and never leaves the listener, whatever the request-target', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string().map((s) => `//${s}`), fc.string().map((s) => `http://${s}`)), (target) => {
-        expect(replayUrl(listener, target).origin).toBe(listener.origin);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((s) => `//${s}`),
+          fc.string().map((s) => `http://${s}`),
+        ),
+        (target) => {
+          expect(replayUrl(listener, target).origin).toBe(listener.origin);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

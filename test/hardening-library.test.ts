@@ -48,7 +48,11 @@ async function nodeServer(options: { maxBody?: number } = {}) {
       const result = await verifyRequest(req, { secrets: SECRET, ...options }).catch((error: Error) => error);
       seen.push({ result, req });
       notify();
-      res.writeHead(result instanceof Error ? 500 : result.verified ? 204 : result.reason === 'body_too_large' ? 413 : 401).end();
+      res
+        .writeHead(
+          result instanceof Error ? 500 : result.verified ? 204 : result.reason === 'body_too_large' ? 413 : 401,
+        )
+        .end();
     }),
   );
   const next = async () => {
@@ -59,7 +63,13 @@ async function nodeServer(options: { maxBody?: number } = {}) {
 }
 
 /** One POST with a chunked body: `chunks` written, then the body ended only if `end`. Resolves on the answer. */
-function post(port: number, headers: Record<string, string>, chunks: Buffer[], end = true, path = '/webhooks'): Promise<{ status: number; text: string }> {
+function post(
+  port: number,
+  headers: Record<string, string>,
+  chunks: Buffer[],
+  end = true,
+  path = '/webhooks',
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path, headers }, (res) => {
       let text = '';
@@ -79,7 +89,11 @@ describe('verifyRequest() reads no more than it must (item 10)', () => {
     for (const headers of [json, { ...json, 'x-oblic-signature': 'sha256=abc' }]) {
       void post(server.port, headers, [body]);
       const { result, req } = await server.next();
-      expect(result).toMatchObject({ verified: false, reason: headers === json ? 'missing_signature' : 'malformed_signature', body: new Uint8Array(0) });
+      expect(result).toMatchObject({
+        verified: false,
+        reason: headers === json ? 'missing_signature' : 'malformed_signature',
+        body: new Uint8Array(0),
+      });
       expect(req.readableDidRead).toBe(false);
     }
   });
@@ -87,7 +101,12 @@ describe('verifyRequest() reads no more than it must (item 10)', () => {
   it('answers body_too_large for a chunked body over the default 1 MiB while the sender is still sending', async () => {
     const server = await nodeServer();
     // The body is never ended: only a verdict reached before the end answers this request.
-    const answer = post(server.port, { ...json, 'x-oblic-signature': sig('x') }, [Buffer.alloc(MiB), Buffer.alloc(MiB)], false);
+    const answer = post(
+      server.port,
+      { ...json, 'x-oblic-signature': sig('x') },
+      [Buffer.alloc(MiB), Buffer.alloc(MiB)],
+      false,
+    );
     const { result } = await server.next();
     expect(result).toMatchObject({ verified: false, reason: 'body_too_large', body: new Uint8Array(0) });
     expect((result as RequestVerdict).message).toMatch(/over maxBody \(1048576 bytes\)/);
@@ -106,7 +125,13 @@ describe('verifyRequest() reads no more than it must (item 10)', () => {
 
   it('gives body_incomplete, not a rejection, when the sender hangs up mid-body', async () => {
     const server = await nodeServer();
-    const req = httpRequest({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/', headers: { ...json, 'x-oblic-signature': sig(body) } });
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port: server.port,
+      method: 'POST',
+      path: '/',
+      headers: { ...json, 'x-oblic-signature': sig(body) },
+    });
     req.on('error', () => {}); // the test hangs up on purpose
     req.write(body.subarray(0, 10), () => req.destroy());
     const { result } = await server.next();
@@ -132,11 +157,17 @@ describe('verifyRequest() reads no more than it must (item 10)', () => {
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
         pulled += 1;
-        if (pulled > 32) controller.close(); // 2 MiB in all
+        if (pulled > 32)
+          controller.close(); // 2 MiB in all
         else controller.enqueue(new Uint8Array(64 * 1024));
       },
     });
-    const huge = new Request('http://x/', { method: 'POST', body: stream, headers: { 'x-oblic-signature': sig('x') }, duplex: 'half' } as RequestInit);
+    const huge = new Request('http://x/', {
+      method: 'POST',
+      body: stream,
+      headers: { 'x-oblic-signature': sig('x') },
+      duplex: 'half',
+    } as RequestInit);
     const result = await verifyRequest(huge, { secrets: SECRET });
     expect(result.reason).toBe('body_too_large');
     expect(pulled).toBeLessThan(20); // 1 MiB is 16 chunks: the rest was never asked for
@@ -175,11 +206,18 @@ describe.each([
   it('express.json() is still the TypeError that says to mount express.raw()', async () => {
     const handler = express();
     handler.post('/webhooks', express.json(), async (req, res) => {
-      const error = await verifyRequest(req, { secrets: SECRET }).then(() => null, (e: Error) => e);
+      const error = await verifyRequest(req, { secrets: SECRET }).then(
+        () => null,
+        (e: Error) => e,
+      );
       res.status(500).send(`${error?.constructor.name}: ${error?.message}`);
     });
-    const answer = await post(await listen(createServer(handler)), { ...json, 'x-oblic-signature': sig('{}') }, [Buffer.from('{}')]);
-    expect(answer.text).toMatch(/^TypeError: req\.body is already parsed.*express\.raw\(\{ type: 'application\/json' \}\)/);
+    const answer = await post(await listen(createServer(handler)), { ...json, 'x-oblic-signature': sig('{}') }, [
+      Buffer.from('{}'),
+    ]);
+    expect(answer.text).toMatch(
+      /^TypeError: req\.body is already parsed.*express\.raw\(\{ type: 'application\/json' \}\)/,
+    );
   });
 });
 
@@ -196,21 +234,34 @@ describe('verifyRequest() edge cases get a verdict or a TypeError naming the fix
   });
 
   it('secrets missing, not a list, or maxBody not a size: a TypeError that says what to pass', async () => {
-    const request = () => new Request('http://x/', { method: 'POST', body: 'x', headers: { 'x-oblic-signature': sig('x') } });
+    const request = () =>
+      new Request('http://x/', { method: 'POST', body: 'x', headers: { 'x-oblic-signature': sig('x') } });
     const secrets = undefined as unknown as string;
-    await expect(verifyRequest(request(), { secrets })).rejects.toThrow(/^verifyRequest\(request, \{ secrets \}\) needs the endpoint secret.*OBLIC_WEBHOOK_SECRET/);
+    await expect(verifyRequest(request(), { secrets })).rejects.toThrow(
+      /^verifyRequest\(request, \{ secrets \}\) needs the endpoint secret.*OBLIC_WEBHOOK_SECRET/,
+    );
     await expect(verifyRequest(request(), undefined as unknown as { secrets: string })).rejects.toThrow(TypeError);
-    await expect(verifyRequest(request(), { secrets: 42 as unknown as string })).rejects.toThrow(/must be a string or an array of strings, got number/);
-    await expect(verifyRequest(request(), { secrets: SECRET, maxBody: -1 })).rejects.toThrow(/maxBody must be a number of bytes/);
+    await expect(verifyRequest(request(), { secrets: 42 as unknown as string })).rejects.toThrow(
+      /must be a string or an array of strings, got number/,
+    );
+    await expect(verifyRequest(request(), { secrets: SECRET, maxBody: -1 })).rejects.toThrow(
+      /maxBody must be a number of bytes/,
+    );
   });
 
   it('a Web Request whose body was already read names the order to call things in', async () => {
-    const request = new Request('http://x/', { method: 'POST', body: new Uint8Array(body), headers: { 'x-oblic-signature': sig(body) } });
+    const request = new Request('http://x/', {
+      method: 'POST',
+      body: new Uint8Array(body),
+      headers: { 'x-oblic-signature': sig(body) },
+    });
     await request.text();
-    await expect(verifyRequest(request, { secrets: SECRET })).rejects.toThrow(/^the Request body was already read.*c\.req\.raw before any c\.req\.json\(\)/);
+    await expect(verifyRequest(request, { secrets: SECRET })).rejects.toThrow(
+      /^the Request body was already read.*c\.req\.raw before any c\.req\.json\(\)/,
+    );
   });
 
-  it("Koa: ctx.req verifies; ctx.request and ctx are a TypeError telling to pass ctx.req", async () => {
+  it('Koa: ctx.req verifies; ctx.request and ctx are a TypeError telling to pass ctx.req', async () => {
     const app = new Koa();
     app.use(async (ctx) => {
       const pick = { req: ctx.req, request: ctx.request, ctx }[ctx.path.slice(1) as 'req' | 'request' | 'ctx'];
@@ -225,14 +276,20 @@ describe('verifyRequest() edge cases get a verdict or a TypeError naming the fix
     const port = await listen(createServer(app.callback()));
     const signed = { ...json, 'x-oblic-signature': sig(body) };
     expect((await post(port, signed, [body], true, '/req')).status).toBe(204);
-    for (const path of ['/request', '/ctx']) expect((await post(port, signed, [body], true, path)).text).toMatch(/^TypeError: this is Koa's ctx or ctx\.request: pass ctx\.req/);
+    for (const path of ['/request', '/ctx'])
+      expect((await post(port, signed, [body], true, path)).text).toMatch(
+        /^TypeError: this is Koa's ctx or ctx\.request: pass ctx\.req/,
+      );
   });
 
   describe('Fastify', () => {
     async function fastify(keepBytes: boolean): Promise<number> {
       const app: FastifyInstance = Fastify();
       closers.push(() => app.close());
-      if (keepBytes) app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, bytes, done) => done(null, bytes));
+      if (keepBytes)
+        app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, bytes, done) =>
+          done(null, bytes),
+        );
       app.post('/webhooks', async (request, reply) => {
         try {
           const result = await verifyRequest(request, { secrets: SECRET });
@@ -251,9 +308,11 @@ describe('verifyRequest() edge cases get a verdict or a TypeError naming the fix
       expect((await post(port, { ...json, 'x-oblic-signature': sig('other') }, [body])).status).toBe(401);
     });
 
-    it('with its JSON parser, the advice is Fastify\'s content-type parser, not express.raw()', async () => {
+    it("with its JSON parser, the advice is Fastify's content-type parser, not express.raw()", async () => {
       const answer = await post(await fastify(false), { ...json, 'x-oblic-signature': sig(body) }, [body]);
-      expect(answer.text).toMatch(/^TypeError: request\.body is already parsed.*addContentTypeParser\('application\/json', \{ parseAs: 'buffer' \}/);
+      expect(answer.text).toMatch(
+        /^TypeError: request\.body is already parsed.*addContentTypeParser\('application\/json', \{ parseAs: 'buffer' \}/,
+      );
       expect(answer.text).not.toMatch(/express/);
     });
   });
@@ -268,16 +327,23 @@ describe('verifyRequest() edge cases get a verdict or a TypeError naming the fix
       }
     };
     app.post('/raw', async (c) => c.json(await attempt(() => verifyRequest(c.req.raw, { secrets: SECRET }))));
-    app.post('/after-json', async (c) => c.json(await attempt(async () => (await c.req.json(), verifyRequest(c.req.raw, { secrets: SECRET })))));
-    app.post('/wrapper', async (c) => c.json(await attempt(() => verifyRequest(c.req as unknown as Request, { secrets: SECRET }))));
+    app.post('/after-json', async (c) =>
+      c.json(await attempt(async () => (await c.req.json(), verifyRequest(c.req.raw, { secrets: SECRET })))),
+    );
+    app.post('/wrapper', async (c) =>
+      c.json(await attempt(() => verifyRequest(c.req as unknown as Request, { secrets: SECRET }))),
+    );
     const server = serveHono({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     closers.push(() => closeServer(server as Server));
     await new Promise((resolve) => (server.listening ? resolve(null) : server.once('listening', resolve)));
     const port = (server.address() as AddressInfo).port;
     const signed = { ...json, 'x-oblic-signature': sig(body) };
-    const outcome = async (path: string) => JSON.parse((await post(port, signed, [body], true, path)).text) as { status: number; text: string };
+    const outcome = async (path: string) =>
+      JSON.parse((await post(port, signed, [body], true, path)).text) as { status: number; text: string };
     expect(await outcome('/raw')).toEqual({ status: 204, text: '' });
-    expect((await outcome('/after-json')).text).toMatch(/^TypeError: the Request body was already read.*pass c\.req\.raw before any c\.req\.json\(\)/);
+    expect((await outcome('/after-json')).text).toMatch(
+      /^TypeError: the Request body was already read.*pass c\.req\.raw before any c\.req\.json\(\)/,
+    );
     expect((await outcome('/wrapper')).text).toMatch(/^TypeError: this is Hono's c\.req: pass c\.req\.raw/);
   });
 });
@@ -293,15 +359,25 @@ describe('the README examples under hostile requests (items 10, 11)', () => {
   it('express under Express 4: a text/plain and an empty POST get 401, and the app stays up', async () => {
     const app = await start('express4-skipped', example('express').replace("from 'express'", "from 'express4'"));
     const port = Number(app.port);
-    expect((await post(port, { 'content-type': 'text/plain', 'x-oblic-signature': sig('other') }, [body])).status).toBe(401);
+    expect((await post(port, { 'content-type': 'text/plain', 'x-oblic-signature': sig('other') }, [body])).status).toBe(
+      401,
+    );
     expect((await post(port, { 'content-length': '0' }, [])).status).toBe(401);
     expect((await post(port, { ...json, 'x-oblic-signature': sig(body) }, [body])).status).toBe(204);
     expect(app.alive()).toBe(true);
   });
 
-  it.each(['node', 'koa', 'hono'])('%s: a signed body over 1 MiB gets 413 before the sender has finished', async (name) => {
-    const { port } = await start(`${name}-huge`, example(name));
-    const answer = await post(Number(port), { ...json, 'x-oblic-signature': sig('x') }, [Buffer.alloc(MiB), Buffer.alloc(MiB)], false);
-    expect(answer.status).toBe(413);
-  });
+  it.each(['node', 'koa', 'hono'])(
+    '%s: a signed body over 1 MiB gets 413 before the sender has finished',
+    async (name) => {
+      const { port } = await start(`${name}-huge`, example(name));
+      const answer = await post(
+        Number(port),
+        { ...json, 'x-oblic-signature': sig('x') },
+        [Buffer.alloc(MiB), Buffer.alloc(MiB)],
+        false,
+      );
+      expect(answer.status).toBe(413);
+    },
+  );
 });

@@ -35,14 +35,23 @@ async function deliver(url: string, body: string, headers: Record<string, string
 }
 
 function post(body: string, headers: Record<string, string> = {}, connection = 'close'): string {
-  const head = ['POST / HTTP/1.1', 'Host: localhost', `Connection: ${connection}`, `Content-Length: ${Buffer.byteLength(body)}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  const head = [
+    'POST / HTTP/1.1',
+    'Host: localhost',
+    `Connection: ${connection}`,
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
   return `${head.join('\r\n')}\r\n\r\n${body}`;
 }
 
 // A signature that matches nothing, so the hints run over the body.
 const WRONG = { 'Content-Type': 'application/json', 'X-Oblic-Signature': '0'.repeat(64) };
 
-const signed = (body: string) => ({ 'Content-Type': 'application/json', 'X-Oblic-Signature': createHmac('sha256', SECRET).update(body).digest('hex') });
+const signed = (body: string) => ({
+  'Content-Type': 'application/json',
+  'X-Oblic-Signature': createHmac('sha256', SECRET).update(body).digest('hex'),
+});
 
 async function stop(cli: RunningCli): Promise<CliResult> {
   cli.signal('SIGINT');
@@ -116,23 +125,31 @@ describe('listen after SIGINT (issue 13, item 4)', () => {
     expect(answers[0]).toMatch(/^HTTP\/1.1 200 /);
     expect(answers[0]).not.toMatch(/connection: close/i);
     expect(answers[1]).toMatch(/^HTTP\/1.1 503 [^]*\r\nconnection: close\r\n[^]*the listener is stopping/);
-    expect(result.stderr).toContain('2 received · 0 verified · 0 invalid · 1 unsigned · 1 refused (method, path, size or stopping)');
+    expect(result.stderr).toContain(
+      '2 received · 0 verified · 0 invalid · 1 unsigned · 1 refused (method, path, size or stopping)',
+    );
   });
 });
 
 /** `listen` with writes limited to `blocks` KiB per file (RLIMIT_FSIZE): a write past it fails with EFBIG, even as root. */
 function listenWithFileLimit(blocks: number, args: string[]): RunningCli & { url: Promise<string> } {
-  const child = spawn('sh', ['-c', `ulimit -f ${blocks} && exec "$@"`, 'sh', process.execPath, BIN, 'listen', '--port', '0', ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: tempConfigHome(), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'sh',
+    ['-c', `ulimit -f ${blocks} && exec "$@"`, 'sh', process.execPath, BIN, 'listen', '--port', '0', ...args],
+    {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: tempConfigHome(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   const waiters: Array<() => void> = [];
   const wake = () => waiters.splice(0).forEach((w) => w());
   child.stdout.on('data', (chunk: Buffer) => ((out += chunk.toString('utf8')), wake()));
   child.stderr.on('data', (chunk: Buffer) => ((err += chunk.toString('utf8')), wake()));
-  const exited = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout: out, stderr: err, stdoutBytes: Buffer.from(out), ms: 0 })));
+  const exited = new Promise<CliResult>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout: out, stderr: err, stdoutBytes: Buffer.from(out), ms: 0 })),
+  );
   const until = (pattern: RegExp, text: () => string): Promise<string> =>
     new Promise((resolve) => {
       const attempt = () => (pattern.test(text()) ? resolve(pattern.exec(text())![1] ?? '') : waiters.push(attempt));
@@ -157,7 +174,11 @@ describe('a capture that cannot be written (issue 13, item 6)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'oblic-efbig-'));
     const cli = listenWithFileLimit(4, ['--save', dir]);
     const url = await cli.url;
-    const big = JSON.stringify({ id: 'bigbigbigbigbig1', type: 'message.created', payload: { message: 'x'.repeat(8000) } });
+    const big = JSON.stringify({
+      id: 'bigbigbigbigbig1',
+      type: 'message.created',
+      payload: { message: 'x'.repeat(8000) },
+    });
     expect(await deliver(url, big, signed(big))).toBe(500);
     expect(await deliver(url, EVENT, signed(EVENT))).toBe(200);
     const result = await stop(cli);
@@ -165,7 +186,9 @@ describe('a capture that cannot be written (issue 13, item 6)', () => {
     expect(result.stdout).toMatch(/message\.created +bigbigbigbigbig1 {2}✔ verified {2}→ 500/);
     expect(result.stdout).toMatch(new RegExp(`✘ the capture could not be written to ${dir}: [^\\n]+ → 500`));
     expect(result.stderr).toContain('2 received · 2 verified · 0 invalid · 0 unsigned · 1 failed (answered 500)');
-    expect(readdirSync(dir, { withFileTypes: true }).map((f) => f.name)).toEqual([expect.stringMatching(/-000002-message\.updated-a056V7R7NmNRjl70\.http$/)]);
+    expect(readdirSync(dir, { withFileTypes: true }).map((f) => f.name)).toEqual([
+      expect.stringMatching(/-000002-message\.updated-a056V7R7NmNRjl70\.http$/),
+    ]);
   });
 
   it('a save directory removed while listening: each request is answered 500, shown and counted', async () => {

@@ -18,12 +18,30 @@ afterEach(async () => {
 });
 
 function record(seq: number, body: Buffer): RequestRecord {
-  return { seq, receivedAt: new Date(), method: 'POST', path: '/', httpVersion: '1.1', headers: [], body, size: body.length, inspection: null, status: 200, forward: null, savedAs: null, refusal: null };
+  return {
+    seq,
+    receivedAt: new Date(),
+    method: 'POST',
+    path: '/',
+    httpVersion: '1.1',
+    headers: [],
+    body,
+    size: body.length,
+    inspection: null,
+    status: 200,
+    forward: null,
+    savedAs: null,
+    refusal: null,
+  };
 }
 
 describe('the verifying thread (issue 13, item 3)', () => {
   it('holds answers once 8 MiB of bodies wait for it, long before 4,096 requests do', async () => {
-    const thread = startVerifyThread({ secrets: ['s'], otherSecrets: [], show, color: false }, () => undefined, () => undefined);
+    const thread = startVerifyThread(
+      { secrets: ['s'], otherSecrets: [], show, color: false },
+      () => undefined,
+      () => undefined,
+    );
     threads.push(thread);
     const body = Buffer.alloc(1024 * 1024, 'x');
     let pushed = 0;
@@ -70,14 +88,27 @@ describe('a record that cannot be formatted (issue 13, item 1)', () => {
     const inspection = {
       verdict: { verified: false, reason: 'mismatch', message: 'the signature does not match', matchedSecret: null },
       hints: [],
-      event: { get id(): string { return throwing.message; }, type: 'message.created' },
+      event: {
+        get id(): string {
+          return throwing.message;
+        },
+        type: 'message.created',
+      },
       notes: [],
     } as unknown as Inspection;
     const shower = createShower(PLAIN, show);
     const text = shower.show({ ...record(1, Buffer.from('{}')), inspection });
-    expect(text).toMatch(/^\d\d:\d\d:\d\d\.\d{3} {2}POST \/ {2}✘ mismatch {2}this request could not be shown: Maximum call stack size exceeded$/);
+    expect(text).toMatch(
+      /^\d\d:\d\d:\d\d\.\d{3} {2}POST \/ {2}✘ mismatch {2}this request could not be shown: Maximum call stack size exceeded$/,
+    );
     expect(shower.tally).toMatchObject({ received: 1, shown: 1, invalid: 1 });
     const json = createShower(PLAIN, { ...show, json: true }).show({ ...record(2, Buffer.from('{}')), inspection });
-    expect(JSON.parse(json!)).toMatchObject({ method: 'POST', verified: false, reason: 'mismatch', status: 200, error: 'this request could not be shown: Maximum call stack size exceeded' });
+    expect(JSON.parse(json!)).toMatchObject({
+      method: 'POST',
+      verified: false,
+      reason: 'mismatch',
+      status: 200,
+      error: 'this request could not be shown: Maximum call stack size exceeded',
+    });
   });
 });

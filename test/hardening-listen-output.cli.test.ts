@@ -7,7 +7,8 @@ import { runCli, startCli, type RunningCli } from './helpers/cli.js';
 
 const SECRET = 'listen-output-secret-1';
 const OTHER = 'listen-output-secret-2';
-const EVENT = '{"id":"a056V7R7NmNRjl70","type":"message.updated","payload":{"id":"SIuAFUNKdSYHZF2w","contact":{"username":"KevinMcCallister"},"message":"Keep the change 🎄"}}';
+const EVENT =
+  '{"id":"a056V7R7NmNRjl70","type":"message.updated","payload":{"id":"SIuAFUNKdSYHZF2w","contact":{"username":"KevinMcCallister"},"message":"Keep the change 🎄"}}';
 
 let running: RunningCli[] = [];
 afterEach(() => {
@@ -22,12 +23,19 @@ function listen(args: string[]): RunningCli {
 }
 
 /** POSTs a body to the listener and resolves with its answer. */
-async function deliver(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; text: string }> {
+async function deliver(
+  url: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; text: string }> {
   const response = await fetch(url, { method: 'POST', body, headers });
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 
-const signed = (body: string, secret = SECRET) => ({ 'Content-Type': 'application/json', 'X-Oblic-Signature': createHmac('sha256', secret).update(body).digest('hex') });
+const signed = (body: string, secret = SECRET) => ({
+  'Content-Type': 'application/json',
+  'X-Oblic-Signature': createHmac('sha256', secret).update(body).digest('hex'),
+});
 
 /** The one stderr line and the exit code of a listen that must refuse its flags before listening. */
 async function refused(args: string[]): Promise<{ code: number | null; stderr: string }> {
@@ -102,7 +110,10 @@ describe('listen says which secret matched (issue 13, item 17)', () => {
       await deliver(jsonUrl, EVENT, signed(EVENT, SECRET));
       await deliver(jsonUrl, EVENT, signed(EVENT, OTHER));
       await deliver(jsonUrl, EVENT, signed(EVENT, 'neither'));
-      const lines = (await json.exited).stdout.trim().split('\n').map((line) => JSON.parse(line) as { matched_secret: unknown });
+      const lines = (await json.exited).stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { matched_secret: unknown });
       expect(lines.map((l) => l.matched_secret)).toEqual([{ index: 0 }, { index: 1 }, null]);
     });
   }
@@ -116,8 +127,13 @@ describe('listen says which secret matched (issue 13, item 17)', () => {
   it('verify numbers --secret-file a --secret b with a first', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'oblic-hooks-listen-output-'));
     const capture = join(dir, 'request.http');
-    const headers = Object.entries(signed(EVENT, SECRET)).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-    writeFileSync(capture, `POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${Buffer.byteLength(EVENT)}\r\n${headers}\r\n${EVENT}`);
+    const headers = Object.entries(signed(EVENT, SECRET))
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
+    writeFileSync(
+      capture,
+      `POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${Buffer.byteLength(EVENT)}\r\n${headers}\r\n${EVENT}`,
+    );
     const file = secretFile();
     const result = await runCli(['verify', capture, '--secret-file', file, '--secret', OTHER]);
     expect(result.code).toBe(0);
@@ -140,17 +156,31 @@ describe('every listen row carries its verdict (issue 13, item 19)', () => {
 
   it('a validly signed event of no Oblic type says why it is not a valid event, in rows and --json', async () => {
     const cli = listen(['--exit-after', '1']);
-    const sent = await runCli(['send', 'message.created', '--to', await cli.url, '--secret', SECRET, '--set', 'type=message.exploded']);
+    const sent = await runCli([
+      'send',
+      'message.created',
+      '--to',
+      await cli.url,
+      '--secret',
+      SECRET,
+      '--set',
+      'type=message.exploded',
+    ]);
     expect(sent.code).toBe(0);
     const { stdout } = await cli.exited;
     expect(stdout).toMatch(/message\.exploded +\w{16} {2}✔ verified/);
-    expect(stdout).toContain('not a valid Oblic event: type "message.exploded" is not one of the fifteen Oblic event types');
+    expect(stdout).toContain(
+      'not a valid Oblic event: type "message.exploded" is not one of the fifteen Oblic event types',
+    );
 
     const json = listen(['--json', '--exit-after', '2']);
     const url = await json.url;
     await runCli(['send', 'message.created', '--to', url, '--secret', SECRET, '--set', 'type=message.exploded']);
     await runCli(['send', 'message.created', '--to', url, '--secret', SECRET]);
-    const lines = (await json.exited).stdout.trim().split('\n').map((line) => JSON.parse(line) as { verified: boolean; event_error: unknown });
+    const lines = (await json.exited).stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { verified: boolean; event_error: unknown });
     expect(lines[0]).toMatchObject({ verified: true, event_error: { code: 'unknown_type', path: 'type' } });
     expect(lines[1]).toMatchObject({ verified: true, event_error: null });
   });

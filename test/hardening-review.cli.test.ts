@@ -46,13 +46,17 @@ describe('listen flags that cannot do what they say (item 20)', () => {
   it('--status with --forward-to is refused: the app answers', async () => {
     const result = await runCli(['listen', '--port', '0', '--forward-to', '3000', '--status', '204']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe("oblic-hooks: --status 204 has no effect with --forward-to, which answers with your app's status; drop one of them\n");
+    expect(result.stderr).toBe(
+      "oblic-hooks: --status 204 has no effect with --forward-to, which answers with your app's status; drop one of them\n",
+    );
   });
 
   it('--max-body over 256MiB is refused, 256MiB is taken', async () => {
     const over = await runCli(['listen', '--port', '0', '--max-body', '257MiB']);
     expect(over.code).toBe(2);
-    expect(over.stderr).toBe('oblic-hooks: --max-body "257MiB" is over the 256MiB a listener holds in memory for one body; give at most 256MiB\n');
+    expect(over.stderr).toBe(
+      'oblic-hooks: --max-body "257MiB" is over the 256MiB a listener holds in memory for one body; give at most 256MiB\n',
+    );
     const cli = startCli(['listen', '--port', '0', '--max-body', '256MiB']);
     running.push(cli);
     await cli.url;
@@ -64,15 +68,26 @@ describe('listen --status 205 (item 14)', () => {
     const cli = startCli(['listen', '--port', '0', '--status', '205']);
     running.push(cli);
     const url = new URL(await cli.url);
-    const answer = await new Promise<{ status: number; length: string | undefined; body: string }>((resolve, reject) => {
-      const req = request({ host: url.hostname, port: url.port, method: 'POST', path: '/', headers: { 'content-type': 'application/json' } }, (res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString('latin1')));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, length: res.headers['content-length'], body }));
-      });
-      req.on('error', reject);
-      req.end('{}');
-    });
+    const answer = await new Promise<{ status: number; length: string | undefined; body: string }>(
+      (resolve, reject) => {
+        const req = request(
+          {
+            host: url.hostname,
+            port: url.port,
+            method: 'POST',
+            path: '/',
+            headers: { 'content-type': 'application/json' },
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (chunk: Buffer) => (body += chunk.toString('latin1')));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, length: res.headers['content-length'], body }));
+          },
+        );
+        req.on('error', reject);
+        req.end('{}');
+      },
+    );
     expect(answer).toEqual({ status: 205, length: '0', body: '' });
   });
 });
@@ -99,12 +114,14 @@ describe('secret files (item 24)', () => {
     );
   });
 
-  it('a FIFO as the secret file is refused with the way to pass a command\'s output', async () => {
+  it("a FIFO as the secret file is refused with the way to pass a command's output", async () => {
     const fifo = join(tempDir(), 'pipe');
     execFileSync('mkfifo', [fifo]);
     const result = await runCli(['sign', '--secret-file', fifo], { input: 'x' });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/not a regular file; for a command's output use OBLIC_WEBHOOK_SECRET="\$\(command\)" instead\n$/);
+    expect(result.stderr).toMatch(
+      /not a regular file; for a command's output use OBLIC_WEBHOOK_SECRET="\$\(command\)" instead\n$/,
+    );
   });
 });
 
@@ -160,7 +177,9 @@ describe('what a newcomer found (review before the stop)', () => {
 
   it('listen --timeout exits 1 when a capture could not be written, as a CI gate must', async () => {
     const dir = join(tempDir(), 'captures');
-    const cli = startCli(['listen', '--port', '0', '--save', dir, '--timeout', '2s'], { env: { OBLIC_WEBHOOK_SECRET: 'review-secret-0001' } });
+    const cli = startCli(['listen', '--port', '0', '--save', dir, '--timeout', '2s'], {
+      env: { OBLIC_WEBHOOK_SECRET: 'review-secret-0001' },
+    });
     running.push(cli);
     const url = await cli.url;
     rmSync(dir, { recursive: true });
@@ -177,16 +196,28 @@ describe('what a newcomer found (review before the stop)', () => {
   it('sign stops at 1 GiB with one line and exit 2 (sign /dev/zero hashed for ever)', async () => {
     const result = await runCli(['sign', '/dev/zero', '--secret', 'review-secret-0001']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/\noblic-hooks: \/dev\/zero is over the 1 GiB sign reads; a webhook body is far smaller \(is it the right file\?\)\n$/);
+    expect(result.stderr).toMatch(
+      /\noblic-hooks: \/dev\/zero is over the 1 GiB sign reads; a webhook body is far smaller \(is it the right file\?\)\n$/,
+    );
   });
 
   it('verify of a streamed capture says hints were not tried, not that none matched', async () => {
     const file = join(tempDir(), 'big.http');
     const body = Buffer.alloc(17 * 1024 * 1024, 0x61);
-    writeFileSync(file, Buffer.concat([Buffer.from(`POST / HTTP/1.1\r\nContent-Length: ${body.length}\r\nX-Oblic-Signature: ${'0'.repeat(64)}\r\n\r\n`), body]));
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from(
+          `POST / HTTP/1.1\r\nContent-Length: ${body.length}\r\nX-Oblic-Signature: ${'0'.repeat(64)}\r\n\r\n`,
+        ),
+        body,
+      ]),
+    );
     const result = await runCli(['verify', file, '--secret', 'review-secret-0001']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('hint: not every hint was tried: the body is over 16 MiB, so it was streamed and no hint was computed');
+    expect(result.stdout).toContain(
+      'hint: not every hint was tried: the body is over 16 MiB, so it was streamed and no hint was computed',
+    );
     expect(result.stdout).not.toContain('none of the usual causes matched');
   });
 
@@ -197,7 +228,9 @@ describe('what a newcomer found (review before the stop)', () => {
   });
 
   it('an inspector page request over 4 MiB is answered 413 with a line, not a reset', async () => {
-    const cli = startCli(['listen', '--port', '0', '--ui', '--ui-port', '0'], { env: { OBLIC_WEBHOOK_SECRET: 'review-secret-0001' } });
+    const cli = startCli(['listen', '--port', '0', '--ui', '--ui-port', '0'], {
+      env: { OBLIC_WEBHOOK_SECRET: 'review-secret-0001' },
+    });
     running.push(cli);
     const ui = new URL(await cli.stderr(/inspector on (http:\/\/\S+)/));
     const { token } = (await fetch(new URL('/api/config', ui)).then((r) => r.json())) as { token: string };
@@ -207,6 +240,8 @@ describe('what a newcomer found (review before the stop)', () => {
       body: JSON.stringify({ type: 'message.created', pad: 'x'.repeat(5 * 1024 * 1024) }),
     });
     expect(answer.status).toBe(413);
-    expect(await answer.json()).toEqual({ error: 'the request is over the 4 MiB the inspector takes; edit a smaller body' });
+    expect(await answer.json()).toEqual({
+      error: 'the request is over the 4 MiB the inspector takes; edit a smaller body',
+    });
   });
 });

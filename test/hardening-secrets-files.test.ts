@@ -31,7 +31,9 @@ describe('makeDir() (issue 13, item 23)', () => {
   });
 
   it('makeDir() under /proc ends with a refusal in words instead of spinning', async () => {
-    await expect(makeDir('/proc/nope/deeper')).rejects.toThrow(new FileRefused('/proc does not allow new directories', 'cannot-create'));
+    await expect(makeDir('/proc/nope/deeper')).rejects.toThrow(
+      new FileRefused('/proc does not allow new directories', 'cannot-create'),
+    );
   });
 
   it('makeDir() through a regular file names that file', async () => {
@@ -58,7 +60,9 @@ describe('readSmallFile() (issue 13, items 23 and 24)', () => {
     writeFileSync(join(dir, 'exact'), Buffer.alloc(4096, 'a'));
     writeFileSync(join(dir, 'over'), Buffer.alloc(4097, 'a'));
     expect((await readSmallFile(join(dir, 'exact'), { limit: 4096 })).bytes.length).toBe(4096);
-    await expect(readSmallFile(join(dir, 'over'), { limit: 4096 })).rejects.toThrow('it is 4,097 bytes, over the limit of 4,096 bytes');
+    await expect(readSmallFile(join(dir, 'over'), { limit: 4096 })).rejects.toThrow(
+      'it is 4,097 bytes, over the limit of 4,096 bytes',
+    );
   });
 
   it('readSmallFile() follows a link unless told not to', async () => {
@@ -66,13 +70,32 @@ describe('readSmallFile() (issue 13, items 23 and 24)', () => {
     writeFileSync(join(dir, 'target'), 'text');
     symlinkSync(join(dir, 'target'), join(dir, 'link'));
     expect((await readSmallFile(join(dir, 'link'), { limit: 100 })).bytes.toString()).toBe('text');
-    await expect(readSmallFile(join(dir, 'link'), { limit: 100, followLinks: false })).rejects.toThrow(new FileRefused('it is a symbolic link', 'symlink'));
+    await expect(readSmallFile(join(dir, 'link'), { limit: 100, followLinks: false })).rejects.toThrow(
+      new FileRefused('it is a symbolic link', 'symlink'),
+    );
   });
 });
 
 describe('describeFsError() (issue 13, item 23)', () => {
   it('describeFsError() says every common errno in words, never the bare code', () => {
-    const codes = ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EEXIST', 'ELOOP', 'ENAMETOOLONG', 'EROFS', 'ENOSPC', 'EDQUOT', 'EMFILE', 'EBUSY', 'EIO', 'EXDEV', 'ENXIO'];
+    const codes = [
+      'ENOENT',
+      'EACCES',
+      'EPERM',
+      'EISDIR',
+      'ENOTDIR',
+      'EEXIST',
+      'ELOOP',
+      'ENAMETOOLONG',
+      'EROFS',
+      'ENOSPC',
+      'EDQUOT',
+      'EMFILE',
+      'EBUSY',
+      'EIO',
+      'EXDEV',
+      'ENXIO',
+    ];
     for (const code of codes) {
       const words = describeFsError(errnoError(code));
       expect(words).not.toMatch(/\bE[A-Z]{2,}\b/);
@@ -83,7 +106,9 @@ describe('describeFsError() (issue 13, item 23)', () => {
   });
 
   it("describeFsError() falls back to the system's own words for a rare code", () => {
-    expect(describeFsError(errnoError('ECONNRESET', "ECONNRESET: connection reset by peer, read '/x'"))).toBe('connection reset by peer');
+    expect(describeFsError(errnoError('ECONNRESET', "ECONNRESET: connection reset by peer, read '/x'"))).toBe(
+      'connection reset by peer',
+    );
     expect(describeFsError(errnoError('EWHATEVER', 'no usual shape'))).toBe('system error EWHATEVER');
   });
 });

@@ -1,5 +1,15 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -34,7 +44,12 @@ interface Ended {
  */
 function runBounded(args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<Ended> {
   // spawn's own timeout kills what spins for ever, so the test fails quickly, not at the test timeout.
-  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['pipe', 'pipe', 'pipe'], timeout: 15_000, killSignal: 'SIGKILL' });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+    timeout: 15_000,
+    killSignal: 'SIGKILL',
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -50,24 +65,35 @@ function expectOneLine(result: Ended, line: string): void {
 
 describe('paths that made oblic-hooks spin or block (issue 13, item 23)', () => {
   it('listen --save /proc/nope is one line and exit 2', async () => {
-    const result = await runBounded(['listen', '--port', '0', '--save', '/proc/nope'], { XDG_CONFIG_HOME: tempConfigHome() });
+    const result = await runBounded(['listen', '--port', '0', '--save', '/proc/nope'], {
+      XDG_CONFIG_HOME: tempConfigHome(),
+    });
     expectOneLine(result, 'cannot use --save /proc/nope: /proc does not allow new directories');
   });
 
   it('demo with XDG_CONFIG_HOME=/proc/x is one line and exit 2', async () => {
     const result = await runBounded(['demo'], { XDG_CONFIG_HOME: '/proc/x' });
-    expectOneLine(result, 'cannot write the development secret in /proc/x/oblic-hooks: /proc does not allow new directories; set $XDG_CONFIG_HOME to a directory of your own, or pass --secret-file');
+    expectOneLine(
+      result,
+      'cannot write the development secret in /proc/x/oblic-hooks: /proc does not allow new directories; set $XDG_CONFIG_HOME to a directory of your own, or pass --secret-file',
+    );
   });
 
   it('secret with HOME under /proc is one line and exit 2', async () => {
     const result = await runBounded(['secret'], { HOME: '/proc/self/nope' });
-    expectOneLine(result, 'cannot write the development secret in /proc/self/nope/.config/oblic-hooks: /proc/self does not allow new directories; set $XDG_CONFIG_HOME to a directory of your own, or pass --secret-file');
+    expectOneLine(
+      result,
+      'cannot write the development secret in /proc/self/nope/.config/oblic-hooks: /proc/self does not allow new directories; set $XDG_CONFIG_HOME to a directory of your own, or pass --secret-file',
+    );
   });
 
   it('sign --secret-file FIFO is one line and exit 2, with no writer at the other end', async () => {
     const path = fifo(join(tempDir(), 'secret'));
     const result = await runBounded(['sign', '--secret-file', path], { XDG_CONFIG_HOME: tempConfigHome() }, 'body');
-    expectOneLine(result, `cannot read the secret file ${path}: it is a FIFO (named pipe), not a regular file; for a command's output use OBLIC_WEBHOOK_SECRET="$(command)" instead`);
+    expectOneLine(
+      result,
+      `cannot read the secret file ${path}: it is a FIFO (named pipe), not a regular file; for a command's output use OBLIC_WEBHOOK_SECRET="$(command)" instead`,
+    );
   });
 
   it('listen --save on a regular file names it in words, not EEXIST', async () => {
@@ -130,14 +156,20 @@ describe('the development secret file is the user’s own (issue 13, item 24)', 
     const dir = join(home, 'oblic-hooks');
     mkdirSync(dir);
     chmodSync(dir, 0o777);
-    expectOneLine(await runCli(['secret'], { env: { XDG_CONFIG_HOME: home } }), `${dir} is writable by other users (mode 0777); run \`chmod 700 ${dir}\``);
+    expectOneLine(
+      await runCli(['secret'], { env: { XDG_CONFIG_HOME: home } }),
+      `${dir} is writable by other users (mode 0777); run \`chmod 700 ${dir}\``,
+    );
   });
 
   it('a development secret that is a directory is exit 2, not 70', async () => {
     const home = tempConfigHome();
     const path = join(home, 'oblic-hooks', 'secret');
     mkdirSync(path, { recursive: true, mode: 0o700 });
-    expectOneLine(await runCli(['secret'], { env: { XDG_CONFIG_HOME: home } }), `cannot read ${path}: it is a directory, not a regular file; move it away and run \`oblic-hooks secret\` to make a new one, or set $XDG_CONFIG_HOME to a directory of your own, or pass --secret-file`);
+    expectOneLine(
+      await runCli(['secret'], { env: { XDG_CONFIG_HOME: home } }),
+      `cannot read ${path}: it is a directory, not a regular file; move it away and run \`oblic-hooks secret\` to make a new one, or set $XDG_CONFIG_HOME to a directory of your own, or pass --secret-file`,
+    );
   });
 
   it('a development secret that is not UTF-8 is refused', async () => {
@@ -145,7 +177,10 @@ describe('the development secret file is the user’s own (issue 13, item 24)', 
     await runCli(['secret'], { env: { XDG_CONFIG_HOME: home } });
     const path = join(home, 'oblic-hooks', 'secret');
     writeFileSync(path, Buffer.from([0x6f, 0xff, 0xfe, 0x0a]));
-    expectOneLine(await runCli(['secret'], { env: { XDG_CONFIG_HOME: home } }), `${path} is not UTF-8 text; run \`oblic-hooks secret --rotate\` to make a new one`);
+    expectOneLine(
+      await runCli(['secret'], { env: { XDG_CONFIG_HOME: home } }),
+      `${path} is not UTF-8 text; run \`oblic-hooks secret --rotate\` to make a new one`,
+    );
   });
 
   it('secret --rotate replaces a link at the secret file, never its target', async () => {
@@ -164,12 +199,16 @@ describe('the development secret file is the user’s own (issue 13, item 24)', 
 });
 
 describe('--secret-file is bounded and must be text (issue 13, item 24)', () => {
-  const sign = (path: string) => runBounded(['sign', '--secret-file', path], { XDG_CONFIG_HOME: tempConfigHome() }, 'body');
+  const sign = (path: string) =>
+    runBounded(['sign', '--secret-file', path], { XDG_CONFIG_HOME: tempConfigHome() }, 'body');
 
   it('a secret file over 4 KiB is one line and exit 2', async () => {
     const path = join(tempDir(), 'secret');
     writeFileSync(path, Buffer.alloc(4097, 'a'));
-    expectOneLine(await sign(path), `cannot read the secret file ${path}: it is 4,097 bytes, over the limit of 4,096 bytes`);
+    expectOneLine(
+      await sign(path),
+      `cannot read the secret file ${path}: it is 4,097 bytes, over the limit of 4,096 bytes`,
+    );
   });
 
   it('a device as the secret file is one line and exit 2, without reading it', async () => {
@@ -184,7 +223,10 @@ describe('--secret-file is bounded and must be text (issue 13, item 24)', () => 
   it('a secret file whose bytes are not UTF-8 is refused, not signed with U+FFFD', async () => {
     const path = join(tempDir(), 'secret');
     writeFileSync(path, Buffer.from([0xff, 0xfe, 0x61, 0x62, 0x63]));
-    expectOneLine(await sign(path), `the secret file ${path} is not UTF-8 text; an Oblic secret is text: save it as UTF-8`);
+    expectOneLine(
+      await sign(path),
+      `the secret file ${path} is not UTF-8 text; an Oblic secret is text: save it as UTF-8`,
+    );
   });
 
   it('a link as the secret file is followed, as Kubernetes mounts secrets, and its target is checked', async () => {
@@ -192,11 +234,18 @@ describe('--secret-file is bounded and must be text (issue 13, item 24)', () => 
     writeFileSync(join(dir, 'real'), 'mounted-secret-123456\n');
     symlinkSync(join(dir, 'real'), join(dir, 'linked'));
     const viaLink = await sign(join(dir, 'linked'));
-    const direct = await runBounded(['sign', '--secret', 'mounted-secret-123456'], { XDG_CONFIG_HOME: tempConfigHome() }, 'body');
+    const direct = await runBounded(
+      ['sign', '--secret', 'mounted-secret-123456'],
+      { XDG_CONFIG_HOME: tempConfigHome() },
+      'body',
+    );
     expect(viaLink.code).toBe(0);
     expect(viaLink.stdout).toBe(direct.stdout);
     fifo(join(dir, 'pipe'));
     symlinkSync(join(dir, 'pipe'), join(dir, 'to-pipe'));
-    expectOneLine(await sign(join(dir, 'to-pipe')), `cannot read the secret file ${join(dir, 'to-pipe')}: it is a FIFO (named pipe), not a regular file; for a command's output use OBLIC_WEBHOOK_SECRET="$(command)" instead`);
+    expectOneLine(
+      await sign(join(dir, 'to-pipe')),
+      `cannot read the secret file ${join(dir, 'to-pipe')}: it is a FIFO (named pipe), not a regular file; for a command's output use OBLIC_WEBHOOK_SECRET="$(command)" instead`,
+    );
   });
 });

@@ -37,6 +37,8 @@ describe('the development secret directory (issue 13, item 24)', () => {
     const dir = join(home, 'oblic-hooks');
     mkdirSync(dir);
     chmodSync(dir, 0o777);
-    await expect(loadDevSecret({ XDG_CONFIG_HOME: home }, uid)).rejects.toThrow(`${dir} is writable by other users (mode 0777); run \`chmod 700 ${dir}\``);
+    await expect(loadDevSecret({ XDG_CONFIG_HOME: home }, uid)).rejects.toThrow(
+      `${dir} is writable by other users (mode 0777); run \`chmod 700 ${dir}\``,
+    );
   });
 });

@@ -31,7 +31,11 @@ function portOf(url: string): number {
 }
 
 /** Sends bytes and resolves with whatever came back once the server closes (or the client gives up). */
-function exchange(port: number, bytes: Buffer | string, options: { end?: boolean; destroyAfterWrite?: boolean } = {}): Promise<string> {
+function exchange(
+  port: number,
+  bytes: Buffer | string,
+  options: { end?: boolean; destroyAfterWrite?: boolean } = {},
+): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -51,12 +55,16 @@ describe('listen against slow, broken and hostile clients', () => {
     running.push(cli);
     const port = portOf(await cli.url);
     await Promise.all(
-      Array.from({ length: 200 }, () =>
-        new Promise<void>((resolve) => {
-          const socket = connect(port, '127.0.0.1', () => socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Le', () => resolve()));
-          socket.on('error', () => undefined);
-          sockets.push(socket);
-        }),
+      Array.from(
+        { length: 200 },
+        () =>
+          new Promise<void>((resolve) => {
+            const socket = connect(port, '127.0.0.1', () =>
+              socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Le', () => resolve()),
+            );
+            socket.on('error', () => undefined);
+            sockets.push(socket);
+          }),
       ),
     );
     const started = performance.now();
@@ -70,11 +78,19 @@ describe('listen against slow, broken and hostile clients', () => {
     running.push(cli);
     const port = portOf(await cli.url);
     // Disconnects mid-body: nothing to answer, nothing must break.
-    await exchange(port, `POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789`, { destroyAfterWrite: true });
+    await exchange(port, `POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789`, {
+      destroyAfterWrite: true,
+    });
     // A Content-Length larger than the body, then the client finishes sending: closed, never a 2xx.
-    expect(await exchange(port, `POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789`)).not.toMatch(/^HTTP\/1.1 2/);
-    expect(await exchange(port, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n')).toMatch(/^HTTP\/1.1 400/);
-    expect(await exchange(port, `POST / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(200_000)}\r\n\r\n`)).toMatch(/^HTTP\/1.1 431/);
+    expect(await exchange(port, `POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789`)).not.toMatch(
+      /^HTTP\/1.1 2/,
+    );
+    expect(
+      await exchange(port, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n'),
+    ).toMatch(/^HTTP\/1.1 400/);
+    expect(await exchange(port, `POST / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(200_000)}\r\n\r\n`)).toMatch(
+      /^HTTP\/1.1 431/,
+    );
     expect(await exchange(port, NOISE)).toMatch(/^HTTP\/1.1 400 /);
     expect(await exchange(port, Buffer.alloc(2048))).toMatch(/^HTTP\/1.1 400 /);
     expect(await exchange(port, 'POST / HTTP/9.9\r\nHost: x\r\n\r\n')).toMatch(/^HTTP\/1.1 400 /);
@@ -83,7 +99,10 @@ describe('listen against slow, broken and hostile clients', () => {
     cli.signal('SIGINT');
     const result = await cli.exited;
     expect(result.code).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.at(-1)).toMatchObject({ verified: true, event: { id: 'a056V7R7NmNRjl70' } });
     expect(lines.map((l) => l.status)).toEqual([405, 200]);
     expect(result.stderr).toMatch(/malformed connections/);
@@ -112,7 +131,10 @@ describe('no loss under load and interruption', () => {
     cli.signal('SIGINT');
     const [sent, listened] = await Promise.all([sending, cli.exited]);
     expect(listened.code).toBe(0);
-    const results = sent.stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: string; status: number | null });
+    const results = sent.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; status: number | null });
     const answered = results.filter((r) => r.status !== null && r.status >= 200 && r.status < 300);
     expect(answered.length).toBeGreaterThanOrEqual(2000);
     expect(answered.length).toBeLessThan(10_000); // the interruption really came mid-stream
@@ -140,7 +162,10 @@ describe('no loss under load and interruption', () => {
 
   it('the same without --save, where a second thread verifies: every 2xx has exactly one verified NDJSON line', async () => {
     const { answered, listened } = await interruptedRun([]);
-    const lines = listened.stdout.trim().split('\n').map((line) => JSON.parse(line) as { verified: boolean; event: { id: string } });
+    const lines = listened.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { verified: boolean; event: { id: string } });
     const byId = new Map<string, number>();
     for (const line of lines) {
       expect(line.verified).toBe(true);
@@ -149,6 +174,8 @@ describe('no loss under load and interruption', () => {
     for (const { id } of answered) expect(byId.get(id), `lines of ${id}`).toBe(1);
     expect([...byId.values()].every((n) => n === 1)).toBe(true);
     // The summary counts what the verifying thread saw: every line, all verified.
-    expect(listened.stderr).toContain(`${lines.length.toLocaleString('en-US')} received · ${lines.length.toLocaleString('en-US')} verified`);
+    expect(listened.stderr).toContain(
+      `${lines.length.toLocaleString('en-US')} received · ${lines.length.toLocaleString('en-US')} verified`,
+    );
   });
 });

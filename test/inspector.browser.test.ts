@@ -15,9 +15,21 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 
 const event = (id: string, type: string, payload: object) => JSON.stringify({ id, type, payload });
-const MESSAGE = event('MsgMsgMsgMsgMsg1', 'message.created', { id: 'SIuAFUNKdSYHZF2w', contact: { username: 'KevinMcCallister' }, message: 'Keep the change 🎄' });
-const CONTACT = event('CntCntCntCntCnt1', 'contact.updated', { id: 'WAz8eIbvDR60rouK', username: 'ZoeKruger', phone_number: '+49 30 901820' });
-const GROUP = event('GrpGrpGrpGrpGrp1', 'group.deleted', { id: 'xgQQXg3hrtjh7AvZ', name: 'Wet Bandits', contacts: [{}, {}] });
+const MESSAGE = event('MsgMsgMsgMsgMsg1', 'message.created', {
+  id: 'SIuAFUNKdSYHZF2w',
+  contact: { username: 'KevinMcCallister' },
+  message: 'Keep the change 🎄',
+});
+const CONTACT = event('CntCntCntCntCnt1', 'contact.updated', {
+  id: 'WAz8eIbvDR60rouK',
+  username: 'ZoeKruger',
+  phone_number: '+49 30 901820',
+});
+const GROUP = event('GrpGrpGrpGrpGrp1', 'group.deleted', {
+  id: 'xgQQXg3hrtjh7AvZ',
+  name: 'Wet Bandits',
+  contacts: [{}, {}],
+});
 
 /** One real delivery to the listener, signed as Oblic signs (or with another secret). */
 function deliver(url: string, body: string, secret = SECRET): Promise<string> {
@@ -84,7 +96,15 @@ beforeAll(async () => {
   uiUrl = await cli.stderr(/inspector on (http:\/\/\S+)/);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   ({ tab: page, response: pageResponse, violations } = await openInspector(uiUrl));
 });
@@ -151,7 +171,10 @@ describe('listen --ui in a real browser', () => {
     const edited = (await page.inputValue('#edited-body')).replace('Keep the change 🎄', 'Edited in the browser ✏️');
     await page.fill('#edited-body', edited);
     await page.click('#send-edited');
-    await page.locator('#replay-result', { hasText: 'signed' }).or(page.locator('#replay-result', { hasText: 'failed' })).waitFor();
+    await page
+      .locator('#replay-result', { hasText: 'signed' })
+      .or(page.locator('#replay-result', { hasText: 'failed' }))
+      .waitFor();
     expect(await page.locator('#replay-result').textContent()).toMatch(/^answered 202 from .* · signed /);
     const received = app.received.at(-1)!;
     expect(received.body.toString()).toBe(edited);
@@ -201,13 +224,25 @@ describe('listen --ui in a real browser', () => {
   });
 
   it('re-indents without re-reading values: a 20-digit number and escapes keep their bytes (issue 13, item 29)', async () => {
-    const big = '{"id":"BigBigBigBigBig1","type":"message.updated","payload":{"n":12345678901234567890,"s":"a\\"b\\\\c","e":{},"l":[ ]}}';
+    const big =
+      '{"id":"BigBigBigBigBig1","type":"message.updated","payload":{"n":12345678901234567890,"s":"a\\"b\\\\c","e":{},"l":[ ]}}';
     await deliver(listenUrl, big);
     await openRow('message.updated', 'BigBigBigBigBig1');
     await page.click('#edit');
     expect(await page.inputValue('#edited-body')).toBe(big.replace('[ ]', '[]'));
     await page.selectOption('#edit-format', '2');
-    const pretty = ['{', '  "id": "BigBigBigBigBig1",', '  "type": "message.updated",', '  "payload": {', '    "n": 12345678901234567890,', '    "s": "a\\"b\\\\c",', '    "e": {},', '    "l": []', '  }', '}'];
+    const pretty = [
+      '{',
+      '  "id": "BigBigBigBigBig1",',
+      '  "type": "message.updated",',
+      '  "payload": {',
+      '    "n": 12345678901234567890,',
+      '    "s": "a\\"b\\\\c",',
+      '    "e": {},',
+      '    "l": []',
+      '  }',
+      '}',
+    ];
     expect(await page.inputValue('#edited-body')).toBe(pretty.join('\n'));
   });
 
@@ -216,12 +251,16 @@ describe('listen --ui in a real browser', () => {
     await page.fill('#replay-url', '');
     await page.click('#replay');
     await page.locator('#replay-result:not(:empty)').waitFor();
-    expect(await page.locator('#replay-result').textContent()).toBe('failed: type a URL to replay to: this listener forwards nowhere');
+    expect(await page.locator('#replay-result').textContent()).toBe(
+      'failed: type a URL to replay to: this listener forwards nowhere',
+    );
     const port = await closedPort();
     await page.fill('#replay-url', `http://127.0.0.1:${port}/hooks`);
     await page.click('#replay');
     await page.locator('#replay-result', { hasText: 'nothing is listening' }).waitFor();
-    expect(await page.locator('#replay-result').textContent()).toBe(`failed: nothing is listening at http://127.0.0.1:${port}/hooks; start your app, or change the URL`);
+    expect(await page.locator('#replay-result').textContent()).toBe(
+      `failed: nothing is listening at http://127.0.0.1:${port}/hooks; start your app, or change the URL`,
+    );
   });
 
   it('runs under a strict CSP without a single violation (issue 13, item 26)', async () => {
@@ -237,7 +276,11 @@ describe('listen --ui in a real browser', () => {
     const base = new URL(uiUrl);
     const { token } = (await fetch(new URL('/api/config', base)).then((r) => r.json())) as { token: string };
     const post = (headers: Record<string, string>) =>
-      fetch(new URL('/api/send', base), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"type":"message.created"}' }).then((r) => r.status);
+      fetch(new URL('/api/send', base), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: '{"type":"message.created"}',
+      }).then((r) => r.status);
     expect(await post({})).toBe(403);
     expect(await post({ 'x-oblic-hooks-token': 'wrong' })).toBe(403);
     expect(await post({ 'x-oblic-hooks-token': token!, origin: 'http://evil.example' })).toBe(403);
@@ -265,19 +308,31 @@ describe('listen --ui history', () => {
     const second = startCli(['listen', '--port', '0', '--ui', '--ui-port', '0', '--save', dir], { env });
     try {
       const ui = await second.stderr(/inspector on (http:\/\/\S+)/);
-      const list = (await fetch(new URL('/api/deliveries', ui)).then((r) => r.json())) as Array<{ seq: number; type: string; badge: string; status: number | null }>;
-      expect(list.map((d) => [d.type, d.badge, d.status])).toEqual([['contact.updated', 'verified', null], ['message.created', 'verified', null]]);
+      const list = (await fetch(new URL('/api/deliveries', ui)).then((r) => r.json())) as Array<{
+        seq: number;
+        type: string;
+        badge: string;
+        status: number | null;
+      }>;
+      expect(list.map((d) => [d.type, d.badge, d.status])).toEqual([
+        ['contact.updated', 'verified', null],
+        ['message.created', 'verified', null],
+      ]);
       const response = await fetch(new URL(`/api/deliveries/${list[1]!.seq}/capture`, ui));
       const file = join(dir, 'downloaded.bin');
       writeFileSync(file, new Uint8Array(await response.arrayBuffer()));
       expect((await runCli(['verify', file], { env })).code).toBe(0);
-      const detail = (await fetch(new URL(`/api/deliveries/${list[1]!.seq}`, ui)).then((r) => r.json())) as { curl: string };
+      const detail = (await fetch(new URL(`/api/deliveries/${list[1]!.seq}`, ui)).then((r) => r.json())) as {
+        curl: string;
+      };
       expect(detail.curl).toMatch(/^printf '[^\n]*' \| \\\n {2}curl -sS --request POST/);
       // What was answered is not in a capture: the row says so rather than show a status (issue 13, item 29).
       const { tab } = await openInspector(ui);
       const status = tab.locator('tr[data-type="contact.updated"] td:nth-child(6)');
       expect(await status.textContent()).toBe('—');
-      expect(await status.getAttribute('title')).toBe('reloaded from the save directory: what was answered is not stored');
+      expect(await status.getAttribute('title')).toBe(
+        'reloaded from the save directory: what was answered is not stored',
+      );
       await tab.close();
     } finally {
       second.signal('SIGKILL');
@@ -293,7 +348,10 @@ describe('listen --ui with a quote in --forward-to and a history of one', () => 
   const FORWARD = "http://127.0.0.1:9/hooks';window.pwned=1;'";
 
   beforeAll(async () => {
-    hostile = startCli(['listen', '--port', '0', '--ui', '--ui-port', '0', '--ui-history', '1', '--forward-to', FORWARD], { env: { OBLIC_WEBHOOK_SECRET: SECRET } });
+    hostile = startCli(
+      ['listen', '--port', '0', '--ui', '--ui-port', '0', '--ui-history', '1', '--forward-to', FORWARD],
+      { env: { OBLIC_WEBHOOK_SECRET: SECRET } },
+    );
     hostileListen = await hostile.url;
     ({ tab, violations: tabViolations } = await openInspector(await hostile.stderr(/inspector on (http:\/\/\S+)/)));
   });
@@ -316,6 +374,8 @@ describe('listen --ui with a quote in --forward-to and a history of one', () => 
   it('says that a delivery dropped from the history is no longer held (issue 13, item 28)', async () => {
     await tab.locator('tr[data-type="message.created"]').click();
     await tab.locator('#gone').waitFor();
-    expect(await tab.locator('#gone').textContent()).toBe('this delivery is no longer held: the inspector keeps the newest 1 delivery, at most 64 MiB in all');
+    expect(await tab.locator('#gone').textContent()).toBe(
+      'this delivery is no longer held: the inspector keeps the newest 1 delivery, at most 64 MiB in all',
+    );
   });
 });

@@ -23,7 +23,11 @@ describe("the library entry, imported as 'oblic-hooks'", () => {
       try { verify({ body: JSON.parse(body), signature, secrets: 'x' }); } catch (e) { console.log(e.constructor.name + ': ' + e.message); }
     `);
     const [first, second] = out.trim().split('\n');
-    expect(JSON.parse(first!)).toEqual([64, { verified: true, reason: null, message: 'the signature matches the body', matchedSecret: 0 }, 15]);
+    expect(JSON.parse(first!)).toEqual([
+      64,
+      { verified: true, reason: null, message: 'the signature matches the body', matchedSecret: 0 },
+      15,
+    ]);
     expect(second).toMatch(/^TypeError: the body must be the raw bytes/);
   });
 

@@ -18,11 +18,33 @@ function record(seq: number, sign = true): RequestRecord {
   const body = Buffer.from(JSON.stringify({ id: `id${seq}`, type: 'message.created', payload: { n: seq } }));
   const headers: Array<[string, string]> = [['content-type', 'application/json']];
   if (sign) headers.push(['x-oblic-signature', signatureOf(SECRET, body)]);
-  return { seq, receivedAt: new Date(), method: 'POST', path: '/', httpVersion: '1.1', headers, body, size: body.length, inspection: null, status: 200, forward: null, savedAs: null, refusal: null };
+  return {
+    seq,
+    receivedAt: new Date(),
+    method: 'POST',
+    path: '/',
+    httpVersion: '1.1',
+    headers,
+    body,
+    size: body.length,
+    inspection: null,
+    status: 200,
+    forward: null,
+    savedAs: null,
+    refusal: null,
+  };
 }
 
-function start(write: (text: string) => Promise<void> | undefined, options: Partial<ShowOptions> = {}, onReached = () => undefined) {
-  const thread = startVerifyThread({ secrets: [SECRET], otherSecrets: [], show: { ...show, ...options }, color: false }, write, onReached);
+function start(
+  write: (text: string) => Promise<void> | undefined,
+  options: Partial<ShowOptions> = {},
+  onReached = () => undefined,
+) {
+  const thread = startVerifyThread(
+    { secrets: [SECRET], otherSecrets: [], show: { ...show, ...options }, color: false },
+    write,
+    onReached,
+  );
   threads.push(thread);
   return thread;
 }
@@ -33,7 +55,9 @@ describe('the verifying thread', () => {
     const thread = start((text) => void lines.push(...text.split('\n')));
     for (let seq = 1; seq <= 3000; seq++) thread.push(record(seq, seq % 10 !== 0));
     await thread.drain(); // straight after pushing: nothing has been answered yet
-    const parsed = lines.map((line) => JSON.parse(line) as { verified: boolean; reason: string | null; event: { id: string } });
+    const parsed = lines.map(
+      (line) => JSON.parse(line) as { verified: boolean; reason: string | null; event: { id: string } },
+    );
     expect(parsed.map((line) => line.event.id)).toEqual(Array.from({ length: 3000 }, (_, i) => `id${i + 1}`));
     expect(parsed.filter((line) => !line.verified).every((line) => line.reason === 'missing_signature')).toBe(true);
     expect(thread.tally).toMatchObject({ received: 3000, shown: 3000, verified: 2700, unsigned: 300, invalid: 0 });
@@ -64,7 +88,11 @@ describe('the verifying thread', () => {
   it('says when --exit-after is reached and shows no more than that', async () => {
     const lines: string[] = [];
     let reached = 0;
-    const thread = start((text) => void lines.push(...text.split('\n')), { exitAfter: 5 }, () => void (reached += 1));
+    const thread = start(
+      (text) => void lines.push(...text.split('\n')),
+      { exitAfter: 5 },
+      () => void (reached += 1),
+    );
     for (let seq = 1; seq <= 20; seq++) thread.push(record(seq));
     await thread.drain();
     expect(lines).toHaveLength(5);

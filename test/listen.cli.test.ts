@@ -9,7 +9,8 @@ import { signatureOf, startServer, type TestServer } from './helpers/server.js';
 
 const SECRET = 'listen-test-secret-77';
 const env = { OBLIC_WEBHOOK_SECRET: SECRET };
-const EVENT = '{"id":"a056V7R7NmNRjl70","type":"message.updated","payload":{"id":"SIuAFUNKdSYHZF2w","contact":{"username":"KevinMcCallister"},"message":"Keep the change 🎄"}}';
+const EVENT =
+  '{"id":"a056V7R7NmNRjl70","type":"message.updated","payload":{"id":"SIuAFUNKdSYHZF2w","contact":{"username":"KevinMcCallister"},"message":"Keep the change 🎄"}}';
 
 let running: RunningCli[] = [];
 let servers: TestServer[] = [];
@@ -41,11 +42,20 @@ function raw(url: string, bytes: Buffer | string): Promise<string> {
 
 function post(body: Buffer | string, headers: Record<string, string> = {}, path = '/'): Buffer {
   const data = Buffer.from(body);
-  const head = [`POST ${path} HTTP/1.1`, 'Host: localhost', 'Connection: close', `Content-Length: ${data.length}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  const head = [
+    `POST ${path} HTTP/1.1`,
+    'Host: localhost',
+    'Connection: close',
+    `Content-Length: ${data.length}`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
   return Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), data]);
 }
 
-const signed = (body: string | Buffer, secret = SECRET) => ({ 'Content-Type': 'application/json', 'X-Oblic-Signature': createHmac('sha256', secret).update(body).digest('hex') });
+const signed = (body: string | Buffer, secret = SECRET) => ({
+  'Content-Type': 'application/json',
+  'X-Oblic-Signature': createHmac('sha256', secret).update(body).digest('hex'),
+});
 
 describe('listen --json', () => {
   it('shows signed, unsigned, badly signed, malformed-JSON and non-UTF-8 requests as NDJSON, one object each', async () => {
@@ -65,7 +75,14 @@ describe('listen --json', () => {
       [true, null, null],
       [true, null, null],
     ]);
-    expect(lines[0]).toMatchObject({ method: 'POST', path: '/', body: EVENT, status: 200, forward: null, event: { id: 'a056V7R7NmNRjl70' } });
+    expect(lines[0]).toMatchObject({
+      method: 'POST',
+      path: '/',
+      body: EVENT,
+      status: 200,
+      forward: null,
+      event: { id: 'a056V7R7NmNRjl70' },
+    });
     expect(lines[0].headers['x-oblic-signature']).toBe(signatureOf(SECRET, Buffer.from(EVENT)));
     expect(lines[4].body_base64).toBe(binary.toString('base64'));
     expect(lines[4].body).toBeUndefined();
@@ -79,7 +96,9 @@ describe('listen --json', () => {
     const cli = listen(['--json', '--path', '/webhooks', '--max-body', '1kB']);
     const url = await cli.url;
     expect(url).toMatch(/\/webhooks$/);
-    expect(await raw(url, 'GET /webhooks HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1.1 405 .*\r\nallow: POST/is);
+    expect(await raw(url, 'GET /webhooks HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toMatch(
+      /^HTTP\/1.1 405 .*\r\nallow: POST/is,
+    );
     expect(await raw(url, post(EVENT, signed(EVENT), '/other'))).toMatch(/^HTTP\/1.1 404/);
     const big = JSON.stringify({ id: 'x', type: 'message.created', pad: 'x'.repeat(2000) });
     expect(await raw(url, post(big, signed(big), '/webhooks'))).toMatch(/^HTTP\/1.1 413/);
@@ -116,12 +135,17 @@ describe('listen, for people', () => {
     expect(result.stdout).toContain('"message": "Keep the change 🎄"');
     expect(result.stdout).toContain('X-Oblic-Signature: ');
     expect(result.stdout).toMatch(/POST \/ {2}○ unsigned\n {14}5 B · hello/); // issue 13, item 19: a badge on every row
-    expect(result.stderr).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\/ · verifying with \$OBLIC_WEBHOOK_SECRET \(…t-77\) · Ctrl-C to stop$/m);
+    expect(result.stderr).toMatch(
+      /^listening on http:\/\/127\.0\.0\.1:\d+\/ · verifying with \$OBLIC_WEBHOOK_SECRET \(…t-77\) · Ctrl-C to stop$/m,
+    );
     expect(result.stdout).not.toContain('\u001b['); // piped: no colour
   });
 
   it('colours its blocks when FORCE_COLOR asks, and not with --no-color, on the verifying thread too', async () => {
-    for (const [args, coloured] of [[[], true], [['--no-color'], false]] as const) {
+    for (const [args, coloured] of [
+      [[], true],
+      [['--no-color'], false],
+    ] as const) {
       const cli = listen(['--exit-after', '1', ...args], { env: { FORCE_COLOR: '1' } });
       await raw(await cli.url, post(EVENT, signed(EVENT)));
       const result = await cli.exited;
@@ -156,20 +180,29 @@ describe('listen, for people', () => {
     servers.push(s);
     const result = await runCli(['listen', '--port', String(s.port)], { env });
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`oblic-hooks: port ${s.port} on 127.0.0.1 is in use; pass --port with another port, or --port 0 for a free one\n`);
+    expect(result.stderr).toBe(
+      `oblic-hooks: port ${s.port} on 127.0.0.1 is in use; pass --port with another port, or --port 0 for a free one\n`,
+    );
   });
 });
 
 describe('listen with send, save, verify and replay', () => {
   it('send into listen verifies with no secret flags on either side (the shared development secret)', async () => {
     const home = tempConfigHome();
-    const cli = listen(['--json', '--exit-after', '3'], { env: { OBLIC_WEBHOOK_SECRET: undefined, XDG_CONFIG_HOME: home } });
+    const cli = listen(['--json', '--exit-after', '3'], {
+      env: { OBLIC_WEBHOOK_SECRET: undefined, XDG_CONFIG_HOME: home },
+    });
     const url = await cli.url;
     const sent = await runCli(['send', 'message.*', '--to', url], { env: { XDG_CONFIG_HOME: home } });
     expect(sent.code).toBe(0);
     const result = await cli.exited;
     expect(result.code).toBe(0);
-    expect(result.stdout.trim().split('\n').map((l) => JSON.parse(l).verified)).toEqual([true, true, true]);
+    expect(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).verified),
+    ).toEqual([true, true, true]);
   });
 
   it('--exit-after exits 1 when a request did not verify, and --timeout before it exits 1', async () => {
@@ -180,20 +213,30 @@ describe('listen with send, save, verify and replay', () => {
     expect(result.stderr.trim().split('\n').at(-1)).toBe('oblic-hooks: 1 of the requests did not verify');
     const timed = await runCli(['listen', '--port', '0', '--exit-after', '5', '--timeout', '200ms'], { env });
     expect(timed.code).toBe(1);
-    expect(timed.stderr.trim().split('\n').at(-1)).toBe('oblic-hooks: --timeout reached with 0 of the 5 requests --exit-after waits for');
+    expect(timed.stderr.trim().split('\n').at(-1)).toBe(
+      'oblic-hooks: --timeout reached with 0 of the 5 requests --exit-after waits for',
+    );
   });
 
   it('--save stores byte-exact captures that verify and replay to the same bytes and signatures', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'oblic-save-'));
     const cli = listen(['--json', '--save', dir, '--exit-after', '3']);
     const url = await cli.url;
-    const sent = await runCli(['send', 'group.created', 'attachment.deleted', 'message.created', '--to', url, '--json'], { env });
+    const sent = await runCli(
+      ['send', 'group.created', 'attachment.deleted', 'message.created', '--to', url, '--json'],
+      { env },
+    );
     expect(sent.code).toBe(0);
     expect((await cli.exited).code).toBe(0);
-    const ids = sent.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; type: string });
+    const ids = sent.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; type: string });
     const files = readdirSync(dir).sort();
     expect(files).toHaveLength(3);
-    files.forEach((name, i) => expect(name).toMatch(new RegExp(`^\\d{8}T\\d{6}\\.\\d{3}Z-00000${i + 1}-${ids[i]!.type}-${ids[i]!.id}\\.http$`)));
+    files.forEach((name, i) =>
+      expect(name).toMatch(new RegExp(`^\\d{8}T\\d{6}\\.\\d{3}Z-00000${i + 1}-${ids[i]!.type}-${ids[i]!.id}\\.http$`)),
+    );
     const paths = files.map((f) => join(dir, f));
     const verified = await runCli(['verify', ...paths], { env });
     expect(verified.code).toBe(0);
@@ -210,14 +253,18 @@ describe('listen with send, save, verify and replay', () => {
       expect(app.received[i]!.body.equals(body)).toBe(true);
       expect(app.received[i]!.headers['x-oblic-signature']).toBe(signatureOf(SECRET, body));
     });
-    const resigned = await runCli(['replay', paths[0]!, '--to', `${app.url}/new`, '--secret', 'rotated-secret-1'], { env: {} });
+    const resigned = await runCli(['replay', paths[0]!, '--to', `${app.url}/new`, '--secret', 'rotated-secret-1'], {
+      env: {},
+    });
     expect(resigned.code).toBe(0);
     expect(app.received[3]!.url).toBe('/new');
     expect(app.received[3]!.headers['x-oblic-signature']).toBe(signatureOf('rotated-secret-1', app.received[3]!.body));
   });
 
   it('--forward-to passes the exact request to the app and its answer back; an app that is down gets 502', async () => {
-    const app = await startServer((_request, response) => response.writeHead(201, { 'x-app': 'yes', 'content-type': 'text/plain' }).end('created by app'));
+    const app = await startServer((_request, response) =>
+      response.writeHead(201, { 'x-app': 'yes', 'content-type': 'text/plain' }).end('created by app'),
+    );
     servers.push(app);
     const cli = listen(['--json', '--forward-to', `${app.url}/hooks`]);
     const url = await cli.url;
@@ -234,7 +281,10 @@ describe('listen with send, save, verify and replay', () => {
     servers = [];
     expect(await raw(url, post(EVENT, signed(EVENT)))).toMatch(/^HTTP\/1.1 502/);
     const lines = (await cli.lines(2)).map((l) => JSON.parse(l));
-    expect(lines.map((l) => [l.status, l.forward.status])).toEqual([[201, 201], [502, null]]);
+    expect(lines.map((l) => [l.status, l.forward.status])).toEqual([
+      [201, 201],
+      [502, null],
+    ]);
     expect(await raw(url, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1.1 405/); // still listening
   });
 
@@ -247,7 +297,11 @@ describe('listen with send, save, verify and replay', () => {
     cli.signal('SIGINT');
     const [sent, listened] = await Promise.all([sending, cli.exited]);
     expect(listened.code).toBe(0);
-    const results = sent.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; status: number | null });
+    const results = sent.stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { id: string; status: number | null });
     const answered = results.filter((r) => r.status !== null && r.status >= 200 && r.status < 300);
     expect(answered.length).toBeGreaterThan(0);
     const files = readdirSync(dir);

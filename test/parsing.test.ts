@@ -71,7 +71,11 @@ describe('event types', () => {
     expect(resolveEventTypes(['*.deleted']).length).toBe(5);
     expect(resolveEventTypes(['group'])).toEqual(['group.created', 'group.updated', 'group.deleted']);
     expect(resolveEventTypes(['all']).length).toBe(15);
-    expect(resolveEventTypes(['contact.created,contact.*'])).toEqual(['contact.created', 'contact.updated', 'contact.deleted']);
+    expect(resolveEventTypes(['contact.created,contact.*'])).toEqual([
+      'contact.created',
+      'contact.updated',
+      'contact.deleted',
+    ]);
   });
 
   it('suggests the nearest type on a typo and nothing for a different word', () => {

@@ -15,10 +15,17 @@ export function readmeExample(name: string): string {
 }
 
 /** Writes `code` to test/.examples/<file> and runs it with PORT=0; resolves once it says "listening on N". */
-export async function startExample(file: string, code: string, secret: string): Promise<{ port: string; child: ChildProcess }> {
+export async function startExample(
+  file: string,
+  code: string,
+  secret: string,
+): Promise<{ port: string; child: ChildProcess }> {
   mkdirSync(DIR, { recursive: true });
   writeFileSync(`${DIR}${file}`, code);
-  const child = spawn(process.execPath, [`${DIR}${file}`], { env: { ...process.env, PORT: '0', OBLIC_WEBHOOK_SECRET: secret }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [`${DIR}${file}`], {
+    env: { ...process.env, PORT: '0', OBLIC_WEBHOOK_SECRET: secret },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {

@@ -26,7 +26,8 @@ describe('types', () => {
         expectTypeOf(event.payload.contact.username).toBeString();
         expectTypeOf(event.payload.read_at).toEqualTypeOf<number | null>();
       }
-      if (event.type === 'group.deleted') expectTypeOf(event.payload.contacts[0]!.display_name).toEqualTypeOf<string | null>();
+      if (event.type === 'group.deleted')
+        expectTypeOf(event.payload.contacts[0]!.display_name).toEqualTypeOf<string | null>();
       // @ts-expect-error: a contact event has no message text
       if (event.type === 'contact.created') void event.payload.message;
     };
@@ -54,10 +55,16 @@ describe('parseEvent()', () => {
   it('names the path of a missing or mistyped payload field', () => {
     const event = JSON.parse(sample('message.created').toString());
     event.payload.contact.created_at = 'yesterday';
-    expect(parseEvent(JSON.stringify(event))).toMatchObject({ ok: false, error: { code: 'invalid_payload', path: 'payload.contact.created_at' } });
+    expect(parseEvent(JSON.stringify(event))).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_payload', path: 'payload.contact.created_at' },
+    });
     event.payload.contact.created_at = 692233200;
     delete event.payload.attachments;
-    expect(parseEvent(event)).toMatchObject({ ok: false, error: { path: 'payload.attachments', message: 'payload.attachments is missing' } });
+    expect(parseEvent(event)).toMatchObject({
+      ok: false,
+      error: { path: 'payload.attachments', message: 'payload.attachments is missing' },
+    });
   });
 
   it('lets fields Oblic may add later through', () => {
@@ -71,11 +78,30 @@ describe('JSON Schemas', () => {
   it('describe every model with exactly the contract fields (written out again here)', () => {
     const schema = anyEventSchema() as { oneOf: unknown[]; $defs: Record<string, { required: string[] }> };
     expect(schema.oneOf).toHaveLength(15);
-    expect(schema.$defs.attachment!.required).toEqual(['id', 'message_id', 'filename', 'file_url', 'file_type', 'file_size', 'created_at']);
-    expect(schema.$defs.conversation!.required).toEqual([
-      'id', 'contact_id', 'group_id', 'pinned_message_id', 'is_pinned', 'is_muted', 'last_active_at', 'last_opened_at', 'created_at', 'archived_at',
+    expect(schema.$defs.attachment!.required).toEqual([
+      'id',
+      'message_id',
+      'filename',
+      'file_url',
+      'file_type',
+      'file_size',
+      'created_at',
     ]);
-    expect(eventSchema('group.updated')).toMatchObject({ properties: { type: { const: 'group.updated' }, payload: { $ref: '#/$defs/group' } } });
+    expect(schema.$defs.conversation!.required).toEqual([
+      'id',
+      'contact_id',
+      'group_id',
+      'pinned_message_id',
+      'is_pinned',
+      'is_muted',
+      'last_active_at',
+      'last_opened_at',
+      'created_at',
+      'archived_at',
+    ]);
+    expect(eventSchema('group.updated')).toMatchObject({
+      properties: { type: { const: 'group.updated' }, payload: { $ref: '#/$defs/group' } },
+    });
   });
 
   it('oblic-hooks schema prints it, and suggests the nearest type on a typo', async () => {
@@ -97,7 +123,8 @@ async function serve(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
-const post = (url: string, body: Buffer | string, headers: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+const post = (url: string, body: Buffer | string, headers: Record<string, string>) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
 describe('verifyRequest()', () => {
   const body = sample('message.created');
@@ -109,7 +136,10 @@ describe('verifyRequest()', () => {
       res.status(result.verified ? 200 : 401).json({ reason: result.reason, type: result.event?.type ?? null });
     });
     const url = `${await serve(createServer(app))}/hooks`;
-    expect(await (await post(url, body, { 'x-oblic-signature': sig(body) })).json()).toEqual({ reason: null, type: 'message.created' });
+    expect(await (await post(url, body, { 'x-oblic-signature': sig(body) })).json()).toEqual({
+      reason: null,
+      type: 'message.created',
+    });
     const tampered = await post(url, Buffer.concat([body, Buffer.from(' ')]), { 'x-oblic-signature': sig(body) });
     expect([tampered.status, ((await tampered.json()) as { reason: string }).reason]).toEqual([401, 'mismatch']);
     const missing = await post(url, body, {});
@@ -128,27 +158,40 @@ describe('verifyRequest()', () => {
     });
     const response = await post(`${await serve(createServer(app))}/hooks`, body, { 'x-oblic-signature': sig(body) });
     expect(response.status).toBe(500);
-    expect(await response.text()).toMatch(/^req\.body is already parsed.*express\.raw\(\{ type: 'application\/json' \}\)/);
+    expect(await response.text()).toMatch(
+      /^req\.body is already parsed.*express\.raw\(\{ type: 'application\/json' \}\)/,
+    );
   });
 
   it('on a plain node:http request, reading the raw body itself', async () => {
     const url = await serve(
       createServer(async (req, res) => {
         const result = await verifyRequest(req, { secrets: ['old-secret-1111', SECRET] });
-        res.writeHead(result.verified ? 200 : 401).end(JSON.stringify({ matched: result.matchedSecret, reason: result.reason }));
+        res
+          .writeHead(result.verified ? 200 : 401)
+          .end(JSON.stringify({ matched: result.matchedSecret, reason: result.reason }));
       }),
     );
-    expect(await (await post(url, body, { 'x-oblic-signature': sig(body) })).json()).toEqual({ matched: 1, reason: null });
+    expect(await (await post(url, body, { 'x-oblic-signature': sig(body) })).json()).toEqual({
+      matched: 1,
+      reason: null,
+    });
     expect((await post(url, body, { 'x-oblic-signature': sig(body, 'wrong') })).status).toBe(401);
   });
 
   it('on a Web Request, with WebCrypto', async () => {
-    const request = (b: Buffer, headers: Record<string, string>) => new Request('http://x/hooks', { method: 'POST', headers, body: new Uint8Array(b) });
+    const request = (b: Buffer, headers: Record<string, string>) =>
+      new Request('http://x/hooks', { method: 'POST', headers, body: new Uint8Array(b) });
     const ok = await verifyRequest(request(body, { 'x-oblic-signature': sig(body) }), { secrets: SECRET });
     expect(ok).toMatchObject({ verified: true, matchedSecret: 0, event: { type: 'message.created' } });
-    const upper = await verifyRequest(request(body, { 'x-oblic-signature': ` ${sig(body).toUpperCase()} ` }), { secrets: SECRET });
+    const upper = await verifyRequest(request(body, { 'x-oblic-signature': ` ${sig(body).toUpperCase()} ` }), {
+      secrets: SECRET,
+    });
     expect(upper.verified).toBe(true);
-    const tampered = await verifyRequest(request(Buffer.concat([body, Buffer.from('\n')]), { 'x-oblic-signature': sig(body) }), { secrets: SECRET });
+    const tampered = await verifyRequest(
+      request(Buffer.concat([body, Buffer.from('\n')]), { 'x-oblic-signature': sig(body) }),
+      { secrets: SECRET },
+    );
     expect(tampered.reason).toBe('mismatch');
     expect((await verifyRequest(request(body, {}), { secrets: SECRET })).reason).toBe('missing_signature');
     await expect(verifyRequest(request(body, {}), { secrets: [] })).rejects.toThrow(TypeError);
@@ -171,9 +214,13 @@ describe('the README examples, run as written', () => {
   ])('%s: a signed send gets 2xx, a wrongly signed one 401', async (name, code) => {
     const { port, child } = await startExample(`${name}.mjs`, code(), SECRET);
     try {
-      const good = await runCli(['send', 'message.created', '--to', `${port}/webhooks`, '--json'], { env: { OBLIC_WEBHOOK_SECRET: SECRET } });
+      const good = await runCli(['send', 'message.created', '--to', `${port}/webhooks`, '--json'], {
+        env: { OBLIC_WEBHOOK_SECRET: SECRET },
+      });
       expect(good.code).toBe(0);
-      const bad = await runCli(['send', 'message.created', '--to', `${port}/webhooks`, '--json'], { env: { OBLIC_WEBHOOK_SECRET: 'not-the-secret' } });
+      const bad = await runCli(['send', 'message.created', '--to', `${port}/webhooks`, '--json'], {
+        env: { OBLIC_WEBHOOK_SECRET: 'not-the-secret' },
+      });
       expect(JSON.parse(bad.stdout).status).toBe(401);
     } finally {
       child.kill();
@@ -187,7 +234,14 @@ describe('the README examples, run as written', () => {
     process.env.OBLIC_WEBHOOK_SECRET = SECRET;
     const { POST } = (await import(pathToFileURL(file).href)) as { POST: (r: Request) => Promise<Response> };
     const body = sample('contact.updated');
-    const send = (b: Buffer) => POST(new Request('http://localhost/api/webhooks', { method: 'POST', headers: { 'x-oblic-signature': sig(body) }, body: new Uint8Array(b) }));
+    const send = (b: Buffer) =>
+      POST(
+        new Request('http://localhost/api/webhooks', {
+          method: 'POST',
+          headers: { 'x-oblic-signature': sig(body) },
+          body: new Uint8Array(b),
+        }),
+      );
     expect((await send(body)).status).toBe(204);
     expect((await send(Buffer.concat([body, Buffer.from(' ')]))).status).toBe(401);
   });

@@ -6,30 +6,78 @@ import { buildEvent } from '../src/samples/sample.js';
 
 // The models of CONTRACT.md, written out again here by hand so that the test does not check the
 // product's model table against itself.
-type Kind = 'id' | 'id|null' | 'string' | 'string|null' | 'timestamp' | 'timestamp|null' | 'boolean' | 'integer' | 'array' | 'object';
+type Kind =
+  | 'id'
+  | 'id|null'
+  | 'string'
+  | 'string|null'
+  | 'timestamp'
+  | 'timestamp|null'
+  | 'boolean'
+  | 'integer'
+  | 'array'
+  | 'object';
 const CONTACT: Record<string, Kind> = {
-  id: 'id', username: 'string', phone_number: 'string', avatar_url: 'string|null', display_name: 'string|null',
-  conversation_id: 'id', last_active_at: 'timestamp|null', created_at: 'timestamp',
+  id: 'id',
+  username: 'string',
+  phone_number: 'string',
+  avatar_url: 'string|null',
+  display_name: 'string|null',
+  conversation_id: 'id',
+  last_active_at: 'timestamp|null',
+  created_at: 'timestamp',
 };
 const SENDER: Record<string, Kind> = {
-  id: 'id', username: 'string', phone_number: 'string', avatar_url: 'string|null', last_active_at: 'timestamp|null', created_at: 'timestamp',
+  id: 'id',
+  username: 'string',
+  phone_number: 'string',
+  avatar_url: 'string|null',
+  last_active_at: 'timestamp|null',
+  created_at: 'timestamp',
 };
 const ATTACHMENT: Record<string, Kind> = {
-  id: 'id', message_id: 'id', filename: 'string', file_url: 'string', file_type: 'string', file_size: 'integer', created_at: 'timestamp',
+  id: 'id',
+  message_id: 'id',
+  filename: 'string',
+  file_url: 'string',
+  file_type: 'string',
+  file_size: 'integer',
+  created_at: 'timestamp',
 };
 const EXPECTED: Record<string, Record<string, Kind>> = {
   contact: CONTACT,
   conversation: {
-    id: 'id', contact_id: 'id|null', group_id: 'id|null', pinned_message_id: 'id|null', is_pinned: 'boolean', is_muted: 'boolean',
-    last_active_at: 'timestamp|null', last_opened_at: 'timestamp|null', created_at: 'timestamp', archived_at: 'timestamp|null',
+    id: 'id',
+    contact_id: 'id|null',
+    group_id: 'id|null',
+    pinned_message_id: 'id|null',
+    is_pinned: 'boolean',
+    is_muted: 'boolean',
+    last_active_at: 'timestamp|null',
+    last_opened_at: 'timestamp|null',
+    created_at: 'timestamp',
+    archived_at: 'timestamp|null',
   },
   message: {
-    id: 'id', conversation_id: 'id', contact: 'object', message: 'string', reactions: 'array', attachments: 'array',
-    read_at: 'timestamp|null', created_at: 'timestamp', updated_at: 'timestamp|null',
+    id: 'id',
+    conversation_id: 'id',
+    contact: 'object',
+    message: 'string',
+    reactions: 'array',
+    attachments: 'array',
+    read_at: 'timestamp|null',
+    created_at: 'timestamp',
+    updated_at: 'timestamp|null',
   },
   group: {
-    id: 'id', name: 'string', description: 'string|null', avatar_url: 'string|null', conversation_id: 'id', contacts: 'array',
-    created_at: 'timestamp', archived_at: 'timestamp|null',
+    id: 'id',
+    name: 'string',
+    description: 'string|null',
+    avatar_url: 'string|null',
+    conversation_id: 'id',
+    contacts: 'array',
+    created_at: 'timestamp',
+    archived_at: 'timestamp|null',
   },
   attachment: ATTACHMENT,
 };
@@ -55,7 +103,8 @@ function check(value: unknown, kind: Kind, where: string): void {
 
 function checkModel(value: unknown, model: Record<string, Kind>, where: string): void {
   expect(Object.keys(value as object), `${where} fields`).toEqual(Object.keys(model));
-  for (const [field, kind] of Object.entries(model)) check((value as Record<string, unknown>)[field], kind, `${where}.${field}`);
+  for (const [field, kind] of Object.entries(model))
+    check((value as Record<string, unknown>)[field], kind, `${where}.${field}`);
 }
 
 function samples(type: EventType, n: number) {
@@ -63,30 +112,34 @@ function samples(type: EventType, n: number) {
 }
 
 describe('buildEvent()', () => {
-  it.each(EVENT_TYPES.map((info) => info.type))('%s has exactly its model, with the right types, in 50 samples', (type) => {
-    for (const event of samples(type, 50)) {
-      expect(Object.keys(event)).toEqual(['id', 'type', 'payload']);
-      expect(event.id).toMatch(ID);
-      expect(event.type).toBe(type);
-      const resource = type.split('.')[0]!;
-      checkModel(event.payload, EXPECTED[resource]!, type);
-      const payload = event.payload as unknown as Record<string, unknown>;
-      if (resource === 'message') {
-        checkModel(payload.contact, SENDER, `${type}.contact`);
-        for (const attachment of payload.attachments as unknown[]) {
-          checkModel(attachment, ATTACHMENT, `${type}.attachments[]`);
-          expect((attachment as { message_id: string }).message_id).toBe(payload.id);
+  it.each(EVENT_TYPES.map((info) => info.type))(
+    '%s has exactly its model, with the right types, in 50 samples',
+    (type) => {
+      for (const event of samples(type, 50)) {
+        expect(Object.keys(event)).toEqual(['id', 'type', 'payload']);
+        expect(event.id).toMatch(ID);
+        expect(event.type).toBe(type);
+        const resource = type.split('.')[0]!;
+        checkModel(event.payload, EXPECTED[resource]!, type);
+        const payload = event.payload as unknown as Record<string, unknown>;
+        if (resource === 'message') {
+          checkModel(payload.contact, SENDER, `${type}.contact`);
+          for (const attachment of payload.attachments as unknown[]) {
+            checkModel(attachment, ATTACHMENT, `${type}.attachments[]`);
+            expect((attachment as { message_id: string }).message_id).toBe(payload.id);
+          }
+          for (const reaction of payload.reactions as Array<Record<string, unknown>>) {
+            for (const users of Object.values(reaction))
+              expect(users).toEqual(expect.arrayContaining([expect.any(String)]));
+          }
         }
-        for (const reaction of payload.reactions as Array<Record<string, unknown>>) {
-          for (const users of Object.values(reaction)) expect(users).toEqual(expect.arrayContaining([expect.any(String)]));
+        if (resource === 'group') {
+          expect((payload.contacts as unknown[]).length).toBeGreaterThanOrEqual(2);
+          for (const member of payload.contacts as unknown[]) checkModel(member, CONTACT, `${type}.contacts[]`);
         }
       }
-      if (resource === 'group') {
-        expect((payload.contacts as unknown[]).length).toBeGreaterThanOrEqual(2);
-        for (const member of payload.contacts as unknown[]) checkModel(member, CONTACT, `${type}.contacts[]`);
-      }
-    }
-  });
+    },
+  );
 
   it('keeps timestamps in order: created before read, updated and archived, all at or before now', () => {
     for (const type of ['message.updated', 'message.deleted', 'conversation.deleted', 'group.deleted'] as const) {
@@ -151,7 +204,14 @@ describe('createEventSource()', () => {
   it('cycles through the types and makes a fresh event every time', () => {
     const source = createEventSource({ types: ['contact.created', 'group.deleted'], now: NOW });
     const bodies = Array.from({ length: 6 }, (_, i) => source(i));
-    expect(bodies.map((b) => b.type)).toEqual(['contact.created', 'group.deleted', 'contact.created', 'group.deleted', 'contact.created', 'group.deleted']);
+    expect(bodies.map((b) => b.type)).toEqual([
+      'contact.created',
+      'group.deleted',
+      'contact.created',
+      'group.deleted',
+      'contact.created',
+      'group.deleted',
+    ]);
     expect(new Set(bodies.map((b) => b.id)).size).toBe(6);
   });
 

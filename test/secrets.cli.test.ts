@@ -58,7 +58,9 @@ describe('the secret never leaves', () => {
 
 describe('dependencies', () => {
   it('the runtime dependencies stay the four declared ones, pinned', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['chalk', 'commander', 'ora', 'undici']);
     for (const version of Object.values(pkg.dependencies)) expect(version).toMatch(/^\d+\.\d+\.\d+$/);
   });

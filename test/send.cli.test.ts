@@ -11,11 +11,21 @@ import { signatureOf, startServer, type TestServer } from './helpers/server.js';
 const SECRET = 'test-secret-5f1c2a9e';
 const env = { OBLIC_WEBHOOK_SECRET: SECRET };
 const ALL_TYPES = [
-  'contact.created', 'contact.updated', 'contact.deleted',
-  'conversation.created', 'conversation.updated', 'conversation.deleted',
-  'message.created', 'message.updated', 'message.deleted',
-  'group.created', 'group.updated', 'group.deleted',
-  'attachment.created', 'attachment.updated', 'attachment.deleted',
+  'contact.created',
+  'contact.updated',
+  'contact.deleted',
+  'conversation.created',
+  'conversation.updated',
+  'conversation.deleted',
+  'message.created',
+  'message.updated',
+  'message.deleted',
+  'group.created',
+  'group.updated',
+  'group.deleted',
+  'attachment.created',
+  'attachment.updated',
+  'attachment.deleted',
 ];
 
 let servers: TestServer[] = [];
@@ -58,9 +68,14 @@ describe('send: deliveries', () => {
 
   it('prints one JSON object per delivery and nothing else on stdout with --json', async () => {
     const s = await server();
-    const result = await runCli(['send', 'message.*', '--count', '3', '--concurrency', '4', '--to', s.url, '--json'], { env });
+    const result = await runCli(['send', 'message.*', '--count', '3', '--concurrency', '4', '--to', s.url, '--json'], {
+      env,
+    });
     expect(result.code).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines).toHaveLength(9);
     for (const line of lines) {
       expect(Object.keys(line)).toEqual(['type', 'id', 'url', 'status', 'ms', 'ok', 'signature', 'attempts', 'error']);
@@ -82,7 +97,9 @@ describe('send: deliveries', () => {
     for (const r of s.received) expect(r.headers['x-oblic-signature']).toBe(signatureOf(SECRET, r.body));
     expect(result.stdout.trim().split('\n')).toHaveLength(5);
     expect(result.stdout).toMatch(/^500 Internal Server Error/m);
-    expect(result.stderr).toMatch(/50 sent · 45 2xx · 5 other \(500 ×5\) · 0 errors · [\d,]+\/s · p50 .* · p95 .* · p99 /);
+    expect(result.stderr).toMatch(
+      /50 sent · 45 2xx · 5 other \(500 ×5\) · 0 errors · [\d,]+\/s · p50 .* · p95 .* · p99 /,
+    );
     expect(result.stderr).toContain('oblic-hooks: 5 of 50 deliveries got no 2xx response');
   });
 
@@ -99,7 +116,9 @@ describe('send: deliveries', () => {
   });
 
   it('previews a long UTF-8 response as text even when the 4 KiB preview ends inside a character', async () => {
-    const s = await server((_request, response) => response.writeHead(200, { 'content-type': 'text/plain' }).end(`${'a'.repeat(4095)}€ and more`));
+    const s = await server((_request, response) =>
+      response.writeHead(200, { 'content-type': 'text/plain' }).end(`${'a'.repeat(4095)}€ and more`),
+    );
     const result = await runCli(['send', 'message.created', '--to', s.url], { env });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('  aaaa');
@@ -140,15 +159,20 @@ describe('send: many events', () => {
     const eight = await server();
     // 150 bodies cross the 64-body batches that sends build at a time.
     const a = await runCli(['send', 'message.*', '--count', '50', '--seed', '3', '--to', one.url], { env });
-    const b = await runCli(['send', 'message.*', '--count', '50', '--seed', '3', '-c', '8', '--to', eight.url], { env });
+    const b = await runCli(['send', 'message.*', '--count', '50', '--seed', '3', '-c', '8', '--to', eight.url], {
+      env,
+    });
     expect([a.code, b.code]).toEqual([0, 0]);
     const events = one.received.map((r) => JSON.parse(r.body.toString()) as { id: string; type: string });
     expect(events).toHaveLength(150);
-    expect(events.map((e) => e.type)).toEqual(Array.from({ length: 150 }, (_, i) => ['message.created', 'message.updated', 'message.deleted'][i % 3]));
+    expect(events.map((e) => e.type)).toEqual(
+      Array.from({ length: 150 }, (_, i) => ['message.created', 'message.updated', 'message.deleted'][i % 3]),
+    );
     expect(new Set(events.map((e) => e.id)).size).toBe(150);
     const sorted = (s: TestServer) => s.received.map((r) => r.body.toString()).sort();
     expect(sorted(eight)).toEqual(sorted(one));
-    for (const request of eight.received) expect(request.headers['x-oblic-signature']).toBe(signatureOf(SECRET, request.body));
+    for (const request of eight.received)
+      expect(request.headers['x-oblic-signature']).toBe(signatureOf(SECRET, request.body));
   });
 });
 
@@ -161,7 +185,9 @@ describe('send: nothing listening', () => {
     const result = await runCli(['send', 'all', '--count', '100', '--to', url], { env });
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split('\n');
-    expect(lines.at(-1)).toBe(`oblic-hooks: nothing is listening at ${url}/; start \`oblic-hooks listen\` or your app, or point --to at it`);
+    expect(lines.at(-1)).toBe(
+      `oblic-hooks: nothing is listening at ${url}/; start \`oblic-hooks listen\` or your app, or point --to at it`,
+    );
     expect(lines).toHaveLength(2); // the secret line, then the error
     expect(result.stdout).toBe('');
     // The whole process, Node start-up included; the refusal itself takes milliseconds.
@@ -173,7 +199,18 @@ describe('send: customising the request', () => {
   it('--set changes the event before it is signed; JSON values keep their type', async () => {
     const s = await server();
     const result = await runCli(
-      ['send', 'message.created', '--to', s.url, '--set', 'payload.message=¡Hola! 👋 "quoted"', '--set', 'payload.read_at=705103200', '--set', 'id="0000000000000000"'],
+      [
+        'send',
+        'message.created',
+        '--to',
+        s.url,
+        '--set',
+        'payload.message=¡Hola! 👋 "quoted"',
+        '--set',
+        'payload.read_at=705103200',
+        '--set',
+        'id="0000000000000000"',
+      ],
       { env },
     );
     expect(result.code).toBe(0);
@@ -186,7 +223,10 @@ describe('send: customising the request', () => {
 
   it('--data sends the exact bytes, even when they are not UTF-8, and signs them as they are', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'oblic-data-'));
-    const bytes = Buffer.concat([Buffer.from('{"id":"a056V7R7NmNRjl70","type":"message.updated"}  \r\n'), Buffer.from([0xff, 0x00, 0xfe])]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"id":"a056V7R7NmNRjl70","type":"message.updated"}  \r\n'),
+      Buffer.from([0xff, 0x00, 0xfe]),
+    ]);
     writeFileSync(join(dir, 'body.bin'), bytes);
     const s = await server();
     const result = await runCli(['send', '--data', join(dir, 'body.bin'), '--to', s.url, '--json'], { env });
@@ -200,7 +240,10 @@ describe('send: customising the request', () => {
 
   it('-H adds and replaces headers, and an empty value removes one', async () => {
     const s = await server();
-    await runCli(['send', 'contact.updated', '--to', s.url, '-H', 'X-Trace: abc', '-H', 'x-oblic-signature: deadbeef'], { env });
+    await runCli(
+      ['send', 'contact.updated', '--to', s.url, '-H', 'X-Trace: abc', '-H', 'x-oblic-signature: deadbeef'],
+      { env },
+    );
     await runCli(['send', 'contact.updated', '--to', s.url, '-H', 'x-oblic-signature:'], { env });
     expect(s.received[0]!.headers['x-trace']).toBe('abc');
     expect(s.received[0]!.headers['x-oblic-signature']).toBe('deadbeef');
@@ -224,7 +267,8 @@ async function rawServer(): Promise<{ url: string; bytes: () => Buffer; server: 
       const text = Buffer.concat(chunks).toString('latin1');
       const head = text.indexOf('\r\n\r\n');
       const length = Number(/content-length: (\d+)/i.exec(text)?.[1] ?? -1);
-      if (head >= 0 && Buffer.concat(chunks).length >= head + 4 + length) socket.end('HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+      if (head >= 0 && Buffer.concat(chunks).length >= head + 4 + length)
+        socket.end('HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -248,13 +292,39 @@ describe('send: --dry-run and --print-curl', () => {
 
   it('--print-curl gives a command that sends the same bytes with a signature that verifies', async () => {
     const s = await server();
-    const printed = await runCli(['send', 'message.created', '--seed', '5', '--set', "payload.message=it's \"quoted\" \\ $HOME `x` Zoë 🎄", '--to', s.url, '--print-curl'], { env });
+    const printed = await runCli(
+      [
+        'send',
+        'message.created',
+        '--seed',
+        '5',
+        '--set',
+        'payload.message=it\'s "quoted" \\ $HOME `x` Zoë 🎄',
+        '--to',
+        s.url,
+        '--print-curl',
+      ],
+      { env },
+    );
     expect(printed.code).toBe(0);
     expect(s.received).toHaveLength(0); // printing does not send
     await new Promise<void>((resolve, reject) =>
       execFile('bash', ['-c', printed.stdout], (error) => (error ? reject(error) : resolve())),
     );
-    const dry = await runCli(['send', 'message.created', '--seed', '5', '--set', "payload.message=it's \"quoted\" \\ $HOME `x` Zoë 🎄", '--to', s.url, '--dry-run'], { env });
+    const dry = await runCli(
+      [
+        'send',
+        'message.created',
+        '--seed',
+        '5',
+        '--set',
+        'payload.message=it\'s "quoted" \\ $HOME `x` Zoë 🎄',
+        '--to',
+        s.url,
+        '--dry-run',
+      ],
+      { env },
+    );
     const body = dry.stdoutBytes.subarray(dry.stdoutBytes.indexOf('\r\n\r\n') + 4);
     expect(s.received[0]!.body.equals(body)).toBe(true);
     expect(JSON.parse(body.toString()).payload.message).toBe('it\'s "quoted" \\ $HOME `x` Zoë 🎄');
@@ -267,17 +337,47 @@ describe('send: --dry-run and --print-curl', () => {
 describe('send: usage errors exit 2 with one line', () => {
   it.each([
     [['send', 'mesage.created'], 'oblic-hooks: unknown event type "mesage.created"; did you mean message.created?'],
-    [['send', 'payment.succeeded'], 'oblic-hooks: unknown event type "payment.succeeded"; run `oblic-hooks events` for the fifteen types'],
-    [['send'], 'oblic-hooks: name an event type (message.created), a glob (message.*) or all; `oblic-hooks events` lists them'],
-    [['send', 'message.created', '--to', 'ftp://x'], 'oblic-hooks: "ftp://x" uses ftp; only http and https URLs can receive webhooks'],
-    [['send', 'message.created', '--to', 'http://'], 'oblic-hooks: "http://" is not a URL; try http://localhost:3000/webhooks, localhost:3000 or 3000'],
-    [['send', 'message.created', '--set', 'payload.message'], 'oblic-hooks: --set "payload.message" is not path=value; e.g. --set payload.message=hi'],
-    [['send', 'message.created', '--set', 'payload.nope.x=1'], 'oblic-hooks: --set "payload.nope.x=1": payload.nope does not exist'],
-    [['send', 'message.created', '--count', '0'], 'oblic-hooks: --count "0" must be a whole number from 1 to 100000000'],
-    [['send', 'message.created', '--timeout', 'soon'], 'oblic-hooks: --timeout "soon" is not a duration; e.g. 500ms, 10s or 2m'],
-    [['send', '--data', '/nonexistent/body.json'], 'oblic-hooks: cannot read --data /nonexistent/body.json: no such file'],
+    [
+      ['send', 'payment.succeeded'],
+      'oblic-hooks: unknown event type "payment.succeeded"; run `oblic-hooks events` for the fifteen types',
+    ],
+    [
+      ['send'],
+      'oblic-hooks: name an event type (message.created), a glob (message.*) or all; `oblic-hooks events` lists them',
+    ],
+    [
+      ['send', 'message.created', '--to', 'ftp://x'],
+      'oblic-hooks: "ftp://x" uses ftp; only http and https URLs can receive webhooks',
+    ],
+    [
+      ['send', 'message.created', '--to', 'http://'],
+      'oblic-hooks: "http://" is not a URL; try http://localhost:3000/webhooks, localhost:3000 or 3000',
+    ],
+    [
+      ['send', 'message.created', '--set', 'payload.message'],
+      'oblic-hooks: --set "payload.message" is not path=value; e.g. --set payload.message=hi',
+    ],
+    [
+      ['send', 'message.created', '--set', 'payload.nope.x=1'],
+      'oblic-hooks: --set "payload.nope.x=1": payload.nope does not exist',
+    ],
+    [
+      ['send', 'message.created', '--count', '0'],
+      'oblic-hooks: --count "0" must be a whole number from 1 to 100000000',
+    ],
+    [
+      ['send', 'message.created', '--timeout', 'soon'],
+      'oblic-hooks: --timeout "soon" is not a duration; e.g. 500ms, 10s or 2m',
+    ],
+    [
+      ['send', '--data', '/nonexistent/body.json'],
+      'oblic-hooks: cannot read --data /nonexistent/body.json: no such file',
+    ],
     [['send', 'message.created', '--bogus'], "oblic-hooks: unknown option '--bogus'"],
-    [['send', 'message.created', '--dry-run', '--print-curl'], "oblic-hooks: option '--print-curl' cannot be used with option '--dry-run'"],
+    [
+      ['send', 'message.created', '--dry-run', '--print-curl'],
+      "oblic-hooks: option '--print-curl' cannot be used with option '--dry-run'",
+    ],
   ])('%j', async (args, message) => {
     const result = await runCli(args, { env });
     expect(result.code).toBe(2);
@@ -287,7 +387,9 @@ describe('send: usage errors exit 2 with one line', () => {
 
   it('an unknown --set path fails before anything is sent', async () => {
     const s = await server();
-    const result = await runCli(['send', 'message.created', '--to', s.url, '--set', 'payload.contact.nope.x=1'], { env });
+    const result = await runCli(['send', 'message.created', '--to', s.url, '--set', 'payload.contact.nope.x=1'], {
+      env,
+    });
     expect(result.code).toBe(2);
     expect(s.received).toHaveLength(0);
   });

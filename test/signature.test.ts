@@ -4,15 +4,33 @@ import { sign, signStream } from '../src/signing/sign.js';
 
 // Computed independently with `printf … | openssl dgst -sha256 -hmac KEY`.
 const VECTORS = [
-  { secret: "It's a Secret to Everybody", body: Buffer.from('Hello, World!'), hex: '757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17' },
-  { secret: "It's a Secret to Everybody", body: Buffer.from('Hello, World!\n'), hex: '8fde2e970f9163923fb1cb61bb945626ff2b4091d87e622ee3ad600160592325' },
-  { secret: 'oblicdev_test', body: Buffer.alloc(0), hex: 'dbd4b5f5e44909db42eb83e7277227c1ce0868420f59965dfe91d59fe17fce78' },
+  {
+    secret: "It's a Secret to Everybody",
+    body: Buffer.from('Hello, World!'),
+    hex: '757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
+  },
+  {
+    secret: "It's a Secret to Everybody",
+    body: Buffer.from('Hello, World!\n'),
+    hex: '8fde2e970f9163923fb1cb61bb945626ff2b4091d87e622ee3ad600160592325',
+  },
+  {
+    secret: 'oblicdev_test',
+    body: Buffer.alloc(0),
+    hex: 'dbd4b5f5e44909db42eb83e7277227c1ce0868420f59965dfe91d59fe17fce78',
+  },
   {
     secret: 'whsec ünïcode key',
-    body: Buffer.from('{"id":"a056V7R7NmNRjl70","type":"message.updated","payload":{"id":"SIuAFUNKdSYHZF2w","message":"I’m traveling with my dad. 🎄"}}'),
+    body: Buffer.from(
+      '{"id":"a056V7R7NmNRjl70","type":"message.updated","payload":{"id":"SIuAFUNKdSYHZF2w","message":"I’m traveling with my dad. 🎄"}}',
+    ),
     hex: 'a2e8a7025cf1b967a2adae44b03d8b155e520d6000d4cabe261aa86e105c7f89',
   },
-  { secret: 's3cr3t', body: Buffer.from([0xff, 0xfe, 0x00, ...Buffer.from('binary'), 0x80]), hex: '70f40bff070d13f11857a910c4dcca3de513da3727c22abe21bb0b200cfbe2f9' },
+  {
+    secret: 's3cr3t',
+    body: Buffer.from([0xff, 0xfe, 0x00, ...Buffer.from('binary'), 0x80]),
+    hex: '70f40bff070d13f11857a910c4dcca3de513da3727c22abe21bb0b200cfbe2f9',
+  },
 ];
 
 describe('sign()', () => {

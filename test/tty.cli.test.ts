@@ -9,7 +9,11 @@ const SECRET = 'tty-secret-0123456789';
  * Runs the binary on a real pseudo-terminal (util-linux `script`), stdin included, as a person at a
  * terminal would. Resolves when the process ends, with everything the terminal showed.
  */
-function runOnTerminal(args: string[], env: NodeJS.ProcessEnv, columns: number): Promise<{ code: number | null; screen: string }> {
+function runOnTerminal(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  columns: number,
+): Promise<{ code: number | null; screen: string }> {
   const quoted = [process.execPath, BIN, ...args].map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ');
   const command = `stty cols ${columns} rows 40; ${quoted}`;
   const child = spawn('script', ['-qefc', command, '/dev/null'], {
@@ -50,6 +54,7 @@ describe('send on a terminal', () => {
     expect(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏](\u001b\[\d+m)? sent \d/.test(result.screen)).toBe(spinner);
     expect(result.screen.length).toBeLessThan(100_000);
     expect(server.received).toHaveLength(300);
-    for (const request of server.received) expect(request.headers['x-oblic-signature']).toBe(signatureOf(SECRET, request.body));
+    for (const request of server.received)
+      expect(request.headers['x-oblic-signature']).toBe(signatureOf(SECRET, request.body));
   });
 });

@@ -45,7 +45,10 @@ describe('verify on the command line', () => {
   });
 
   it('names the headers present when the signature header is missing', async () => {
-    const path = file('missing.http', `POST / HTTP/1.1\r\nHost: x\r\nX-Hub-Signature-256: sha256=${SIG}\r\n\r\n${BODY}`);
+    const path = file(
+      'missing.http',
+      `POST / HTTP/1.1\r\nHost: x\r\nX-Hub-Signature-256: sha256=${SIG}\r\n\r\n${BODY}`,
+    );
     const result = await runCli(['verify', path], { env });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('the request has no x-oblic-signature header (it has: host, x-hub-signature-256)');
@@ -55,13 +58,18 @@ describe('verify on the command line', () => {
   it('reads a bare body with --signature, and a listen --json line', async () => {
     const body = file('body.json', BODY);
     expect((await runCli(['verify', body, '--signature', SIG], { env })).code).toBe(0);
-    const line = file('line.ndjson', `${JSON.stringify({ received_at: '2026-11-29T10:00:00.000Z', method: 'POST', path: '/', headers: { 'x-oblic-signature': SIG }, body: BODY, verified: true, reason: null, event: null, forward: null })}\n`);
+    const line = file(
+      'line.ndjson',
+      `${JSON.stringify({ received_at: '2026-11-29T10:00:00.000Z', method: 'POST', path: '/', headers: { 'x-oblic-signature': SIG }, body: BODY, verified: true, reason: null, event: null, forward: null })}\n`,
+    );
     expect((await runCli(['verify', line], { env })).code).toBe(0);
   });
 
   it('--json prints one object with verdict, hints, matched secret and event', async () => {
     const path = file('rotation.http', capture(BODY));
-    const result = await runCli(['verify', path, '--json', '--secret', 'old-secret-0000', '--secret', SECRET], { env: {} });
+    const result = await runCli(['verify', path, '--json', '--secret', 'old-secret-0000', '--secret', SECRET], {
+      env: {},
+    });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       verified: true,
@@ -87,8 +95,14 @@ describe('verify on the command line', () => {
     const bad = file('b.http', capture(BODY, SIG.replace(/^./, '0')));
     const result = await runCli(['verify', good, bad, '--json'], { env });
     expect(result.code).toBe(1);
-    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => [l.file, l.verified, l.reason])).toEqual([[good, true, null], [bad, false, 'mismatch']]);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.file, l.verified, l.reason])).toEqual([
+      [good, true, null],
+      [bad, false, 'mismatch'],
+    ]);
     expect(result.stderr.trim().split('\n').at(-1)).toBe('oblic-hooks: 1 of 2 captures do not verify');
     const withMissing = await runCli(['verify', good, join(dir, 'nope.http')], { env });
     expect(withMissing.code).toBe(2);
@@ -97,23 +111,41 @@ describe('verify on the command line', () => {
 
   it('verifies what send --dry-run produced, and fails it with another secret', async () => {
     const home = tempConfigHome();
-    const dry = await runCli(['send', 'group.created', '--dry-run', '--to', '3000/hooks'], { env: { XDG_CONFIG_HOME: home } });
+    const dry = await runCli(['send', 'group.created', '--dry-run', '--to', '3000/hooks'], {
+      env: { XDG_CONFIG_HOME: home },
+    });
     const path = file('dry.http', dry.stdoutBytes);
     const ok = await runCli(['verify', path], { env: { XDG_CONFIG_HOME: home } });
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^✔ verified {2}group\.created {2}[A-Za-z0-9]{16}\n$/);
-    const other = await runCli(['verify', path, '--secret', 'someone-elses-secret'], { env: { XDG_CONFIG_HOME: home } });
+    const other = await runCli(['verify', path, '--secret', 'someone-elses-secret'], {
+      env: { XDG_CONFIG_HOME: home },
+    });
     expect(other.code).toBe(1);
-    expect(other.stdout).toContain('hint: it matches with the local development secret (oblic-hooks secret) instead of the secret you gave');
+    expect(other.stdout).toContain(
+      'hint: it matches with the local development secret (oblic-hooks secret) instead of the secret you gave',
+    );
   });
 
   it.each([
     [['verify', '/nonexistent.http'], 'oblic-hooks: cannot read /nonexistent.http: no such file'],
-    [['verify', 'BODY'], 'oblic-hooks: not a capture: expected an HTTP request ("POST /path HTTP/1.1", headers, blank line, body) or a `listen --json` line; for a bare body pass --signature <hex>'],
-    [['verify', 'TRUNCATED'], 'oblic-hooks: the capture is truncated: Content-Length says 999 bytes but only 86 follow the head'],
+    [
+      ['verify', 'BODY'],
+      'oblic-hooks: not a capture: expected an HTTP request ("POST /path HTTP/1.1", headers, blank line, body) or a `listen --json` line; for a bare body pass --signature <hex>',
+    ],
+    [
+      ['verify', 'TRUNCATED'],
+      'oblic-hooks: the capture is truncated: Content-Length says 999 bytes but only 86 follow the head',
+    ],
   ])('unusable input %j exits 2 with one line', async (args, message) => {
-    const paths: Record<string, string> = { BODY: file('bare.json', BODY), TRUNCATED: file('trunc.http', capture(BODY).replace(/Content-Length: \d+/, 'Content-Length: 999')) };
-    const result = await runCli(args.map((a) => paths[a] ?? a), { env });
+    const paths: Record<string, string> = {
+      BODY: file('bare.json', BODY),
+      TRUNCATED: file('trunc.http', capture(BODY).replace(/Content-Length: \d+/, 'Content-Length: 999')),
+    };
+    const result = await runCli(
+      args.map((a) => paths[a] ?? a),
+      { env },
+    );
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n').at(-1)).toBe(message);
     expect(result.stdout).toBe('');
@@ -123,7 +155,9 @@ describe('verify on the command line', () => {
     const home = tempConfigHome();
     const result = await runCli(['verify', file('nosecret.http', capture(BODY))], { env: { XDG_CONFIG_HOME: home } });
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`oblic-hooks: no secret to check with: pass --secret or --secret-file, or set $OBLIC_WEBHOOK_SECRET (no development secret in ${home}/oblic-hooks/secret yet)\n`);
+    expect(result.stderr).toBe(
+      `oblic-hooks: no secret to check with: pass --secret or --secret-file, or set $OBLIC_WEBHOOK_SECRET (no development secret in ${home}/oblic-hooks/secret yet)\n`,
+    );
   });
 
   it('escapes control characters from a hostile capture before printing them', async () => {
@@ -140,7 +174,8 @@ describe('verify on captures over 16 MiB (streamed, never read whole)', () => {
   big.write('{"id":"BigBigBigBigBig0","type":"attachment.created","payload":{"data":"', 0);
   big.write('"}}', big.length - 3);
   const sig = createHmac('sha256', SECRET).update(big).digest('hex');
-  const head = (length: number, signature = sig) => `POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: ${length}\r\nX-Oblic-Signature: ${signature}\r\n\r\n`;
+  const head = (length: number, signature = sig) =>
+    `POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: ${length}\r\nX-Oblic-Signature: ${signature}\r\n\r\n`;
 
   it('verifies a large raw capture and a large bare body, and names the event', async () => {
     const path = file('big.http', Buffer.concat([Buffer.from(head(big.length)), big, Buffer.from('trailing')]));
@@ -155,11 +190,17 @@ describe('verify on captures over 16 MiB (streamed, never read whole)', () => {
   it('fails a large capture with one byte changed, and refuses a truncated one', async () => {
     const tampered = Buffer.from(big);
     tampered[9_000_000] = 0x79;
-    const bad = await runCli(['verify', file('bad.http', Buffer.concat([Buffer.from(head(big.length)), tampered]))], { env });
+    const bad = await runCli(['verify', file('bad.http', Buffer.concat([Buffer.from(head(big.length)), tampered]))], {
+      env,
+    });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain(`the signature does not match the body (${big.length} bytes) under the secret`);
-    const cut = await runCli(['verify', file('cut.http', Buffer.concat([Buffer.from(head(big.length + 10)), big]))], { env });
+    const cut = await runCli(['verify', file('cut.http', Buffer.concat([Buffer.from(head(big.length + 10)), big]))], {
+      env,
+    });
     expect(cut.code).toBe(2);
-    expect(cut.stderr).toContain(`the capture is truncated: Content-Length says ${big.length + 10} bytes but only ${big.length} follow the head`);
+    expect(cut.stderr).toContain(
+      `the capture is truncated: Content-Length says ${big.length + 10} bytes but only ${big.length} follow the head`,
+    );
   });
 });

@@ -22,7 +22,11 @@ function flipNibble(hex: string, at: number): string {
 
 describe('verify()', () => {
   it('verifies the openssl vectors, for Buffer, Uint8Array and string bodies', () => {
-    expect(verify({ body: Buffer.from(BODY), signature: SIG, secrets: SECRET })).toMatchObject({ verified: true, reason: null, matchedSecret: 0 });
+    expect(verify({ body: Buffer.from(BODY), signature: SIG, secrets: SECRET })).toMatchObject({
+      verified: true,
+      reason: null,
+      matchedSecret: 0,
+    });
     expect(verify({ body: new Uint8Array(Buffer.from(BODY)), signature: SIG, secrets: [SECRET] }).verified).toBe(true);
     expect(verify({ body: BODY, signature: SIG, secrets: SECRET }).verified).toBe(true);
     expect(verify({ body: BINARY, signature: BINARY_SIG, secrets: 's3cr3t' }).verified).toBe(true);
@@ -37,7 +41,10 @@ describe('verify()', () => {
   });
 
   it.each([0, 31, 63])('rejects a signature one nibble off at position %i', (at) => {
-    expect(verify({ body: BODY, signature: flipNibble(SIG, at), secrets: SECRET })).toMatchObject({ verified: false, reason: 'mismatch' });
+    expect(verify({ body: BODY, signature: flipNibble(SIG, at), secrets: SECRET })).toMatchObject({
+      verified: false,
+      reason: 'mismatch',
+    });
   });
 
   it('rejects the right signature for another body: one byte more, or empty', () => {
@@ -61,7 +68,9 @@ describe('verify()', () => {
   });
 
   it('calls duplicate headers malformed even when one of them is right', () => {
-    expect(verify({ body: BODY, signature: [SIG, flipNibble(SIG, 3)], secrets: SECRET }).reason).toBe('malformed_signature');
+    expect(verify({ body: BODY, signature: [SIG, flipNibble(SIG, 3)], secrets: SECRET }).reason).toBe(
+      'malformed_signature',
+    );
   });
 
   it('reports a missing signature as a verdict, whatever shape "missing" takes', () => {
@@ -69,7 +78,9 @@ describe('verify()', () => {
       expect(verify({ body: BODY, signature, secrets: SECRET }).reason).toBe('missing_signature');
     }
     // A value that is not text is a header all the same, and not a signature (issue 13, item 12).
-    expect(verify({ body: BODY, signature: [42 as unknown as string], secrets: SECRET }).reason).toBe('malformed_signature');
+    expect(verify({ body: BODY, signature: [42 as unknown as string], secrets: SECRET }).reason).toBe(
+      'malformed_signature',
+    );
   });
 
   it('throws a TypeError for misuse: a parsed body, no secret', () => {
@@ -84,11 +95,17 @@ describe('verify()', () => {
   });
 });
 
-const http = (head: string[], body: Buffer | string, eol = '\r\n') => Buffer.concat([Buffer.from(head.join(eol) + eol + eol, 'latin1'), Buffer.from(body)]);
+const http = (head: string[], body: Buffer | string, eol = '\r\n') =>
+  Buffer.concat([Buffer.from(head.join(eol) + eol + eol, 'latin1'), Buffer.from(body)]);
 
 describe('parseCapture()', () => {
   it('reads a raw request with CRLF, taking exactly Content-Length bytes', () => {
-    const capture = parseCapture(http(['POST /hooks HTTP/1.1', 'Host: x', `Content-Length: ${BODY.length}`, `X-Oblic-Signature: ${SIG}`], `${BODY}\r\nleftover`));
+    const capture = parseCapture(
+      http(
+        ['POST /hooks HTTP/1.1', 'Host: x', `Content-Length: ${BODY.length}`, `X-Oblic-Signature: ${SIG}`],
+        `${BODY}\r\nleftover`,
+      ),
+    );
     expect(capture).toMatchObject({ format: 'http', method: 'POST', path: '/hooks' });
     expect(capture.body.toString()).toBe(BODY);
     expect(capture.notes).toEqual(['10 bytes after the Content-Length body ignored']);
@@ -102,13 +119,17 @@ describe('parseCapture()', () => {
 
   it('decodes chunked bodies, with extensions and trailers', () => {
     const chunked = `5;ext=1\r\n${BODY.slice(0, 5)}\r\n${(BODY.length - 5).toString(16)}\r\n${BODY.slice(5)}\r\n0\r\nx-trailer: 1\r\n\r\n`;
-    const capture = parseCapture(http(['POST / HTTP/1.1', 'Transfer-Encoding: chunked', `x-oblic-signature: ${SIG}`], chunked));
+    const capture = parseCapture(
+      http(['POST / HTTP/1.1', 'Transfer-Encoding: chunked', `x-oblic-signature: ${SIG}`], chunked),
+    );
     expect(capture.body.toString()).toBe(BODY);
     expect(inspectCapture(capture, [SECRET]).verdict.verified).toBe(true);
   });
 
   it('keeps a non-UTF-8 body byte for byte', () => {
-    const capture = parseCapture(http(['POST / HTTP/1.1', `Content-Length: ${BINARY.length}`, `x-oblic-signature: ${BINARY_SIG}`], BINARY));
+    const capture = parseCapture(
+      http(['POST / HTTP/1.1', `Content-Length: ${BINARY.length}`, `x-oblic-signature: ${BINARY_SIG}`], BINARY),
+    );
     expect(capture.body.equals(BINARY)).toBe(true);
     expect(inspectCapture(capture, ['s3cr3t']).verdict.verified).toBe(true);
   });
@@ -119,31 +140,63 @@ describe('parseCapture()', () => {
   });
 
   it('reads a `listen --json` line, with body or body_base64', () => {
-    const line = { received_at: '2026-11-29T10:00:00Z', method: 'POST', path: '/', headers: { 'x-oblic-signature': SIG }, body: BODY, verified: true };
+    const line = {
+      received_at: '2026-11-29T10:00:00Z',
+      method: 'POST',
+      path: '/',
+      headers: { 'x-oblic-signature': SIG },
+      body: BODY,
+      verified: true,
+    };
     expect(inspectCapture(parseCapture(Buffer.from(JSON.stringify(line))), [SECRET]).verdict.verified).toBe(true);
-    const binary = { method: 'POST', path: '/', headers: { 'x-oblic-signature': [BINARY_SIG] }, body_base64: BINARY.toString('base64') };
+    const binary = {
+      method: 'POST',
+      path: '/',
+      headers: { 'x-oblic-signature': [BINARY_SIG] },
+      body_base64: BINARY.toString('base64'),
+    };
     expect(inspectCapture(parseCapture(Buffer.from(JSON.stringify(binary))), ['s3cr3t']).verdict.verified).toBe(true);
   });
 
   it.each([
-    ['a Content-Length larger than the file', http(['POST / HTTP/1.1', 'Content-Length: 500'], BODY), /truncated: Content-Length says 500 bytes but only 86 follow/],
-    ['a truncated chunked body', http(['POST / HTTP/1.1', 'Transfer-Encoding: chunked'], '40\r\nshort'), /chunked body is truncated/],
+    [
+      'a Content-Length larger than the file',
+      http(['POST / HTTP/1.1', 'Content-Length: 500'], BODY),
+      /truncated: Content-Length says 500 bytes but only 86 follow/,
+    ],
+    [
+      'a truncated chunked body',
+      http(['POST / HTTP/1.1', 'Transfer-Encoding: chunked'], '40\r\nshort'),
+      /chunked body is truncated/,
+    ],
     ['an invalid chunk size', http(['POST / HTTP/1.1', 'Transfer-Encoding: chunked'], 'zz\r\n'), /invalid chunk size/],
-    ['two Content-Lengths', http(['POST / HTTP/1.1', 'Content-Length: 1', 'Content-Length: 2'], 'ab'), /not one whole number/],
+    [
+      'two Content-Lengths',
+      http(['POST / HTTP/1.1', 'Content-Length: 1', 'Content-Length: 2'], 'ab'),
+      /not one whole number/,
+    ],
     ['a header line without a colon', http(['POST / HTTP/1.1', 'garbage'], ''), /line 2 .* is not a header/],
     // The advice for a bare body is the command's (verify's --signature; replay has none): issue 13, item 25.
     ['a bare JSON body', Buffer.from(BODY), /^not a capture: expected an HTTP request .* or a `listen --json` line$/],
     ['random bytes', Buffer.from([0x00, 0x01, 0xff, 0x10]), /not a capture/],
     ['an empty file', Buffer.alloc(0), /the capture is empty \(0 bytes\)/],
-    ['several NDJSON lines', Buffer.from(`{"headers":{},"body":""}\n{"headers":{},"body":""}\n`), /several `listen --json` lines/],
+    [
+      'several NDJSON lines',
+      Buffer.from(`{"headers":{},"body":""}\n{"headers":{},"body":""}\n`),
+      /several `listen --json` lines/,
+    ],
   ])('refuses %s with an InputError that says what is wrong', (_name, data, message) => {
     expect(() => parseCapture(data)).toThrow(message);
   });
 });
 
 describe('diagnose(): hints for what usually went wrong', () => {
-  const hintsFor = (body: Buffer | string, signatures: string[], secrets = [SECRET], headers: Array<[string, string]> = []) =>
-    diagnose({ body: Buffer.from(body), signatures, headers, secrets }).map((h) => h.code);
+  const hintsFor = (
+    body: Buffer | string,
+    signatures: string[],
+    secrets = [SECRET],
+    headers: Array<[string, string]> = [],
+  ) => diagnose({ body: Buffer.from(body), signatures, headers, secrets }).map((h) => h.code);
 
   it.each([
     ['a trailing LF added after signing', `${BODY}\n`, 'trailing_newline_added'],
@@ -158,9 +211,19 @@ describe('diagnose(): hints for what usually went wrong', () => {
   it('finds a newline the capture lost, line endings converted, and compact re-serialization', () => {
     const crlf = 'line one\r\nline two\r\n';
     const lf = 'line one\nline two\n';
-    const signedCrlf = diagnose({ body: Buffer.from(lf), signatures: [signatureOf(crlf)], headers: [], secrets: [SECRET] });
+    const signedCrlf = diagnose({
+      body: Buffer.from(lf),
+      signatures: [signatureOf(crlf)],
+      headers: [],
+      secrets: [SECRET],
+    });
     expect(signedCrlf.map((h) => h.code)).toContain('line_endings');
-    const lost = diagnose({ body: Buffer.from('abc'), signatures: [signatureOf('abc\n')], headers: [], secrets: [SECRET] });
+    const lost = diagnose({
+      body: Buffer.from('abc'),
+      signatures: [signatureOf('abc\n')],
+      headers: [],
+      secrets: [SECRET],
+    });
     expect(lost.map((h) => h.code)).toContain('trailing_newline_removed');
     const pretty = JSON.stringify(JSON.parse(BODY), null, 2);
     const compact = diagnose({ body: Buffer.from(pretty), signatures: [SIG], headers: [], secrets: [SECRET] });
@@ -183,12 +246,25 @@ describe('diagnose(): hints for what usually went wrong', () => {
   });
 
   it('finds a signature made with another secret the user has (the development secret)', () => {
-    const hints = diagnose({ body: Buffer.from(BODY), signatures: [SIG], headers: [], secrets: ['wrong'], otherSecrets: [{ label: 'the local development secret', secret: SECRET }] });
-    expect(hints.map((h) => h.message)).toContain('it matches with the local development secret instead of the secret you gave');
+    const hints = diagnose({
+      body: Buffer.from(BODY),
+      signatures: [SIG],
+      headers: [],
+      secrets: ['wrong'],
+      otherSecrets: [{ label: 'the local development secret', secret: SECRET }],
+    });
+    expect(hints.map((h) => h.message)).toContain(
+      'it matches with the local development secret instead of the secret you gave',
+    );
   });
 
   it('finds nothing for a signature that is simply wrong, and never prints a signature', () => {
-    const hints = diagnose({ body: Buffer.from(BODY), signatures: [flipNibble(SIG, 5)], headers: [], secrets: [SECRET] });
+    const hints = diagnose({
+      body: Buffer.from(BODY),
+      signatures: [flipNibble(SIG, 5)],
+      headers: [],
+      secrets: [SECRET],
+    });
     expect(hints).toEqual([]);
     const some = diagnose({ body: Buffer.from(`${BODY}\n`), signatures: [SIG], headers: [], secrets: [SECRET] });
     expect(JSON.stringify(some)).not.toMatch(/[0-9a-f]{64}/);

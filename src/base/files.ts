@@ -46,7 +46,8 @@ export async function makeDir(path: string, mode = 0o777): Promise<void> {
     } catch (error) {
       const code = errorCode(error);
       if (code === 'EEXIST' && (await kindAt(dir)) === 'a directory') continue; // another process made it meanwhile
-      if (code === 'EEXIST') throw new FileRefused(`${dir} exists but is not a directory (a broken symbolic link?)`, 'not-a-directory');
+      if (code === 'EEXIST')
+        throw new FileRefused(`${dir} exists but is not a directory (a broken symbolic link?)`, 'not-a-directory');
       // ENOENT though the parent exists: a file system such as /proc that holds no new directories.
       if (code === 'ENOENT') throw new FileRefused(`${dirname(dir)} does not allow new directories`, 'cannot-create');
       throw error;
@@ -79,12 +80,14 @@ export async function readSmallFile(path: string, { limit, followLinks = true }:
   } catch (error) {
     // O_NOFOLLOW on a link fails with ELOOP (EMLINK on FreeBSD).
     const code = errorCode(error);
-    if (!followLinks && (code === 'ELOOP' || code === 'EMLINK')) throw new FileRefused('it is a symbolic link', 'symlink');
+    if (!followLinks && (code === 'ELOOP' || code === 'EMLINK'))
+      throw new FileRefused('it is a symbolic link', 'symlink');
     throw error;
   }
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) throw new FileRefused(`it is ${kindOf(stats)}, not a regular file`, stats.isFIFO() ? 'fifo' : 'not-a-file');
+    if (!stats.isFile())
+      throw new FileRefused(`it is ${kindOf(stats)}, not a regular file`, stats.isFIFO() ? 'fifo' : 'not-a-file');
     if (stats.size > limit) throw tooLarge(`${formatCount(stats.size)} bytes`, limit);
     const bytes = await readUpTo(handle, limit + 1, stats.size + 1);
     // Past the limit although its size said otherwise: it grew, or it is a /proc-like file of size 0.

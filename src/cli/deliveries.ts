@@ -28,12 +28,13 @@ export interface DeliveryRun {
  */
 export async function runDeliveries(ui: Ui, run: DeliveryRun): Promise<BatchSummary> {
   if (run.total <= SHORT_RUN) await skipOptimizedHttpParser();
-  const [{ createDeliverer }, { runBatch, isSuccess }, { renderOutcome, renderSummary, toJsonLine }] = await Promise.all([
-    lazy.deliver(),
-    lazy.batch(),
-    lazy.sendRender(),
-  ]);
-  const deliverer = createDeliverer(run.url, { connections: run.concurrency, timeoutMs: run.timeoutMs, retries: run.retries });
+  const [{ createDeliverer }, { runBatch, isSuccess }, { renderOutcome, renderSummary, toJsonLine }] =
+    await Promise.all([lazy.deliver(), lazy.batch(), lazy.sendRender()]);
+  const deliverer = createDeliverer(run.url, {
+    connections: run.concurrency,
+    timeoutMs: run.timeoutMs,
+    retries: run.retries,
+  });
   const single = run.listEach;
   const stdout = new LineWriter(ui.io.stdout);
   const progress = run.total > 1 ? await startProgress(ui, run.total) : undefined;
@@ -88,7 +89,12 @@ async function startProgress(ui: Ui, total: number): Promise<Progress | undefine
   const { default: ora } = await import('ora');
   // discardStdin would put stdin in raw flowing mode and, as stdin-discarder restores it, leave it
   // flowing: the TTY handle then keeps the process alive after the run. We never read stdin here.
-  const spinner = ora({ stream: ui.io.stderr, isEnabled: true, discardStdin: false, color: ui.err.level > 0 ? 'cyan' : false }).start();
+  const spinner = ora({
+    stream: ui.io.stderr,
+    isEnabled: true,
+    discardStdin: false,
+    color: ui.err.level > 0 ? 'cyan' : false,
+  }).start();
   let sent = 0;
   let ok = 0;
   const draw = () => {
@@ -113,12 +119,17 @@ async function startProgress(ui: Ui, total: number): Promise<Progress | undefine
 export function checkDeliveries(summary: BatchSummary, total: number): void {
   if (summary.fatal) throw new CheckError(summary.fatal.message);
   if (summary.interrupted) {
-    throw new OblicHooksError(`interrupted after ${formatCount(summary.sent)} of ${formatCount(total)} deliveries`, EXIT_CODES.interrupted);
+    throw new OblicHooksError(
+      `interrupted after ${formatCount(summary.sent)} of ${formatCount(total)} deliveries`,
+      EXIT_CODES.interrupted,
+    );
   }
   const failed = summary.sent - summary.ok;
   if (failed > 0) {
     throw new CheckError(
-      total === 1 ? 'the delivery got no 2xx response' : `${formatCount(failed)} of ${formatCount(summary.sent)} deliveries got no 2xx response`,
+      total === 1
+        ? 'the delivery got no 2xx response'
+        : `${formatCount(failed)} of ${formatCount(summary.sent)} deliveries got no 2xx response`,
     );
   }
 }

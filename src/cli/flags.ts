@@ -14,7 +14,12 @@ export interface SecretFlags {
 
 export function addSecretOptions(command: Command): Command {
   return command
-    .addOption(new Option('--secret <secret>', 'the endpoint secret (visible in ps and shell history: prefer the file or env var)'))
+    .addOption(
+      new Option(
+        '--secret <secret>',
+        'the endpoint secret (visible in ps and shell history: prefer the file or env var)',
+      ),
+    )
     .addOption(new Option('--secret-file <path>', 'read the secret from a file (one trailing newline is ignored)'))
     .addHelpText(
       'after',
@@ -54,7 +59,8 @@ export function collect(value: string, previous: string[] = []): string[] {
 /** A flag that takes one value: given twice it is an InputError, not "the last one wins" (issue 13, item 20). */
 export function once(flag: string): (value: string, previous: string | undefined) => string {
   return (value, previous) => {
-    if (previous !== undefined) throw new InputError(`${flag} is given twice ("${previous}" and "${value}"); give it once`);
+    if (previous !== undefined)
+      throw new InputError(`${flag} is given twice ("${previous}" and "${value}"); give it once`);
     return value;
   };
 }
@@ -84,7 +90,8 @@ export interface InputOptions {
 export async function readBytes(path: string, ui: Ui, options: InputOptions): Promise<Buffer> {
   if (path === '-' && ui.io.stdin.isTTY) throw new InputError(options.ttyMessage);
   try {
-    const source = path === '-' ? ui.io.stdin : (await open(path, 'r')).createReadStream({ highWaterMark: 1024 * 1024 });
+    const source =
+      path === '-' ? ui.io.stdin : (await open(path, 'r')).createReadStream({ highWaterMark: 1024 * 1024 });
     return await readBounded(source, options);
   } catch (error) {
     if (isOblicHooksError(error)) throw error;
@@ -101,7 +108,9 @@ async function readBounded(source: AsyncIterable<Buffer | string>, options: Inpu
     chunks.push(bytes);
     size += bytes.length;
     if (size > MAX_INPUT) {
-      throw new InputError(`${options.label} is over ${MAX_INPUT_TEXT}, the most read into memory${options.tooLarge ? `; ${options.tooLarge}` : ''}`);
+      throw new InputError(
+        `${options.label} is over ${MAX_INPUT_TEXT}, the most read into memory${options.tooLarge ? `; ${options.tooLarge}` : ''}`,
+      );
     }
     if (pending && size >= pending.bytes) {
       const { bytes: probe, check } = pending;

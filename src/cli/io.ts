@@ -49,9 +49,12 @@ export async function createUi(io: Io, colorFlag: boolean | undefined): Promise<
 }
 
 /** Chalk's shape without colour: every style is itself, and calling it joins its arguments. */
-export const PLAIN: ChalkInstance = new Proxy(Object.assign((...text: unknown[]) => text.join(' '), { level: 0 }), {
-  get: (target, key) => (key === 'level' ? 0 : key in target ? Reflect.get(target, key) : PLAIN),
-}) as unknown as ChalkInstance;
+export const PLAIN: ChalkInstance = new Proxy(
+  Object.assign((...text: unknown[]) => text.join(' '), { level: 0 }),
+  {
+    get: (target, key) => (key === 'level' ? 0 : key in target ? Reflect.get(target, key) : PLAIN),
+  },
+) as unknown as ChalkInstance;
 
 /**
  * Batches lines for a stream and honours backpressure: `write` returns a promise only when the

@@ -54,12 +54,21 @@ export function buildProgram(io: Io, args: readonly string[] = []): Command {
       writeOut: (text) => void io.stdout.write(text),
       writeErr: (text) => void io.stderr.write(text),
       // Commander's errors become our one line: "oblic-hooks: <problem> (<suggestion>)".
-      outputError: (text, write) => write(`oblic-hooks: ${text.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()}\n`),
+      outputError: (text, write) =>
+        write(
+          `oblic-hooks: ${text
+            .replace(/^error: /, '')
+            .replace(/\s*\n\s*/g, ' ')
+            .trim()}\n`,
+        ),
     })
     .addHelpText('after', EXIT_HELP);
   const ui = () => createUi(io, program.opts<{ color?: boolean }>().color);
   const named = args.find((arg) => !arg.startsWith('-'));
-  const chosen = named !== undefined && Object.hasOwn(COMMANDS, named) ? [COMMANDS[named as keyof typeof COMMANDS]] : Object.values(COMMANDS);
+  const chosen =
+    named !== undefined && Object.hasOwn(COMMANDS, named)
+      ? [COMMANDS[named as keyof typeof COMMANDS]]
+      : Object.values(COMMANDS);
   for (const register of chosen) register(program, ui);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program;

@@ -16,12 +16,18 @@ class SecretSourceOption extends Option {
   }
 }
 
-const append = (source: (value: string) => SecretSource) => (value: string, previous: SecretSource[] = []) => [...previous, source(value)];
+const append =
+  (source: (value: string) => SecretSource) =>
+  (value: string, previous: SecretSource[] = []) => [...previous, source(value)];
 
 export function secretOption(description: string): Option {
-  return new SecretSourceOption('--secret <secret>', description).argParser(append((secret) => ({ kind: 'flag', secret })));
+  return new SecretSourceOption('--secret <secret>', description).argParser(
+    append((secret) => ({ kind: 'flag', secret })),
+  );
 }
 
 export function secretFileOption(description: string): Option {
-  return new SecretSourceOption('--secret-file <path>', description).argParser(append((path) => ({ kind: 'file', path })));
+  return new SecretSourceOption('--secret-file <path>', description).argParser(
+    append((path) => ({ kind: 'file', path })),
+  );
 }

@@ -33,7 +33,7 @@ const SECRET_FILE_LIMIT = 4096;
 
 /** `$XDG_CONFIG_HOME/oblic-hooks`, else `~/.config/oblic-hooks`. */
 export function configDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
-  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(home, '.config');
+  const base = env.XDG_CONFIG_HOME?.startsWith('/') ? env.XDG_CONFIG_HOME : join(home, '.config');
   return join(base, 'oblic-hooks');
 }
 
@@ -45,7 +45,10 @@ export function devSecretPath(env: NodeJS.ProcessEnv = process.env): string {
  * `--secret`, else `--secret-file`, else OBLIC_WEBHOOK_SECRET, else the local development secret
  * (created on first use). An empty value given on purpose is an error, not a silent fallback.
  */
-export async function resolveSecret(options: SecretOptions, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedSecret> {
+export async function resolveSecret(
+  options: SecretOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ResolvedSecret> {
   const sources: SecretSource[] = [];
   if (options.secret !== undefined) sources.push({ kind: 'flag', secret: options.secret });
   if (options.secretFile !== undefined) sources.push({ kind: 'file', path: options.secretFile });
@@ -91,7 +94,9 @@ export async function resolveSecrets(
     const path = devSecretPath(env);
     const existing = await readDevSecret(path);
     if (existing === undefined) {
-      throw new InputError(`no secret to check with: pass --secret or --secret-file, or set $${SECRET_ENV} (no development secret in ${path} yet)`);
+      throw new InputError(
+        `no secret to check with: pass --secret or --secret-file, or set $${SECRET_ENV} (no development secret in ${path} yet)`,
+      );
     }
     return [{ secret: existing, source: 'dev', origin: `the development secret in ${path}` }];
   }
@@ -121,13 +126,19 @@ export async function readSecretFile(path: string): Promise<string> {
   } catch (error) {
     // A pipe (`--secret-file <(pass show …)`) is refused rather than read with no bound in time: the
     // environment variable takes a command's output as well.
-    const fix = error instanceof FileRefused && error.reason === 'fifo' ? `; for a command's output use ${SECRET_ENV}="$(command)" instead` : '';
+    const fix =
+      error instanceof FileRefused && error.reason === 'fifo'
+        ? `; for a command's output use ${SECRET_ENV}="$(command)" instead`
+        : '';
     throw new InputError(`cannot read the secret file ${path}: ${describeFsError(error)}${fix}`);
   }
-  if (!isUtf8(bytes)) throw new InputError(`the secret file ${path} is not UTF-8 text; an Oblic secret is text: save it as UTF-8`);
+  if (!isUtf8(bytes))
+    throw new InputError(`the secret file ${path} is not UTF-8 text; an Oblic secret is text: save it as UTF-8`);
   // The secret is used literally, so a byte order mark an editor added would silently be part of it.
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    throw new InputError(`the secret file ${path} starts with a UTF-8 byte order mark (an editor added it); save it without one ("UTF-8", not "UTF-8 with BOM")`);
+    throw new InputError(
+      `the secret file ${path} starts with a UTF-8 byte order mark (an editor added it); save it without one ("UTF-8", not "UTF-8 with BOM")`,
+    );
   }
   const secret = bytes.toString('utf8').replace(/\r?\n$/, '');
   if (secret === '') throw new InputError(`the secret file ${path} is empty; put the endpoint secret in it`);
@@ -144,7 +155,10 @@ export interface DevSecret {
  * Reads the development secret, creating it (mode 0600) on first use. `uid` is whose directory it
  * must be (the current user's; injectable for tests, undefined where there are no uids).
  */
-export async function loadDevSecret(env: NodeJS.ProcessEnv = process.env, uid: number | undefined = process.getuid?.()): Promise<DevSecret> {
+export async function loadDevSecret(
+  env: NodeJS.ProcessEnv = process.env,
+  uid: number | undefined = process.getuid?.(),
+): Promise<DevSecret> {
   const path = devSecretPath(env);
   const existing = await readDevSecret(path, uid);
   if (existing !== undefined) return { secret: existing, path, created: false };
@@ -155,7 +169,8 @@ export async function loadDevSecret(env: NodeJS.ProcessEnv = process.env, uid: n
     await link(tmp, path);
     return { secret, path, created: true };
   } catch (error) {
-    if (errorCode(error) !== 'EEXIST') throw new InputError(`cannot create ${path}: ${describeFsError(error)}; ${ELSEWHERE}`);
+    if (errorCode(error) !== 'EEXIST')
+      throw new InputError(`cannot create ${path}: ${describeFsError(error)}; ${ELSEWHERE}`);
     const theirs = await readDevSecret(path, uid);
     if (theirs === undefined) throw new InputError(`cannot read ${path}`);
     return { secret: theirs, path, created: false };
@@ -165,7 +180,10 @@ export async function loadDevSecret(env: NodeJS.ProcessEnv = process.env, uid: n
 }
 
 /** Replaces the development secret; signatures made with the old one stop verifying. */
-export async function rotateDevSecret(env: NodeJS.ProcessEnv = process.env, uid: number | undefined = process.getuid?.()): Promise<DevSecret> {
+export async function rotateDevSecret(
+  env: NodeJS.ProcessEnv = process.env,
+  uid: number | undefined = process.getuid?.(),
+): Promise<DevSecret> {
   const path = devSecretPath(env);
   const secret = newDevSecret();
   const tmp = await writePrivate(path, secret, uid);
@@ -196,14 +214,21 @@ async function readDevSecret(path: string, uid: number | undefined = process.get
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return undefined;
     if (error instanceof FileRefused && error.reason === 'symlink') {
-      throw new InputError(`${path} is a symbolic link; the development secret must be a file of its own: remove the link (\`rm ${shellArg(path)}\`, its target stays) and run \`oblic-hooks secret\``);
+      throw new InputError(
+        `${path} is a symbolic link; the development secret must be a file of its own: remove the link (\`rm ${shellArg(path)}\`, its target stays) and run \`oblic-hooks secret\``,
+      );
     }
-    throw new InputError(`cannot read ${path}: ${describeFsError(error)}; move it away and run \`oblic-hooks secret\` to make a new one, or ${ELSEWHERE}`);
+    throw new InputError(
+      `cannot read ${path}: ${describeFsError(error)}; move it away and run \`oblic-hooks secret\` to make a new one, or ${ELSEWHERE}`,
+    );
   }
   if (process.platform !== 'win32' && (file.stats.mode & 0o077) !== 0) {
-    throw new InputError(`${path} is readable by other users (mode ${modeOf(file.stats.mode)}); run \`chmod 600 ${shellArg(path)}\``);
+    throw new InputError(
+      `${path} is readable by other users (mode ${modeOf(file.stats.mode)}); run \`chmod 600 ${shellArg(path)}\``,
+    );
   }
-  if (!isUtf8(file.bytes)) throw new InputError(`${path} is not UTF-8 text; run \`oblic-hooks secret --rotate\` to make a new one`);
+  if (!isUtf8(file.bytes))
+    throw new InputError(`${path} is not UTF-8 text; run \`oblic-hooks secret --rotate\` to make a new one`);
   const text = file.bytes.toString('utf8').trim();
   if (text === '') throw new InputError(`${path} is empty; run \`oblic-hooks secret --rotate\` to make a new one`);
   return text;
@@ -218,11 +243,18 @@ async function checkDevDir(dir: string, uid: number | undefined): Promise<boolea
     if (errorCode(error) === 'ENOENT') return false;
     throw new InputError(`cannot use ${dir}: ${describeFsError(error)}; ${ELSEWHERE}`);
   }
-  if (info.isSymbolicLink()) throw new InputError(`${dir} is a symbolic link; the development secret must be in a directory of its own: ${ELSEWHERE}`);
+  if (info.isSymbolicLink())
+    throw new InputError(
+      `${dir} is a symbolic link; the development secret must be in a directory of its own: ${ELSEWHERE}`,
+    );
   if (!info.isDirectory()) throw new InputError(`${dir} is ${kindOf(info)}, not a directory; ${ELSEWHERE}`);
   if (process.platform === 'win32') return true;
-  if (uid !== undefined && info.uid !== uid) throw new InputError(`${dir} belongs to uid ${info.uid}, not to you (uid ${uid}); ${ELSEWHERE}`);
-  if ((info.mode & 0o022) !== 0) throw new InputError(`${dir} is writable by other users (mode ${modeOf(info.mode)}); run \`chmod 700 ${shellArg(dir)}\``);
+  if (uid !== undefined && info.uid !== uid)
+    throw new InputError(`${dir} belongs to uid ${info.uid}, not to you (uid ${uid}); ${ELSEWHERE}`);
+  if ((info.mode & 0o022) !== 0)
+    throw new InputError(
+      `${dir} is writable by other users (mode ${modeOf(info.mode)}); run \`chmod 700 ${shellArg(dir)}\``,
+    );
   return true;
 }
 

@@ -8,19 +8,32 @@ export function parseDuration(text: string, flag: string): number {
   if (!match) throw new InputError(`${flag} "${text}" is not a duration; e.g. 500ms, 10s or 2m`);
   const ms = Math.round(Number(match[1]) * TIME[match[2] ?? 'ms']!);
   // Node's timers hold 2^31-1 ms; a longer one fires after 1 ms, so `--timeout 600h` would stop at once.
-  if (ms > MAX_DURATION_MS) throw new InputError(`${flag} "${text}" is longer than the 24 days a timer can wait; e.g. 72h`);
+  if (ms > MAX_DURATION_MS)
+    throw new InputError(`${flag} "${text}" is longer than the 24 days a timer can wait; e.g. 72h`);
   return ms;
 }
 
 /** The longest duration a flag takes: 2^31-1 ms, about 24.8 days (Node's timer limit). */
 const MAX_DURATION_MS = 2 ** 31 - 1;
 
-const SIZE: Record<string, number> = { b: 1, kb: 1000, k: 1024, kib: 1024, mb: 1_000_000, m: 1024 ** 2, mib: 1024 ** 2, gb: 1e9, g: 1024 ** 3, gib: 1024 ** 3 };
+const SIZE: Record<string, number> = {
+  b: 1,
+  kb: 1000,
+  k: 1024,
+  kib: 1024,
+  mb: 1_000_000,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  gb: 1e9,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+};
 
 /** `1048576`, `512kb`, `1MiB`, `2m` to bytes; a bare number is bytes. */
 export function parseSize(text: string, flag: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
   const unit = SIZE[(match?.[2] || 'b').toLowerCase()];
-  if (!match || unit === undefined) throw new InputError(`${flag} "${text}" is not a size; e.g. 1MiB, 512kB or 1048576`);
+  if (!match || unit === undefined)
+    throw new InputError(`${flag} "${text}" is not a size; e.g. 1MiB, 512kB or 1048576`);
   return Math.floor(Number(match[1]) * unit);
 }

@@ -32,7 +32,8 @@ export function createHistory(limits: HistoryLimits): History {
       costs.push(cost);
       total += cost;
       let drop = 0;
-      while (entries.length - drop > 1 && (entries.length - drop > limits.count || total > limits.bytes)) total -= costs[drop++]!;
+      while (entries.length - drop > 1 && (entries.length - drop > limits.count || total > limits.bytes))
+        total -= costs[drop++]!;
       entries.splice(0, drop);
       costs.splice(0, drop);
     },

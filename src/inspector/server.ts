@@ -20,7 +20,10 @@ import { parseTarget } from '../wire/target.js';
 import { plural } from '../base/text.js';
 
 /** One delivery as the inspector keeps it: the listener's record, less what only the terminal needs. */
-export type Entry = Pick<RequestRecord, 'seq' | 'receivedAt' | 'method' | 'path' | 'httpVersion' | 'headers' | 'body' | 'inspection'> & {
+export type Entry = Pick<
+  RequestRecord,
+  'seq' | 'receivedAt' | 'method' | 'path' | 'httpVersion' | 'headers' | 'body' | 'inspection'
+> & {
   /** What the listener answered; null for a delivery reloaded from --save. */
   status: number | null;
   forward: { status: number | null; ms: number } | null;
@@ -35,7 +38,11 @@ export interface InspectorOptions {
   forwardTo?: URL | undefined;
   saveDir?: string | undefined;
   /** Sends one request (replay, edited replay, sample); injected so the core stays testable. */
-  send: (url: URL, headers: HeaderList, body: Buffer) => Promise<{ status: number | null; ms: number; error: DeliveryError | null }>;
+  send: (
+    url: URL,
+    headers: HeaderList,
+    body: Buffer,
+  ) => Promise<{ status: number | null; ms: number; error: DeliveryError | null }>;
   /** Builds a fresh sample event of a type. */
   sample: (type: EventType) => Buffer;
 }
@@ -61,7 +68,9 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   const server = createServer((req, res) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     handle(req, res).catch((error: unknown) =>
-      reply(res, error instanceof RequestTooLarge ? 413 : error instanceof InputError ? 400 : 500, { error: (error as Error).message }),
+      reply(res, error instanceof RequestTooLarge ? 413 : error instanceof InputError ? 400 : 500, {
+        error: (error as Error).message,
+      }),
     );
   });
 
@@ -72,8 +81,14 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     if (req.method === 'POST') {
       const origin = req.headers.origin;
       const sameOrigin = origin === undefined || allowedHosts().some((host) => origin === `http://${host}`);
-      if (!sameOrigin || req.headers['x-oblic-hooks-token'] !== token || !/^application\/json/.test(req.headers['content-type'] ?? '')) {
-        return reply(res, 403, { error: 'forbidden: state-changing requests need the page token, the same origin and JSON' });
+      if (
+        !sameOrigin ||
+        req.headers['x-oblic-hooks-token'] !== token ||
+        !/^application\/json/.test(req.headers['content-type'] ?? '')
+      ) {
+        return reply(res, 403, {
+          error: 'forbidden: state-changing requests need the page token, the same origin and JSON',
+        });
       }
       const input = parseInput(await readAll(req));
       if (url.pathname === '/api/replay') return reply(res, 200, await replay(input));
@@ -88,7 +103,12 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     }
     // What varies per run reaches the page as JSON, never pasted into its markup or script (issue 13, item 26).
     if (url.pathname === '/api/config') {
-      return reply(res, 200, { token, listener: options.listenerUrl.href, forwardTo: options.forwardTo?.href ?? '', dropped });
+      return reply(res, 200, {
+        token,
+        listener: options.listenerUrl.href,
+        forwardTo: options.forwardTo?.href ?? '',
+        dropped,
+      });
     }
     if (url.pathname === '/api/deliveries') {
       const q = (url.searchParams.get('q') ?? '').toLowerCase();
@@ -100,7 +120,10 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     const entry = match ? history.find(Number(match[1])) : undefined;
     if (!entry) return reply(res, 404, { error: match ? dropped : 'no such page' });
     if (match?.[2]) {
-      res.writeHead(200, { 'content-type': 'message/http', 'content-disposition': `attachment; filename="delivery-${entry.seq}.http"` });
+      res.writeHead(200, {
+        'content-type': 'message/http',
+        'content-disposition': `attachment; filename="delivery-${entry.seq}.http"`,
+      });
       return void res.end(renderCapture(entry, entry.body ?? Buffer.alloc(0)));
     }
     return reply(res, 200, detailOf(entry, options.listenerUrl));
@@ -116,18 +139,26 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   async function replay(input: Record<string, unknown>) {
     const entry = typeof input.seq === 'number' ? history.find(input.seq) : undefined;
     if (!entry) throw new InputError(dropped);
-    if (entry.body === null) throw new InputError('this delivery has no body to replay: it was refused before its body was read');
-    const target = typeof input.url === 'string' && input.url.trim() !== '' ? parseTarget(input.url) : options.forwardTo;
+    if (entry.body === null)
+      throw new InputError('this delivery has no body to replay: it was refused before its body was read');
+    const target =
+      typeof input.url === 'string' && input.url.trim() !== '' ? parseTarget(input.url) : options.forwardTo;
     if (!target) throw new InputError('type a URL to replay to: this listener forwards nowhere');
     const edited = typeof input.body === 'string';
     const body = edited ? Buffer.from(input.body as string, 'utf8') : entry.body;
-    const request = replayRequest(target, entry.headers, body, edited || input.resign === true ? options.secrets[0] : undefined);
+    const request = replayRequest(
+      target,
+      entry.headers,
+      body,
+      edited || input.resign === true ? options.secrets[0] : undefined,
+    );
     return { ...(await sendFromPage(target, request.headers, body)), signature: request.signature, url: target.href };
   }
 
   async function sendSample(input: Record<string, unknown>) {
     if (typeof input.type !== 'string' || !isEventType(input.type)) throw new InputError('unknown event type');
-    const target = typeof input.url === 'string' && input.url.trim() !== '' ? parseTarget(input.url) : options.listenerUrl;
+    const target =
+      typeof input.url === 'string' && input.url.trim() !== '' ? parseTarget(input.url) : options.listenerUrl;
     const body = options.sample(input.type);
     const request = replayRequest(target, [['content-type', 'application/json']], body, options.secrets[0]);
     return { ...(await sendFromPage(target, request.headers, body)), url: target.href };
@@ -139,7 +170,11 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   }
 
   function add(record: RequestRecord): void {
-    const entry: Entry = { ...record, seq: ++nextSeq, forward: record.forward ? { status: record.forward.status, ms: record.forward.ms } : null };
+    const entry: Entry = {
+      ...record,
+      seq: ++nextSeq,
+      forward: record.forward ? { status: record.forward.status, ms: record.forward.ms } : null,
+    };
     history.add(entry);
     const data = `data: ${JSON.stringify(summaryOf(entry))}\n\n`;
     for (const stream of streams) stream.write(data);
@@ -147,7 +182,11 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new InputError(`--ui-port ${options.port} is in use; pass another, or 0 for a free one`) : error),
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new InputError(`--ui-port ${options.port} is in use; pass another, or 0 for a free one`)
+          : error,
+      ),
     );
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
@@ -214,7 +253,9 @@ function readAll(req: IncomingMessage): Promise<Buffer> {
       if (size <= PAGE_REQUEST_LIMIT) chunks.push(chunk);
     });
     req.on('end', () =>
-      size > PAGE_REQUEST_LIMIT ? reject(new RequestTooLarge('the request is over the 4 MiB the inspector takes; edit a smaller body')) : resolve(Buffer.concat(chunks)),
+      size > PAGE_REQUEST_LIMIT
+        ? reject(new RequestTooLarge('the request is over the 4 MiB the inspector takes; edit a smaller body'))
+        : resolve(Buffer.concat(chunks)),
     );
     req.on('error', reject);
   });
@@ -273,10 +314,18 @@ function detailOf(entry: Entry, listener: URL) {
 const RELOAD_FILE_LIMIT = 16 * 1024 * 1024;
 
 /** Yesterday's deliveries: the newest `limit` captures of the --save directory, checked again, oldest first, each to `keep`. */
-async function reload(dir: string, limit: number, secrets: readonly string[], keep: (entry: Entry) => void): Promise<void> {
+async function reload(
+  dir: string,
+  limit: number,
+  secrets: readonly string[],
+  keep: (entry: Entry) => void,
+): Promise<void> {
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((name) => name.endsWith('.http')).sort().slice(-limit);
+    names = (await readdir(dir))
+      .filter((name) => name.endsWith('.http'))
+      .sort()
+      .slice(-limit);
   } catch {
     return;
   }
@@ -285,7 +334,9 @@ async function reload(dir: string, limit: number, secrets: readonly string[], ke
       // readSmallFile: a FIFO named *.http is skipped at once instead of blocking start-up (issue 13, item 23).
       const capture = parseCapture((await readSmallFile(join(dir, name), { limit: RELOAD_FILE_LIMIT })).bytes);
       const stamp = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})\.(\d{3})Z/.exec(name);
-      const receivedAt = stamp ? new Date(`${stamp[1]}-${stamp[2]}-${stamp[3]}T${stamp[4]}:${stamp[5]}:${stamp[6]}.${stamp[7]}Z`) : new Date(0);
+      const receivedAt = stamp
+        ? new Date(`${stamp[1]}-${stamp[2]}-${stamp[3]}T${stamp[4]}:${stamp[5]}:${stamp[6]}.${stamp[7]}Z`)
+        : new Date(0);
       keep({
         seq: i + 1,
         receivedAt,
@@ -307,5 +358,7 @@ async function reload(dir: string, limit: number, secrets: readonly string[], ke
 /** Free-text search over the id, the type and the body. */
 function matches(entry: Entry, q: string): boolean {
   const event = entry.inspection?.event;
-  return [event?.id ?? '', event?.type ?? '', entry.body?.toString('utf8') ?? ''].some((text) => text.toLowerCase().includes(q));
+  return [event?.id ?? '', event?.type ?? '', entry.body?.toString('utf8') ?? ''].some((text) =>
+    text.toLowerCase().includes(q),
+  );
 }

@@ -34,13 +34,25 @@ const WORDS: TargetWords = { target: '--forward-to', timeout: '--forward-timeout
 // RFC 9110 §7.6.1: connection-specific headers are not forwarded; host and length are the transport's.
 // Expect is this hop's business too: the listener already answered 100-continue, and undici refuses
 // to send it (issue 13, item 7: curl adds it to any upload over 1 MiB, which got 502).
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect', 'host', 'content-length']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'expect',
+  'host',
+  'content-length',
+]);
 
 /** The headers that are end to end: without the hop-by-hop ones and those the Connection header names. */
 function endToEnd(headers: ReadonlyArray<readonly [string, string]>): Array<[string, string]> {
   const named = new Set(HOP_BY_HOP);
   for (const [name, value] of headers) {
-    if (name.toLowerCase() === 'connection') for (const token of value.split(',')) named.add(token.trim().toLowerCase());
+    if (name.toLowerCase() === 'connection')
+      for (const token of value.split(',')) named.add(token.trim().toLowerCase());
   }
   return headers.filter(([name]) => !named.has(name.toLowerCase())).map(([name, value]) => [name, value]);
 }
@@ -56,7 +68,12 @@ export function createForwarder(target: URL, options: ForwarderOptions): Forward
   const now = options.now ?? (() => performance.now());
   // undici's own limit cuts the connection at the first byte past maxBody, so no more is ever held.
   // Its per-phase timeouts are off: the one deadline below covers every phase.
-  const pool = new Pool(target.origin, { connectTimeout: Math.min(timeoutMs, 10_000), headersTimeout: 0, bodyTimeout: 0, maxResponseSize: options.maxBody });
+  const pool = new Pool(target.origin, {
+    connectTimeout: Math.min(timeoutMs, 10_000),
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    maxResponseSize: options.maxBody,
+  });
   return {
     async forward(method, headers, body) {
       const started = now();
@@ -64,7 +81,13 @@ export function createForwarder(target: URL, options: ForwarderOptions): Forward
       const timer = setTimeout(() => deadline.abort(timedOut(timeoutMs)), timeoutMs);
       let status: number | null = null;
       try {
-        const response = await pool.request({ path: `${target.pathname}${target.search}`, method, headers: endToEnd(headers).flat(), body, signal: deadline.signal });
+        const response = await pool.request({
+          path: `${target.pathname}${target.search}`,
+          method,
+          headers: endToEnd(headers).flat(),
+          body,
+          signal: deadline.signal,
+        });
         status = response.statusCode;
         const chunks: Buffer[] = [];
         for await (const chunk of response.body) chunks.push(chunk as Buffer);
@@ -74,7 +97,13 @@ export function createForwarder(target: URL, options: ForwarderOptions): Forward
         }
         return { status, ms: now() - started, headers: endToEnd(answer), body: Buffer.concat(chunks), error: null };
       } catch (error) {
-        return { status, ms: now() - started, headers: [], body: Buffer.alloc(0), error: describeFailure(error, target, options) };
+        return {
+          status,
+          ms: now() - started,
+          headers: [],
+          body: Buffer.alloc(0),
+          error: describeFailure(error, target, options),
+        };
       } finally {
         clearTimeout(timer);
       }
@@ -86,7 +115,11 @@ export function createForwarder(target: URL, options: ForwarderOptions): Forward
 function describeFailure(error: unknown, target: URL, options: ForwarderOptions): ForwardError {
   const described: DeliveryError =
     (error as { code?: unknown }).code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE'
-      ? { code: 'UND_ERR_RES_EXCEEDED_MAX_SIZE', fatal: false, message: `the answer from ${target.href} is over ${options.maxBody} bytes; raise --max-body to pass it on` }
+      ? {
+          code: 'UND_ERR_RES_EXCEEDED_MAX_SIZE',
+          fatal: false,
+          message: `the answer from ${target.href} is over ${options.maxBody} bytes; raise --max-body to pass it on`,
+        }
       : describeError(error, target, options.timeoutMs, WORDS);
   return { ...described, ...gatewayAnswer(described.code) };
 }
@@ -96,7 +129,15 @@ function timedOut(ms: number): Error {
   return Object.assign(new Error(`no complete answer within ${ms} ms`), { code: 'ETIMEDOUT' });
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 const CLOSED = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
 /** `down` only when nothing could be reached (issue 13, item 7); 504 when the app was too slow. */

@@ -57,7 +57,8 @@ function temporaryName(name: string): string {
 export async function prepareSaveDir(dir: string): Promise<void> {
   try {
     await makeDir(dir); // not Node's recursive mkdir, which spins for ever on /proc/x (issue 13, item 23)
-    for (const name of await readdir(dir)) if (isTemporaryName(name)) await unlink(join(dir, name)).catch(() => undefined);
+    for (const name of await readdir(dir))
+      if (isTemporaryName(name)) await unlink(join(dir, name)).catch(() => undefined);
   } catch (error) {
     throw new InputError(`cannot use --save ${dir}: ${describeFsError(error)}`);
   }

@@ -73,7 +73,8 @@ const jsonAnswer = (value: unknown): Answer => ({ body: Buffer.from(JSON.stringi
 // The everyday answer, made once: the hot path of a listener under load allocates as little as it can.
 const RECEIVED_ANSWER = jsonAnswer({ received: true });
 
-const failedAnswer = (error: unknown): Answer => jsonAnswer({ error: `oblic-hooks failed on this request: ${reasonOf(error)}` });
+const failedAnswer = (error: unknown): Answer =>
+  jsonAnswer({ error: `oblic-hooks failed on this request: ${reasonOf(error)}` });
 
 function refuse(record: RequestRecord, status: number, refusal: string): Answer {
   record.status = status;
@@ -83,7 +84,8 @@ function refuse(record: RequestRecord, status: number, refusal: string): Answer 
 
 /** Starts the local listener. A port in use is an InputError naming the fix. */
 export async function startListener(options: ListenerOptions): Promise<Listener> {
-  if (options.rejectInvalid && options.inspect === false) throw new TypeError('rejectInvalid needs the listener to inspect requests');
+  if (options.rejectInvalid && options.inspect === false)
+    throw new TypeError('rejectInvalid needs the listener to inspect requests');
   const now = options.now ?? (() => new Date());
   let seq = 0;
   let closing = false;
@@ -108,7 +110,13 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     for (const answer of batch) answer();
   };
   const server: Server = createServer(
-    { maxHeaderSize: 16 * 1024, requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 1_000 },
+    {
+      maxHeaderSize: 16 * 1024,
+      requestTimeout: 30_000,
+      headersTimeout: 10_000,
+      keepAliveTimeout: 5_000,
+      connectionsCheckingInterval: 1_000,
+    },
     (req, res) => {
       inFlight += 1;
       handle(req, res);
@@ -121,7 +129,10 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     const code = error.code ?? 'ERROR';
     const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    if (socket.writable && code !== 'ECONNRESET') socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    if (socket.writable && code !== 'ECONNRESET')
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
+      );
     socket.destroy();
     options.onClientError?.({ code, status });
   });
@@ -201,7 +212,12 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       return fail(error);
     }
     // A chunked body's size is known only once read: it is counted at the most it may be.
-    const reserve = req.headers['content-length'] !== undefined ? record.size : req.headers['transfer-encoding'] !== undefined ? options.maxBody : 0;
+    const reserve =
+      req.headers['content-length'] !== undefined
+        ? record.size
+        : req.headers['transfer-encoding'] !== undefined
+          ? options.maxBody
+          : 0;
     budget.take(reserve, () => {
       held = reserve;
       if (req.socket.destroyed) return void (release(), settled()); // it went away while it waited
@@ -211,11 +227,16 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       readBody(req, options.maxBody, (body) => {
         if (body === 'aborted') return void (release(), settled()); // the sender went away: nothing to answer
         try {
-          if (body === 'too large') return finish(refuse(record, 413, `the body is over --max-body (${options.maxBody} bytes)`));
+          if (body === 'too large')
+            return finish(refuse(record, 413, `the body is over --max-body (${options.maxBody} bytes)`));
           record.body = body;
           record.size = body.length;
           if (options.inspect !== false) {
-            record.inspection = inspectRequest({ method: record.method, path: record.path, headers: record.headers, body }, options.secrets, options.otherSecrets);
+            record.inspection = inspectRequest(
+              { method: record.method, path: record.path, headers: record.headers, body },
+              options.secrets,
+              options.otherSecrets,
+            );
           }
           if (options.rejectInvalid && record.inspection && !record.inspection.verdict.verified) {
             return finish(refuse(record, 401, `rejected: ${record.inspection.verdict.message}`));
@@ -252,7 +273,10 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       try {
         if ((closing && newest.get(socket) === res) || status === 413) res.setHeader('connection', 'close');
         const body = hasNoBody(status) ? null : status === 205 ? EMPTY : answer.body;
-        res.writeHead(status, body === null ? [...answer.headers] : [...answer.headers, 'content-length', String(body.length)]);
+        res.writeHead(
+          status,
+          body === null ? [...answer.headers] : [...answer.headers, 'content-length', String(body.length)],
+        );
         res.end(body ?? undefined);
       } catch {
         res.destroy(); // an answer Node refuses to write (a forwarded header it finds invalid)
@@ -265,9 +289,16 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') reject(new InputError(`port ${options.port} on ${options.host} is in use; pass --port with another port, or --port 0 for a free one`));
-      else if (error.code === 'EACCES') reject(new InputError(`not allowed to listen on port ${options.port}; use a port above 1023`));
-      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new InputError(`cannot listen on ${options.host}: no such address on this machine`));
+      if (error.code === 'EADDRINUSE')
+        reject(
+          new InputError(
+            `port ${options.port} on ${options.host} is in use; pass --port with another port, or --port 0 for a free one`,
+          ),
+        );
+      else if (error.code === 'EACCES')
+        reject(new InputError(`not allowed to listen on port ${options.port}; use a port above 1023`));
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')
+        reject(new InputError(`cannot listen on ${options.host}: no such address on this machine`));
       else reject(error);
     });
     server.listen(options.port, options.host, () => resolve());
@@ -322,7 +353,9 @@ function readBody(req: IncomingMessage, limit: number, done: (body: Buffer | 'to
       chunks.push(chunk);
     }
   });
-  req.on('end', () => end(over ? 'too large' : whole !== null && size === whole.length ? whole : Buffer.concat(chunks, size)));
+  req.on('end', () =>
+    end(over ? 'too large' : whole !== null && size === whole.length ? whole : Buffer.concat(chunks, size)),
+  );
   req.on('error', () => end('aborted'));
   req.on('close', () => {
     if (!req.complete) end('aborted');

@@ -34,8 +34,14 @@ export function parseEvent(body: string | Uint8Array | unknown): ParseResult {
 /** parseEvent for a value already parsed from JSON: a string here is a JSON string, not JSON text. */
 export function checkEvent(value: unknown): ParseResult {
   if (!isObject(value)) return failure('not_an_object', 'the event is not a JSON object', null);
-  if (typeof value.id !== 'string' || !ID.test(value.id)) return failure('invalid_id', 'id is not 16 characters from [A-Za-z0-9]', 'id');
-  if (!isEventType(value.type)) return failure('unknown_type', `type ${JSON.stringify(value.type)} is not one of the fifteen Oblic event types`, 'type');
+  if (typeof value.id !== 'string' || !ID.test(value.id))
+    return failure('invalid_id', 'id is not 16 characters from [A-Za-z0-9]', 'id');
+  if (!isEventType(value.type))
+    return failure(
+      'unknown_type',
+      `type ${JSON.stringify(value.type)} is not one of the fifteen Oblic event types`,
+      'type',
+    );
   const problem = checkModel(resourceOf(value.type), value.payload, 'payload');
   if (problem) return failure('invalid_payload', problem.message, problem.path);
   return { ok: true, event: value as unknown as OblicEvent };
@@ -91,7 +97,13 @@ function checkField(kind: string, value: unknown, at: string): Problem | null {
       return null;
     }
     case 'reactions': {
-      const ok = Array.isArray(value) && value.every((r) => isObject(r) && Object.values(r).every((names) => Array.isArray(names) && names.every((n) => typeof n === 'string')));
+      const ok =
+        Array.isArray(value) &&
+        value.every(
+          (r) =>
+            isObject(r) &&
+            Object.values(r).every((names) => Array.isArray(names) && names.every((n) => typeof n === 'string')),
+        );
       return ok ? null : fail('an array of {reaction: [usernames]}');
     }
     default:

@@ -39,7 +39,14 @@ function definitions(): Schema {
   return Object.fromEntries(
     (Object.keys(MODELS) as ModelName[]).map((name) => {
       const fields = MODELS[name] as Record<string, string>;
-      return [name, { type: 'object', required: Object.keys(fields), properties: Object.fromEntries(Object.entries(fields).map(([f, kind]) => [f, fieldSchema(kind)])) }];
+      return [
+        name,
+        {
+          type: 'object',
+          required: Object.keys(fields),
+          properties: Object.fromEntries(Object.entries(fields).map(([f, kind]) => [f, fieldSchema(kind)])),
+        },
+      ];
     }),
   );
 }
@@ -65,7 +72,10 @@ function fieldSchema(kind: string): Schema {
       case 'attachment[]':
         return { type: 'array', items: { $ref: '#/$defs/attachment' } };
       case 'reactions':
-        return { type: 'array', items: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } } };
+        return {
+          type: 'array',
+          items: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+        };
       default:
         throw new Error(`no schema for the field kind ${kind}`);
     }

@@ -4,7 +4,8 @@ import { printable } from '../base/text.js';
 type Json = Record<string, unknown>;
 
 const str = (value: unknown, max = 60): string => (typeof value === 'string' ? printable(value, max) : '?');
-const obj = (value: unknown): Json => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
+const obj = (value: unknown): Json =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 /**
@@ -19,8 +20,12 @@ export function summarizeEvent(type: string, payloadValue: unknown): string {
       const sender = str(obj(payload.contact).username, 40);
       const text = typeof payload.message === 'string' ? `“${printable(payload.message, 80)}”` : '(no text)';
       const extras = [
-        list(payload.attachments).length > 0 ? `${list(payload.attachments).length} attachment${list(payload.attachments).length === 1 ? '' : 's'}` : '',
-        list(payload.reactions).length > 0 ? `${list(payload.reactions).length} reaction${list(payload.reactions).length === 1 ? '' : 's'}` : '',
+        list(payload.attachments).length > 0
+          ? `${list(payload.attachments).length} attachment${list(payload.attachments).length === 1 ? '' : 's'}`
+          : '',
+        list(payload.reactions).length > 0
+          ? `${list(payload.reactions).length} reaction${list(payload.reactions).length === 1 ? '' : 's'}`
+          : '',
       ].filter(Boolean);
       return `${sender}: ${text}${extras.length > 0 ? ` (${extras.join(', ')})` : ''}`;
     }
@@ -37,8 +42,15 @@ export function summarizeEvent(type: string, payloadValue: unknown): string {
       return `${str(payload.filename)} · ${str(payload.file_type, 40)} · ${size}`;
     }
     case 'conversation': {
-      const withWhom = typeof payload.group_id === 'string' ? `group ${str(payload.group_id, 20)}` : `contact ${str(payload.contact_id, 20)}`;
-      const flags = [payload.is_pinned === true && 'pinned', payload.is_muted === true && 'muted', payload.archived_at && 'archived'].filter(Boolean);
+      const withWhom =
+        typeof payload.group_id === 'string'
+          ? `group ${str(payload.group_id, 20)}`
+          : `contact ${str(payload.contact_id, 20)}`;
+      const flags = [
+        payload.is_pinned === true && 'pinned',
+        payload.is_muted === true && 'muted',
+        payload.archived_at && 'archived',
+      ].filter(Boolean);
       return `with ${withWhom}${flags.length > 0 ? ` · ${flags.join(' · ')}` : ''}`;
     }
     default:

@@ -34,9 +34,16 @@ export function createEventSource(options: BodySourceOptions): BodySource {
   // The body's labels are the id and type the event ends up with, after any --set.
   return (index) => {
     const type = options.types[index % options.types.length]!;
-    const event = buildEvent(type, { rng: createRandom(deriveSeed(seed, index)), now }) as unknown as Record<string, unknown>;
+    const event = buildEvent(type, { rng: createRandom(deriveSeed(seed, index)), now }) as unknown as Record<
+      string,
+      unknown
+    >;
     for (const assignment of assignments) applyAssignment(event, assignment);
-    return { type: typeof event.type === 'string' ? event.type : null, id: typeof event.id === 'string' ? event.id : null, bytes: Buffer.from(JSON.stringify(event)) };
+    return {
+      type: typeof event.type === 'string' ? event.type : null,
+      id: typeof event.id === 'string' ? event.id : null,
+      bytes: Buffer.from(JSON.stringify(event)),
+    };
   };
 }
 

@@ -14,7 +14,8 @@ export function parseAssignment(raw: string): Assignment {
   const eq = raw.indexOf('=');
   if (eq <= 0) throw new InputError(`--set "${raw}" is not path=value; e.g. --set payload.message=hi`);
   const path = raw.slice(0, eq).trim().split('.');
-  if (path.some((key) => key === '')) throw new InputError(`--set "${raw}" has an empty step in its path; e.g. payload.contact.username`);
+  if (path.some((key) => key === ''))
+    throw new InputError(`--set "${raw}" has an empty step in its path; e.g. payload.contact.username`);
   const text = raw.slice(eq + 1);
   let value: unknown = text;
   try {
@@ -40,7 +41,9 @@ export function applyAssignment(target: Record<string, unknown>, { path, value, 
   if (Array.isArray(node)) {
     const index = arrayIndex(last);
     if (index === undefined || index > node.length) {
-      throw new InputError(`--set "${raw}": ${path.slice(0, -1).join('.')} is an array of ${node.length}; use an index from 0 to ${node.length}`);
+      throw new InputError(
+        `--set "${raw}": ${path.slice(0, -1).join('.')} is an array of ${node.length}; use an index from 0 to ${node.length}`,
+      );
     }
     node[index] = value;
   } else {

@@ -87,7 +87,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
 }
 
 function aborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+  return new Promise((resolve) =>
+    signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
 }
 
 function record(summary: BatchSummary, result: DeliveryResult): void {

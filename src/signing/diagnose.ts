@@ -63,7 +63,8 @@ export function diagnose(input: DiagnoseInput): Hint[] {
   const skipped = new Set<string>();
   const candidates = candidatesFrom(input, budget.candidates, hints, skipped);
   if (candidates.length > 0) search(input, candidates, budget, hints, skipped);
-  if (skipped.size > 0) hints.push({ code: 'hints_skipped', message: `not every hint was tried: ${[...skipped].join('; ')}` });
+  if (skipped.size > 0)
+    hints.push({ code: 'hints_skipped', message: `not every hint was tried: ${[...skipped].join('; ')}` });
   return dedupe(hints);
 }
 
@@ -71,7 +72,13 @@ export function diagnose(input: DiagnoseInput): Hint[] {
  * Each HMAC of a body variant under a secret is computed once and compared with every candidate of
  * its algorithm, so the work does not grow with the number of headers; it stops at the budget.
  */
-function search(input: DiagnoseInput, candidates: readonly Candidate[], budget: HintBudget, hints: Hint[], skipped: Set<string>): void {
+function search(
+  input: DiagnoseInput,
+  candidates: readonly Candidate[],
+  budget: HintBudget,
+  hints: Hint[],
+  skipped: Set<string>,
+): void {
   const started = budget.now();
   const secrets = secretVariants(input);
   const algorithms = [...new Set(candidates.map((c) => c.algorithm))];
@@ -79,9 +86,16 @@ function search(input: DiagnoseInput, candidates: readonly Candidate[], budget: 
   for (const body of bodyVariants(input.body, skipped)) {
     for (const secret of secrets) {
       for (const algorithm of algorithms) {
-        const worth = candidates.filter((c) => c.algorithm === algorithm && (c.note ?? secret.note ?? body.note) !== null);
+        const worth = candidates.filter(
+          (c) => c.algorithm === algorithm && (c.note ?? secret.note ?? body.note) !== null,
+        );
         if (worth.length === 0) continue; // the plain check, which already failed
-        const over = hashed + body.value.length > budget.bytes ? `${formatBytes(budget.bytes)} hashed` : budget.now() - started > budget.ms ? `${budget.ms} ms` : null;
+        const over =
+          hashed + body.value.length > budget.bytes
+            ? `${formatBytes(budget.bytes)} hashed`
+            : budget.now() - started > budget.ms
+              ? `${budget.ms} ms`
+              : null;
         if (over !== null) {
           skipped.add(`the hint budget of ${over} ran out`);
           return;
@@ -89,7 +103,8 @@ function search(input: DiagnoseInput, candidates: readonly Candidate[], budget: 
         hashed += body.value.length;
         const digest = createHmac(algorithm, secret.value).update(body.value).digest();
         for (const candidate of worth) {
-          if (digest.length === candidate.digest.length && timingSafeEqual(digest, candidate.digest)) hints.push(hintOf(candidate, secret, body));
+          if (digest.length === candidate.digest.length && timingSafeEqual(digest, candidate.digest))
+            hints.push(hintOf(candidate, secret, body));
         }
       }
     }
@@ -98,7 +113,10 @@ function search(input: DiagnoseInput, candidates: readonly Candidate[], budget: 
 
 function hintOf(candidate: Candidate, secret: Variant<string>, body: Variant<Buffer>): Hint {
   const notes = [candidate.note, secret.note, body.note].filter((n): n is Hint => n !== null);
-  return { code: notes.map((n) => n.code).join('+'), message: `it matches ${notes.map((n) => n.message).join(', and ')}` };
+  return {
+    code: notes.map((n) => n.code).join('+'),
+    message: `it matches ${notes.map((n) => n.message).join(', and ')}`,
+  };
 }
 
 /** What the sender may have meant by the value(s) it sent, or what other headers carry: a few of them. */
@@ -107,17 +125,30 @@ function candidatesFrom(input: DiagnoseInput, limit: number, hints: Hint[], skip
   if (input.signatures.length > 0) {
     const count = input.signatures.length;
     const values = [...new Set(input.signatures.map((raw) => raw.trim()))];
-    if (values.length > limit) skipped.add(`only ${limit} of the ${values.length} different x-oblic-signature values were read`);
+    if (values.length > limit)
+      skipped.add(`only ${limit} of the ${values.length} different x-oblic-signature values were read`);
     for (const value of values.slice(0, limit)) {
-      const dup: Hint | null = count > 1 ? { code: 'duplicate_header', message: `this one of the ${count} x-oblic-signature headers ("${shorten(value)}") alone` } : null;
+      const dup: Hint | null =
+        count > 1
+          ? {
+              code: 'duplicate_header',
+              message: `this one of the ${count} x-oblic-signature headers ("${shorten(value)}") alone`,
+            }
+          : null;
       out.push(...readValue(value, dup, hints));
     }
     return out;
   }
-  const others = input.headers.filter(([name]) => /sig|hmac|hash/i.test(name) && name.toLowerCase() !== 'x-oblic-signature');
-  if (others.length > limit) skipped.add(`only the first ${limit} of the ${others.length} signature-like headers were read`);
+  const others = input.headers.filter(
+    ([name]) => /sig|hmac|hash/i.test(name) && name.toLowerCase() !== 'x-oblic-signature',
+  );
+  if (others.length > limit)
+    skipped.add(`only the first ${limit} of the ${others.length} signature-like headers were read`);
   for (const [name, value] of others.slice(0, limit)) {
-    const note: Hint = { code: 'other_header', message: `the value of the ${printable(name, 40)} header: the signature was sent under another name than x-oblic-signature` };
+    const note: Hint = {
+      code: 'other_header',
+      message: `the value of the ${printable(name, 40)} header: the signature was sent under another name than x-oblic-signature`,
+    };
     out.push(...readValue(value.trim(), note, []));
   }
   return out;
@@ -131,7 +162,11 @@ function readValue(value: string, note: Hint | null, hints: Hint[]): Candidate[]
   const out: Candidate[] = [];
   const forms: Array<{ text: string; note: Hint | null }> = [{ text: value, note: null }];
   const prefixed = /^([A-Za-z0-9_.-]{1,20}[=:])\s*(.+)$/.exec(value);
-  if (prefixed) forms.push({ text: prefixed[2]!, note: { code: 'prefix', message: `without the "${prefixed[1]}" prefix (Oblic sends the bare hex digest)` } });
+  if (prefixed)
+    forms.push({
+      text: prefixed[2]!,
+      note: { code: 'prefix', message: `without the "${prefixed[1]}" prefix (Oblic sends the bare hex digest)` },
+    });
   for (const form of forms) {
     const decoded = decode(form.text);
     const algorithm = decoded && ALGORITHMS[decoded.digest.length];
@@ -141,18 +176,26 @@ function readValue(value: string, note: Hint | null, hints: Hint[]): Candidate[]
       const name = algorithm.toUpperCase();
       other = { code: 'other_hash', message: `as an HMAC-${name.replace('SHA', 'SHA-')} (Oblic uses HMAC-SHA256)` };
       if (decoded.note === null) {
-        hints.push({ code: 'other_length', message: `the value has ${form.text.length} hex digits${form.note ? ' after its prefix' : ''}, the size of a ${name} digest; Oblic signs with HMAC-SHA256 (64 hex digits)` });
+        hints.push({
+          code: 'other_length',
+          message: `the value has ${form.text.length} hex digits${form.note ? ' after its prefix' : ''}, the size of a ${name} digest; Oblic signs with HMAC-SHA256 (64 hex digits)`,
+        });
       }
     }
     const notes = [note, form.note, decoded.note, other].filter((n): n is Hint => n !== null);
-    out.push({ digest: decoded.digest, algorithm, note: notes.reduce<Hint | null>((a, b) => (a ? join(a, b) : b), null) });
+    out.push({
+      digest: decoded.digest,
+      algorithm,
+      note: notes.reduce<Hint | null>((a, b) => (a ? join(a, b) : b), null),
+    });
   }
   return out;
 }
 
 /** A digest written in hex (Oblic's way) or base64 / base64url, when its size is a digest's. */
 function decode(text: string): { digest: Buffer; note: Hint | null } | null {
-  if (/^[0-9a-fA-F]+$/.test(text) && ALGORITHMS[text.length / 2]) return { digest: Buffer.from(text, 'hex'), note: null };
+  if (/^[0-9a-fA-F]+$/.test(text) && ALGORITHMS[text.length / 2])
+    return { digest: Buffer.from(text, 'hex'), note: null };
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return null;
   const digest = Buffer.from(text, /[-_]/.test(text) ? 'base64url' : 'base64');
   if (!ALGORITHMS[digest.length] || text.replace(/=+$/, '').length !== Math.ceil((digest.length * 4) / 3)) return null;
@@ -169,12 +212,21 @@ function secretVariants(input: DiagnoseInput): Array<Variant<string>> {
     out.push({ value: secret, note: null });
     const trimmed = secret.trim();
     if (trimmed !== secret && trimmed !== '') {
-      out.push({ value: trimmed, note: { code: 'secret_whitespace', message: 'with the whitespace around your secret removed (a stray space or newline in it?)' } });
+      out.push({
+        value: trimmed,
+        note: {
+          code: 'secret_whitespace',
+          message: 'with the whitespace around your secret removed (a stray space or newline in it?)',
+        },
+      });
     }
   }
   for (const other of input.otherSecrets ?? []) {
     if (input.secrets.includes(other.secret)) continue;
-    out.push({ value: other.secret, note: { code: 'other_secret', message: `with ${other.label} instead of the secret you gave` } });
+    out.push({
+      value: other.secret,
+      note: { code: 'other_secret', message: `with ${other.label} instead of the secret you gave` },
+    });
   }
   return out;
 }

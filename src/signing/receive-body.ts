@@ -1,7 +1,9 @@
 import type { Readable } from 'node:stream';
 
 /** The body as read, or why it could not be: both are up to the sender, so neither is an exception. */
-export type BodyRead = { ok: true; body: Uint8Array } | { ok: false; reason: 'body_too_large' | 'body_incomplete'; message: string };
+export type BodyRead =
+  | { ok: true; body: Uint8Array }
+  | { ok: false; reason: 'body_too_large' | 'body_incomplete'; message: string };
 
 /**
  * A declared length over the limit is refused before a byte is read (issue 13, item 10); a chunked
@@ -77,9 +79,17 @@ export async function readWebBody(body: ReadableStream<Uint8Array> | null, limit
 }
 
 export function tooLarge(limit: number): BodyRead {
-  return { ok: false, reason: 'body_too_large', message: `the body is over maxBody (${limit} bytes); raise maxBody if your events are larger` };
+  return {
+    ok: false,
+    reason: 'body_too_large',
+    message: `the body is over maxBody (${limit} bytes); raise maxBody if your events are larger`,
+  };
 }
 
 function incomplete(): BodyRead {
-  return { ok: false, reason: 'body_incomplete', message: 'the body ended before it was complete: the sender closed the connection' };
+  return {
+    ok: false,
+    reason: 'body_incomplete',
+    message: 'the body ended before it was complete: the sender closed the connection',
+  };
 }

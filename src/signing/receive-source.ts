@@ -15,7 +15,13 @@ type Framework = 'express' | 'fastify' | 'node';
 /** Where the signature and the body bytes come from, whatever the framework. */
 export type Source =
   | { kind: 'web'; request: Request; signature: string | null }
-  | { kind: 'node'; stream: IncomingMessage; body: unknown; framework: Framework; signature: string | string[] | undefined };
+  | {
+      kind: 'node';
+      stream: IncomingMessage;
+      body: unknown;
+      framework: Framework;
+      signature: string | string[] | undefined;
+    };
 
 const PARSER_FIX: Record<Framework, string> = {
   express: "mount express.raw({ type: 'application/json' }) on the webhook route instead of express.json()",
@@ -38,18 +44,35 @@ export function sourceOf(request: unknown): Source {
     }
     return { kind: 'web', request, signature: request.headers.get('x-oblic-signature') };
   }
-  if (isNodeRequest(request)) return nodeSource(request, request.headers, request.body, typeof request.app === 'function' ? 'express' : 'node');
+  if (isNodeRequest(request))
+    return nodeSource(request, request.headers, request.body, typeof request.app === 'function' ? 'express' : 'node');
   const carrier = request as { raw?: unknown; req?: unknown; headers?: unknown; body?: unknown } | null;
-  if (isNodeRequest(carrier?.raw) && isHeaders(carrier.headers)) return nodeSource(carrier.raw, carrier.headers, carrier.body, 'fastify');
-  if (isWebRequest(carrier?.raw)) throw new TypeError("this is Hono's c.req: pass c.req.raw (the Web Request) to verifyRequest(), before any body read");
-  if (isNodeRequest(carrier?.req)) throw new TypeError("this is Koa's ctx or ctx.request: pass ctx.req (the Node request) to verifyRequest(), before any body parser");
-  throw new TypeError(`verifyRequest() takes a Web Request, a Node request (Express's req, Koa's ctx.req) or Fastify's request, got ${describe(request)}`);
+  if (isNodeRequest(carrier?.raw) && isHeaders(carrier.headers))
+    return nodeSource(carrier.raw, carrier.headers, carrier.body, 'fastify');
+  if (isWebRequest(carrier?.raw))
+    throw new TypeError(
+      "this is Hono's c.req: pass c.req.raw (the Web Request) to verifyRequest(), before any body read",
+    );
+  if (isNodeRequest(carrier?.req))
+    throw new TypeError(
+      "this is Koa's ctx or ctx.request: pass ctx.req (the Node request) to verifyRequest(), before any body parser",
+    );
+  throw new TypeError(
+    `verifyRequest() takes a Web Request, a Node request (Express's req, Koa's ctx.req) or Fastify's request, got ${describe(request)}`,
+  );
 }
 
-function nodeSource(stream: IncomingMessage, headers: IncomingHttpHeaders, body: unknown, framework: Framework): Source {
+function nodeSource(
+  stream: IncomingMessage,
+  headers: IncomingHttpHeaders,
+  body: unknown,
+  framework: Framework,
+): Source {
   const preparsed = isUnparsed(body, stream) ? undefined : body;
   if (preparsed === undefined && (stream.readableEnded || stream.readableDidRead)) {
-    throw new TypeError(`the request body was already read by something else, so its exact bytes are gone: ${PARSER_FIX[framework]}`);
+    throw new TypeError(
+      `the request body was already read by something else, so its exact bytes are gone: ${PARSER_FIX[framework]}`,
+    );
   }
   if (preparsed !== undefined && !(preparsed instanceof Uint8Array) && typeof preparsed !== 'string') {
     throw new TypeError(
@@ -66,7 +89,11 @@ function nodeSource(stream: IncomingMessage, headers: IncomingHttpHeaders, body:
  */
 function isUnparsed(body: unknown, stream: IncomingMessage): boolean {
   if (body === undefined) return true;
-  const empty = typeof body === 'object' && body !== null && Object.getPrototypeOf(body) === Object.prototype && Object.keys(body).length === 0;
+  const empty =
+    typeof body === 'object' &&
+    body !== null &&
+    Object.getPrototypeOf(body) === Object.prototype &&
+    Object.keys(body).length === 0;
   return empty && !stream.readableEnded && !stream.readableDidRead;
 }
 

@@ -45,21 +45,38 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyReq
   const source = sourceOf(request);
   const given = readSignature(source.signature);
   if (!Buffer.isBuffer(given)) return withEvent(given, NO_BODY);
-  return source.kind === 'web' ? verifyWeb(source.request, given, secrets, maxBody) : verifyNode(source, secrets, maxBody);
+  return source.kind === 'web'
+    ? verifyWeb(source.request, given, secrets, maxBody)
+    : verifyNode(source, secrets, maxBody);
 }
 
-async function verifyNode(source: Extract<Source, { kind: 'node' }>, secrets: string[], maxBody: number): Promise<RequestVerdict> {
+async function verifyNode(
+  source: Extract<Source, { kind: 'node' }>,
+  secrets: string[],
+  maxBody: number,
+): Promise<RequestVerdict> {
   const hmacs = secrets.map((secret) => createHmac('sha256', secret));
   const read = await nodeBytes(source, maxBody, (chunk) => hmacs.forEach((hmac) => hmac.update(chunk)));
   if (!read.ok) return failure(read);
-  const verdict = checkSignature(source.signature, hmacs.map((hmac) => hmac.digest()), read.body.byteLength);
+  const verdict = checkSignature(
+    source.signature,
+    hmacs.map((hmac) => hmac.digest()),
+    read.body.byteLength,
+  );
   return withEvent(verdict, read.body);
 }
 
 /** The bytes a body parser kept (express.raw, Fastify's buffer parser), else the stream, read here. */
-async function nodeBytes(source: Extract<Source, { kind: 'node' }>, maxBody: number, onChunk: (chunk: Uint8Array) => void): Promise<BodyRead> {
+async function nodeBytes(
+  source: Extract<Source, { kind: 'node' }>,
+  maxBody: number,
+  onChunk: (chunk: Uint8Array) => void,
+): Promise<BodyRead> {
   if (source.body === undefined) {
-    return declaredTooLarge(source.stream.headers['content-length'], maxBody) ?? readNodeBody(source.stream, maxBody, onChunk);
+    return (
+      declaredTooLarge(source.stream.headers['content-length'], maxBody) ??
+      readNodeBody(source.stream, maxBody, onChunk)
+    );
   }
   const body = typeof source.body === 'string' ? new TextEncoder().encode(source.body) : (source.body as Uint8Array);
   if (body.byteLength > maxBody) return tooLarge(maxBody);
@@ -68,14 +85,18 @@ async function nodeBytes(source: Extract<Source, { kind: 'node' }>, maxBody: num
 }
 
 async function verifyWeb(request: Request, given: Buffer, secrets: string[], maxBody: number): Promise<RequestVerdict> {
-  const read = declaredTooLarge(request.headers.get('content-length'), maxBody) ?? (await readWebBody(request.body, maxBody));
+  const read =
+    declaredTooLarge(request.headers.get('content-length'), maxBody) ?? (await readWebBody(request.body, maxBody));
   if (!read.ok) return failure(read);
   const encoder = new TextEncoder();
   let matched: number | null = null;
   for (const [index, secret] of secrets.entries()) {
-    const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'verify',
+    ]);
     // subtle.verify compares in constant time; every secret is tried, whatever matched first.
-    if ((await crypto.subtle.verify('HMAC', key, new Uint8Array(given), read.body)) && matched === null) matched = index;
+    if ((await crypto.subtle.verify('HMAC', key, new Uint8Array(given), read.body)) && matched === null)
+      matched = index;
   }
   return withEvent(verdictFor(matched, secrets.length, read.body.byteLength), read.body);
 }
@@ -84,7 +105,9 @@ async function verifyWeb(request: Request, given: Buffer, secrets: string[], max
 function readOptions(options: VerifyRequestOptions | undefined): { secrets: string[]; maxBody: number } {
   const given: unknown = options?.secrets;
   if (given === undefined || given === null) {
-    throw new TypeError('verifyRequest(request, { secrets }) needs the endpoint secret, or an array of them while rotating (is OBLIC_WEBHOOK_SECRET set?)');
+    throw new TypeError(
+      'verifyRequest(request, { secrets }) needs the endpoint secret, or an array of them while rotating (is OBLIC_WEBHOOK_SECRET set?)',
+    );
   }
   if (typeof given !== 'string' && typeof (given as Iterable<unknown>)[Symbol.iterator] !== 'function') {
     throw new TypeError(`verifyRequest() secrets must be a string or an array of strings, got ${typeof given}`);
@@ -94,12 +117,23 @@ function readOptions(options: VerifyRequestOptions | undefined): { secrets: stri
     throw new TypeError('verifyRequest() needs at least one non-empty secret (is OBLIC_WEBHOOK_SECRET set?)');
   }
   const maxBody = options?.maxBody ?? DEFAULT_MAX_BODY;
-  if (!Number.isSafeInteger(maxBody) || maxBody < 0) throw new TypeError(`verifyRequest() maxBody must be a number of bytes, e.g. ${DEFAULT_MAX_BODY}; got ${String(maxBody)}`);
+  if (!Number.isSafeInteger(maxBody) || maxBody < 0)
+    throw new TypeError(
+      `verifyRequest() maxBody must be a number of bytes, e.g. ${DEFAULT_MAX_BODY}; got ${String(maxBody)}`,
+    );
   return { secrets: secrets as string[], maxBody };
 }
 
 function failure(read: Extract<BodyRead, { ok: false }>): RequestVerdict {
-  return { verified: false, reason: read.reason, message: read.message, matchedSecret: null, body: NO_BODY, event: null, eventError: null };
+  return {
+    verified: false,
+    reason: read.reason,
+    message: read.message,
+    matchedSecret: null,
+    body: NO_BODY,
+    event: null,
+    eventError: null,
+  };
 }
 
 function withEvent(verdict: Verdict, body: Uint8Array): RequestVerdict {

@@ -9,7 +9,8 @@ export interface Variant<T> {
 /** Each variant is a copy of the body hashed again: past this size only the body as is is tried. */
 const VARIANT_LIMIT = 1024 * 1024;
 const BOM = '\xef\xbb\xbf';
-const RESERIALIZED = 'the bytes you have are not the bytes that were signed: verify the raw body as received, before any JSON parsing';
+const RESERIALIZED =
+  'the bytes you have are not the bytes that were signed: verify the raw body as received, before any JSON parsing';
 const NEWLINE_LOST = '(the capture lost it after signing?)';
 
 /** `indent` → the body re-serialized as JSON (latin1, byte for byte), or null when it is not JSON. */
@@ -39,8 +40,16 @@ const TRANSFORMS: readonly Transform[] = [
     message: 'the body without its trailing newline (one was added after signing: an editor, echo, a proxy?)',
     apply: (text) => unless(text, text.replace(/(\r\n|\r|\n)$/, '')),
   },
-  { code: 'trailing_newline_removed', message: `the body with a trailing newline (LF) added back ${NEWLINE_LOST}`, apply: (text) => (/[\r\n]$/.test(text) ? null : `${text}\n`) },
-  { code: 'trailing_newline_removed', message: `the body with a trailing CRLF added back ${NEWLINE_LOST}`, apply: (text) => (/[\r\n]$/.test(text) ? null : `${text}\r\n`) },
+  {
+    code: 'trailing_newline_removed',
+    message: `the body with a trailing newline (LF) added back ${NEWLINE_LOST}`,
+    apply: (text) => (/[\r\n]$/.test(text) ? null : `${text}\n`),
+  },
+  {
+    code: 'trailing_newline_removed',
+    message: `the body with a trailing CRLF added back ${NEWLINE_LOST}`,
+    apply: (text) => (/[\r\n]$/.test(text) ? null : `${text}\r\n`),
+  },
   {
     code: 'line_endings',
     message: 'the body with CRLF line endings turned into LF (line endings were converted after signing)',
@@ -51,22 +60,34 @@ const TRANSFORMS: readonly Transform[] = [
     message: 'the body with LF line endings turned into CRLF (line endings were converted after signing)',
     apply: (text) => (/(^|[^\r])\n/.test(text) ? text.replace(/\r?\n/g, '\r\n') : null),
   },
-  { code: 'bom', message: 'the body without the UTF-8 byte order mark at its start (it was added after signing)', apply: (text) => (text.startsWith(BOM) ? text.slice(3) : null) },
-  { code: 'bom', message: 'the body with a UTF-8 byte order mark at its start (the capture dropped it)', apply: (text) => (text.startsWith(BOM) ? null : BOM + text) },
-  ...FORMS.map(([indent, how]): Transform => ({
-    code: 'reserialized',
-    message: `the body re-serialized as ${how} (${RESERIALIZED})`,
-    apply: (_text, json) => json(indent),
-  })),
+  {
+    code: 'bom',
+    message: 'the body without the UTF-8 byte order mark at its start (it was added after signing)',
+    apply: (text) => (text.startsWith(BOM) ? text.slice(3) : null),
+  },
+  {
+    code: 'bom',
+    message: 'the body with a UTF-8 byte order mark at its start (the capture dropped it)',
+    apply: (text) => (text.startsWith(BOM) ? null : BOM + text),
+  },
+  ...FORMS.map(
+    ([indent, how]): Transform => ({
+      code: 'reserialized',
+      message: `the body re-serialized as ${how} (${RESERIALIZED})`,
+      apply: (_text, json) => json(indent),
+    }),
+  ),
   // Re-serialized and a newline lost, together (issue 13, item 18): e.g. signed as `JSON.stringify(x) + "\n"`.
-  ...FORMS.map(([indent, how]): Transform => ({
-    code: 'reserialized+trailing_newline_removed',
-    message: `the body re-serialized as ${how} with a trailing newline (LF) (${RESERIALIZED})`,
-    apply: (_text, json) => {
-      const value = json(indent);
-      return value === null ? null : `${value}\n`;
-    },
-  })),
+  ...FORMS.map(
+    ([indent, how]): Transform => ({
+      code: 'reserialized+trailing_newline_removed',
+      message: `the body re-serialized as ${how} with a trailing newline (LF) (${RESERIALIZED})`,
+      apply: (_text, json) => {
+        const value = json(indent);
+        return value === null ? null : `${value}\n`;
+      },
+    }),
+  ),
 ];
 
 /**
@@ -88,7 +109,9 @@ export function* bodyVariants(body: Buffer, skipped: Set<string>): Generator<Var
     try {
       value = transform.apply(text, json);
     } catch (error) {
-      skipped.add(`a variant of the body could not be built (${error instanceof Error ? error.message : String(error)})`);
+      skipped.add(
+        `a variant of the body could not be built (${error instanceof Error ? error.message : String(error)})`,
+      );
       continue;
     }
     if (value === null || seen.has(value)) continue;

@@ -36,14 +36,22 @@ export function verify(input: VerifyInput): Verdict {
   if (!Array.isArray(secrets) || secrets.length === 0 || !secrets.every((s) => typeof s === 'string' && s !== '')) {
     throw new TypeError('verify() needs at least one non-empty secret');
   }
-  return checkSignature(input.signature, secrets.map((secret) => createHmac('sha256', secret).update(input.body).digest()), byteLength(input.body));
+  return checkSignature(
+    input.signature,
+    secrets.map((secret) => createHmac('sha256', secret).update(input.body).digest()),
+    byteLength(input.body),
+  );
 }
 
 /**
  * The comparison on its own, for callers that hashed the body themselves (a 200 MiB capture is
  * streamed through the HMACs, never held in memory): `digests[i]` is the HMAC under secret i.
  */
-export function checkSignature(signature: VerifyInput['signature'], digests: readonly Buffer[], bodyLength: number): Verdict {
+export function checkSignature(
+  signature: VerifyInput['signature'],
+  digests: readonly Buffer[],
+  bodyLength: number,
+): Verdict {
   const given = readSignature(signature);
   if (!Buffer.isBuffer(given)) return given;
   let matched: number | null = null;
@@ -59,10 +67,17 @@ export function readSignature(signature: VerifyInput['signature']): Buffer | Ver
   const values = normalizeSignature(signature);
   if (values.length === 0) return fail('missing_signature', 'the request has no x-oblic-signature header');
   if (values.length > 1) {
-    return fail('malformed_signature', `the request has ${values.length} x-oblic-signature headers; Oblic sends exactly one`);
+    return fail(
+      'malformed_signature',
+      `the request has ${values.length} x-oblic-signature headers; Oblic sends exactly one`,
+    );
   }
   const only = values[0];
-  if (typeof only !== 'string') return fail('malformed_signature', `the x-oblic-signature value is not text (it is ${only === null ? 'null' : typeof only})`);
+  if (typeof only !== 'string')
+    return fail(
+      'malformed_signature',
+      `the x-oblic-signature value is not text (it is ${only === null ? 'null' : typeof only})`,
+    );
   const value = only.trim();
   if (!HEX64.test(value)) return fail('malformed_signature', describeMalformed(value));
   return Buffer.from(value, 'hex');
@@ -70,7 +85,8 @@ export function readSignature(signature: VerifyInput['signature']): Buffer | Ver
 
 /** The verdict once the signature was compared under each secret: `matched` is the first that matched. */
 export function verdictFor(matched: number | null, secretCount: number, bodyLength: number): Verdict {
-  if (matched !== null) return { verified: true, reason: null, message: 'the signature matches the body', matchedSecret: matched };
+  if (matched !== null)
+    return { verified: true, reason: null, message: 'the signature matches the body', matchedSecret: matched };
   const under = secretCount === 1 ? 'the secret' : `any of the ${secretCount} secrets`;
   return fail('mismatch', `the signature does not match the body (${plural(bodyLength, 'byte')}) under ${under}`);
 }

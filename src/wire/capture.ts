@@ -32,7 +32,8 @@ export const CAPTURE_PROBE = 64 * 1024;
  * JSON object `listen --json` prints. Anything else is an InputError saying what was expected.
  */
 export function parseCapture(data: Buffer, options: CaptureOptions = {}): Capture {
-  if (data.length === 0) throw new InputError('the capture is empty (0 bytes): give a capture file, or pipe one in on standard input');
+  if (data.length === 0)
+    throw new InputError('the capture is empty (0 bytes): give a capture file, or pipe one in on standard input');
   const first = firstNonSpace(data);
   if (first === 0x7b /* { */) {
     const json = parseJsonCapture(data);
@@ -107,7 +108,10 @@ function firstNonSpace(data: Buffer): number | undefined {
 
 function looksLikeRequestLine(data: Buffer): boolean {
   const end = data.indexOf(0x0a);
-  const line = data.subarray(0, end === -1 ? Math.min(data.length, 8192) : end).toString('latin1').replace(/\r$/, '');
+  const line = data
+    .subarray(0, end === -1 ? Math.min(data.length, 8192) : end)
+    .toString('latin1')
+    .replace(/\r$/, '');
   return REQUEST_LINE.test(line);
 }
 
@@ -150,7 +154,9 @@ export function parseHttpHead(data: Buffer): HttpHead {
   } else if (lengths.length > 0) {
     const distinct = [...new Set(lengths.map((v) => v.trim()))];
     if (distinct.length > 1 || !/^\d+$/.test(distinct[0]!)) {
-      throw new InputError(`the capture's Content-Length is not one whole number (${printable(lengths.join(', '), 80)})`);
+      throw new InputError(
+        `the capture's Content-Length is not one whole number (${printable(lengths.join(', '), 80)})`,
+      );
     }
     framing = { kind: 'length', length: Number(distinct[0]) };
   }
@@ -160,22 +166,33 @@ export function parseHttpHead(data: Buffer): HttpHead {
 export function parseHttpCapture(data: Buffer): Capture {
   const head = parseHttpHead(data);
   const rest = data.subarray(head.bodyStart);
-  const capture: Capture = { format: 'http', method: head.method, path: head.path, headers: head.headers, body: rest, notes: [] };
+  const capture: Capture = {
+    format: 'http',
+    method: head.method,
+    path: head.path,
+    headers: head.headers,
+    body: rest,
+    notes: [],
+  };
   if (head.framing.kind === 'chunked') {
     const { body, consumed } = decodeChunked(rest);
     capture.body = body;
-    if (consumed < rest.length) capture.notes.push(`${plural(rest.length - consumed, 'byte')} after the chunked body ignored`);
+    if (consumed < rest.length)
+      capture.notes.push(`${plural(rest.length - consumed, 'byte')} after the chunked body ignored`);
   } else if (head.framing.kind === 'length') {
     const { length } = head.framing;
     if (length > rest.length) throw truncated(length, rest.length);
     capture.body = rest.subarray(0, length);
-    if (length < rest.length) capture.notes.push(`${plural(rest.length - length, 'byte')} after the Content-Length body ignored`);
+    if (length < rest.length)
+      capture.notes.push(`${plural(rest.length - length, 'byte')} after the Content-Length body ignored`);
   }
   return capture;
 }
 
 export function truncated(length: number, available: number): InputError {
-  return new InputError(`the capture is truncated: Content-Length says ${length} bytes but only ${available} follow the head`);
+  return new InputError(
+    `the capture is truncated: Content-Length says ${length} bytes but only ${available} follow the head`,
+  );
 }
 
 function findHeadEnd(data: Buffer): { headEnd: number; bodyStart: number } {
@@ -198,7 +215,8 @@ export function decodeChunked(data: Buffer): { body: Buffer; consumed: number } 
     const lineEnd = data.indexOf(0x0a, at);
     if (lineEnd === -1) throw new InputError('the chunked body is truncated (a chunk size line is missing)');
     const sizeText = data.subarray(at, lineEnd).toString('latin1').replace(/\r$/, '').split(';')[0]!.trim();
-    if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText)) throw new InputError(`the chunked body has an invalid chunk size "${printable(sizeText, 20)}"`);
+    if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText))
+      throw new InputError(`the chunked body has an invalid chunk size "${printable(sizeText, 20)}"`);
     const size = parseInt(sizeText, 16);
     at = lineEnd + 1;
     if (size === 0) {
@@ -211,7 +229,8 @@ export function decodeChunked(data: Buffer): { body: Buffer; consumed: number } 
         if (line === '') return { body: Buffer.concat(chunks), consumed: at };
       }
     }
-    if (at + size > data.length) throw new InputError(`the chunked body is truncated: a chunk of ${size} bytes has only ${data.length - at}`);
+    if (at + size > data.length)
+      throw new InputError(`the chunked body is truncated: a chunk of ${size} bytes has only ${data.length - at}`);
     chunks.push(data.subarray(at, at + size));
     at += size;
     if (data[at] === 0x0d) at += 1;
@@ -235,7 +254,8 @@ function parseJsonCapture(data: Buffer): Capture | undefined {
   try {
     value = JSON.parse(text);
   } catch {
-    if (jsonLines(data) !== null) throw new InputError('the input holds several `listen --json` lines, not one capture');
+    if (jsonLines(data) !== null)
+      throw new InputError('the input holds several `listen --json` lines, not one capture');
     return undefined;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
@@ -246,7 +266,10 @@ function parseJsonCapture(data: Buffer): Capture | undefined {
   for (const [name, raw] of Object.entries(shape.headers as Record<string, unknown>)) {
     for (const v of Array.isArray(raw) ? raw : [raw]) if (typeof v === 'string') headers.push([name, v]);
   }
-  const body = typeof shape.body_base64 === 'string' ? Buffer.from(shape.body_base64, 'base64') : Buffer.from(shape.body as string, 'utf8');
+  const body =
+    typeof shape.body_base64 === 'string'
+      ? Buffer.from(shape.body_base64, 'base64')
+      : Buffer.from(shape.body as string, 'utf8');
   return {
     format: 'json',
     method: typeof shape.method === 'string' ? shape.method : null,

@@ -83,8 +83,24 @@ export function createDeliverer(origin: URL, options: DelivererOptions): Deliver
         settled = true;
         clearTimeout(deadline);
         const ms = now() - started;
-        if (error !== null) resolve({ status: null, ms, headers: {}, body: null, error: describeError(error, request.url, options.timeoutMs), attempts: 1 });
-        else resolve({ status, ms, headers, body: readBody > 0 ? Buffer.concat(chunks, size).subarray(0, readBody) : null, error: null, attempts: 1 });
+        if (error !== null)
+          resolve({
+            status: null,
+            ms,
+            headers: {},
+            body: null,
+            error: describeError(error, request.url, options.timeoutMs),
+            attempts: 1,
+          });
+        else
+          resolve({
+            status,
+            ms,
+            headers,
+            body: readBody > 0 ? Buffer.concat(chunks, size).subarray(0, readBody) : null,
+            error: null,
+            attempts: 1,
+          });
       };
       const handler: Dispatcher.DispatchHandler = {
         // Its presence also tells undici this is a handler of the current API.
@@ -109,7 +125,15 @@ export function createDeliverer(origin: URL, options: DelivererOptions): Deliver
         onResponseError: (_controller, error) => settle(error),
       };
       try {
-        pool.dispatch({ path: `${request.url.pathname}${request.url.search}`, method: 'POST', headers: request.headers.flat(), body: request.body }, handler);
+        pool.dispatch(
+          {
+            path: `${request.url.pathname}${request.url.search}`,
+            method: 'POST',
+            headers: request.headers.flat(),
+            body: request.body,
+          },
+          handler,
+        );
       } catch (error) {
         settle(error);
       }
@@ -127,7 +151,8 @@ export function createDeliverer(origin: URL, options: DelivererOptions): Deliver
 
   return {
     // Without retries, the attempt's own promise: no async layer around it for each of 20,000 sends.
-    deliver: (request, readBody = 0) => (options.retries === 0 ? attempt(request, readBody) : withRetries(request, readBody)),
+    deliver: (request, readBody = 0) =>
+      options.retries === 0 ? attempt(request, readBody) : withRetries(request, readBody),
     close: () => pool.close(),
     destroy: () => pool.destroy(),
   };
@@ -152,7 +177,12 @@ export interface TargetWords {
 const SEND_WORDS: TargetWords = { target: '--to', timeout: '--timeout', receiver: '`oblic-hooks listen` or your app' };
 
 /** Maps what undici and the OS say to one line naming the problem and the fix (in `words`: send's by default). */
-export function describeError(error: unknown, url: URL, timeoutMs: number, words: TargetWords = SEND_WORDS): DeliveryError {
+export function describeError(
+  error: unknown,
+  url: URL,
+  timeoutMs: number,
+  words: TargetWords = SEND_WORDS,
+): DeliveryError {
   const err = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
   // undici's HTTPParserError carries no code for some llhttp errors (a server that answers
   // "NOT HTTP"), so its name says what it is.
@@ -160,7 +190,11 @@ export function describeError(error: unknown, url: URL, timeoutMs: number, words
   const where = url.origin;
   switch (code) {
     case 'ECONNREFUSED':
-      return { code, fatal: true, message: `nothing is listening at ${url.href}; start ${words.receiver}, or point ${words.target} at it` };
+      return {
+        code,
+        fatal: true,
+        message: `nothing is listening at ${url.href}; start ${words.receiver}, or point ${words.target} at it`,
+      };
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return { code, fatal: true, message: `cannot resolve the host "${url.hostname}"; check ${words.target}` };
@@ -173,7 +207,11 @@ export function describeError(error: unknown, url: URL, timeoutMs: number, words
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
     case 'ETIMEDOUT':
-      return { code, fatal: false, message: `no complete response from ${url.href} within ${timeoutMs} ms; raise ${words.timeout} or make the app answer sooner` };
+      return {
+        code,
+        fatal: false,
+        message: `no complete response from ${url.href} within ${timeoutMs} ms; raise ${words.timeout} or make the app answer sooner`,
+      };
     case 'ECONNRESET':
     case 'EPIPE':
     case 'UND_ERR_SOCKET':
@@ -181,7 +219,11 @@ export function describeError(error: unknown, url: URL, timeoutMs: number, words
       return { code, fatal: false, message: `${where} closed the connection before answering (${code})` };
     case 'EPROTO':
     case 'ERR_SSL_WRONG_VERSION_NUMBER':
-      return { code, fatal: true, message: `TLS failed with ${where}; is it plain http? try ${where.replace(/^https:/, 'http:')}` };
+      return {
+        code,
+        fatal: true,
+        message: `TLS failed with ${where}; is it plain http? try ${where.replace(/^https:/, 'http:')}`,
+      };
     default:
       if (code.startsWith('ERR_TLS') || code.includes('CERT')) {
         return { code, fatal: true, message: `TLS failed with ${where}: ${err.message}` };

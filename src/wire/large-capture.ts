@@ -16,7 +16,11 @@ const HEAD_PROBE = 64 * 1024;
  * Returns null when the file is not one this path handles (small, chunked, JSON): the caller then
  * reads it whole. Hints need the body in memory and are not computed here.
  */
-export async function inspectLargeFile(path: string, secrets: readonly string[], signature?: string): Promise<Inspection | null> {
+export async function inspectLargeFile(
+  path: string,
+  secrets: readonly string[],
+  signature?: string,
+): Promise<Inspection | null> {
   let size: number;
   let probe: Buffer;
   try {
@@ -51,10 +55,22 @@ export async function inspectLargeFile(path: string, secrets: readonly string[],
   const hmacs = secrets.map((secret) => createHmac('sha256', secret));
   await hashRange(path, start, end, hmacs);
   const values = headers.filter(([name]) => name.toLowerCase() === 'x-oblic-signature').map(([, value]) => value);
-  const verdict = checkSignature(values, hmacs.map((hmac) => hmac.digest()), end - start);
+  const verdict = checkSignature(
+    values,
+    hmacs.map((hmac) => hmac.digest()),
+    end - start,
+  );
   // Said as the hints' own "not every hint was tried", so no renderer also says "none matched".
-  const hints = verdict.verified ? [] : [{ code: 'hints_skipped', message: 'not every hint was tried: the body is over 16 MiB, so it was streamed and no hint was computed' }];
-  const notes = signature === undefined && end < size ? [`${size - end} bytes after the Content-Length body ignored`] : [];
+  const hints = verdict.verified
+    ? []
+    : [
+        {
+          code: 'hints_skipped',
+          message: 'not every hint was tried: the body is over 16 MiB, so it was streamed and no hint was computed',
+        },
+      ];
+  const notes =
+    signature === undefined && end < size ? [`${size - end} bytes after the Content-Length body ignored`] : [];
   return { verdict, hints, event: labelFrom(probe.subarray(start, start + 4096)), notes };
 }
 
@@ -69,7 +85,12 @@ function labelFrom(prefix: Buffer): { id: string; type: string } | null {
  * Hashes [start, end) with two alternating buffers: the next chunk is read on libuv's thread pool
  * while the main thread hashes the current one, so reading and hashing overlap on two cores.
  */
-async function hashRange(path: string, start: number, end: number, hmacs: ReadonlyArray<ReturnType<typeof createHmac>>): Promise<void> {
+async function hashRange(
+  path: string,
+  start: number,
+  end: number,
+  hmacs: ReadonlyArray<ReturnType<typeof createHmac>>,
+): Promise<void> {
   const handle = await open(path, 'r');
   const size = 4 * 1024 * 1024;
   const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];

@@ -23,7 +23,14 @@ export interface HeaderOverride {
   value: string;
 }
 
-const TRANSPORT_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'host', 'keep-alive', 'upgrade']);
+const TRANSPORT_HEADERS = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'host',
+  'keep-alive',
+  'upgrade',
+]);
 /** What undici sends in a header value: HTAB, visible ASCII, space and obs-text (RFC 9110 §5.5). */
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
@@ -34,18 +41,29 @@ export function parseHeader(raw: string): HeaderOverride {
   if (colon <= 0 || !/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name)) {
     throw new InputError(`-H "${raw}" is not "Name: value"; e.g. -H "x-request-id: 42"`);
   }
-  if (TRANSPORT_HEADERS.has(name)) throw new InputError(`-H ${name} cannot be set: the HTTP client writes it from the request itself`);
-  if (name === 'expect') throw new InputError('-H expect cannot be set: the HTTP client sends the body at once and never waits for 100 Continue');
+  if (TRANSPORT_HEADERS.has(name))
+    throw new InputError(`-H ${name} cannot be set: the HTTP client writes it from the request itself`);
+  if (name === 'expect')
+    throw new InputError(
+      '-H expect cannot be set: the HTTP client sends the body at once and never waits for 100 Continue',
+    );
   const value = raw.slice(colon + 1).trim();
   if (/[\r\n\0]/.test(value)) throw new InputError(`-H "${name}" has a line break or NUL in its value`);
   if (!FIELD_VALUE.test(value)) {
-    throw new InputError(`-H "${name}" has a control character or a character beyond Latin-1 in its value; percent-encode or base64 it`);
+    throw new InputError(
+      `-H "${name}" has a control character or a character beyond Latin-1 in its value; percent-encode or base64 it`,
+    );
   }
   return { name, value };
 }
 
 /** The delivery Oblic would make: the body as is, `content-type`, and its signature. */
-export function buildRequest(url: URL, body: Buffer, secret: string, overrides: readonly HeaderOverride[] = []): OutgoingRequest {
+export function buildRequest(
+  url: URL,
+  body: Buffer,
+  secret: string,
+  overrides: readonly HeaderOverride[] = [],
+): OutgoingRequest {
   const signature = sign(secret, body);
   const headers = new Map([
     ['content-type', 'application/json'],
@@ -91,7 +109,10 @@ export function renderCurl(request: OutgoingRequest): Buffer {
     '--data-binary @-',
   ];
   // The format is ASCII and UTF-8 text; header values go out as Latin-1 bytes, as undici sends them.
-  return Buffer.concat([Buffer.from(`printf '${printfFormat(request.body)}' | \\\n  `, 'utf8'), Buffer.from(parts.join(' \\\n  '), 'latin1')]);
+  return Buffer.concat([
+    Buffer.from(`printf '${printfFormat(request.body)}' | \\\n  `, 'utf8'),
+    Buffer.from(parts.join(' \\\n  '), 'latin1'),
+  ]);
 }
 
 /**
@@ -140,7 +161,12 @@ function utf8Length(body: Buffer, at: number): number {
  * kept and names as captured (issue 13, item 25), with its original signature, or re-signed when a
  * secret is given. Transport headers are the new connection's own.
  */
-export function replayRequest(url: URL, headers: ReadonlyArray<readonly [string, string]>, body: Buffer, secret?: string): OutgoingRequest {
+export function replayRequest(
+  url: URL,
+  headers: ReadonlyArray<readonly [string, string]>,
+  body: Buffer,
+  secret?: string,
+): OutgoingRequest {
   const out: HeaderList = [];
   for (const [name, value] of headers) {
     const key = name.toLowerCase();

@@ -24,13 +24,18 @@ export function parseTarget(input: string, flag = '--to'): URL {
     throw new InputError(`"${input}" uses ${url.protocol.slice(0, -1)}; only http and https URLs can receive webhooks`);
   }
   if (url.hostname === '') throw new InputError(`"${input}" has no host; try localhost:${DEFAULT_PORT}`);
-  if (url.username || url.password) throw new InputError(`"${input}" carries credentials; webhooks are authenticated by the signature, not by the URL`);
+  if (url.username || url.password)
+    throw new InputError(`"${input}" carries credentials; webhooks are authenticated by the signature, not by the URL`);
   // A bare host means the listener's port, not port 80: that is what a developer running this tool means.
-  if (url.port === '' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) && !/^[^/]*:\d+/.test(raw)) url.port = String(DEFAULT_PORT);
+  if (url.port === '' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) && !/^[^/]*:\d+/.test(raw))
+    url.port = String(DEFAULT_PORT);
   return url;
 }
 
 /** Whether a --to value names a path of its own (`3000/hooks`, `http://h/`), not just where to connect. */
 export function hasExplicitPath(input: string): boolean {
-  return input.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').includes('/');
+  return input
+    .trim()
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    .includes('/');
 }

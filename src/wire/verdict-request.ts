@@ -16,7 +16,11 @@ export interface RequestParts {
  * hints and the label are extras, and a body that breaks them (100,000 nested arrays overflowed the
  * stack: issue 13, item 1) still gets its verdict, with a note that they were skipped.
  */
-export function inspectRequest(request: RequestParts, secrets: readonly string[], otherSecrets: readonly NamedSecret[] = []): Inspection {
+export function inspectRequest(
+  request: RequestParts,
+  secrets: readonly string[],
+  otherSecrets: readonly NamedSecret[] = [],
+): Inspection {
   const capture = { format: 'http' as const, ...request, notes: [] };
   try {
     return inspectCapture(capture, secrets, otherSecrets);

@@ -35,7 +35,10 @@ export function inspectCapture(
   const verdict = verify({ body: capture.body, signature: signatures, secrets });
   if (verdict.reason === 'missing_signature' && capture.format !== 'body') {
     const names = [...new Set(capture.headers.map(([name]) => name.toLowerCase()))];
-    verdict.message += names.length > 0 ? ` (it has: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''})` : ' (it has no headers at all)';
+    verdict.message +=
+      names.length > 0
+        ? ` (it has: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''})`
+        : ' (it has no headers at all)';
   }
   return {
     verdict,
@@ -47,7 +50,13 @@ export function inspectCapture(
 
 /** What would have made a failed capture verify: the usual mistakes, tried one by one. */
 export function hintsFor(capture: Capture, secrets: readonly string[], otherSecrets: readonly NamedSecret[]): Hint[] {
-  return diagnose({ body: capture.body, signatures: headerValues(capture, 'x-oblic-signature'), headers: capture.headers, secrets, otherSecrets });
+  return diagnose({
+    body: capture.body,
+    signatures: headerValues(capture, 'x-oblic-signature'),
+    headers: capture.headers,
+    secrets,
+    otherSecrets,
+  });
 }
 
 /** The event's type and id when the body is an Oblic event envelope. */

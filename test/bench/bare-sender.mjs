@@ -11,7 +11,12 @@ async function worker() {
     const i = next++;
     const body = `{"id":"${String(i).padStart(16, '0')}","type":"message.updated","payload":{"message":"${'x'.repeat(900)}"}}`;
     const signature = createHmac('sha256', secret).update(body).digest('hex');
-    const res = await pool.request({ path: '/', method: 'POST', headers: { 'content-type': 'application/json', 'x-oblic-signature': signature }, body });
+    const res = await pool.request({
+      path: '/',
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-oblic-signature': signature },
+      body,
+    });
     await res.body.dump();
     if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
   }

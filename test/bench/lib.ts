@@ -23,12 +23,18 @@ export function timeProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv 
     const started = performance.now();
     const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'ignore'] });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(performance.now() - started) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`)),
+    );
   });
 }
 
 /** Runs a and b alternately `rounds` times and returns the medians: noise on the machine hits both alike. */
-export async function alternate(rounds: number, a: () => Promise<number>, b: () => Promise<number>): Promise<[number, number]> {
+export async function alternate(
+  rounds: number,
+  a: () => Promise<number>,
+  b: () => Promise<number>,
+): Promise<[number, number]> {
   const as: number[] = [];
   const bs: number[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -45,9 +51,16 @@ export interface Server {
 }
 
 /** Starts a process that prints a URL (http://…:port) on stdout or stderr once it is listening. */
-export function startServerProcess(cmd: string, args: string[], options: { stdout?: number | 'ignore'; env?: NodeJS.ProcessEnv } = {}): Promise<Server> {
+export function startServerProcess(
+  cmd: string,
+  args: string[],
+  options: { stdout?: number | 'ignore'; env?: NodeJS.ProcessEnv } = {},
+): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'], env: options.env ?? process.env });
+    const child = spawn(cmd, args, {
+      stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'],
+      env: options.env ?? process.env,
+    });
     let seen = '';
     const onData = (chunk: Buffer) => {
       seen += chunk.toString();
@@ -71,7 +84,9 @@ export function startServerProcess(cmd: string, args: string[], options: { stdou
     };
     child.stderr?.on('data', onData);
     child.stdout?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${cmd} ${args.join(' ')} exited (${code}) before listening: ${seen}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`${cmd} ${args.join(' ')} exited (${code}) before listening: ${seen}`)),
+    );
   });
 }
 
@@ -96,7 +111,12 @@ export function threadCpu(pid: number): Map<string, number> {
 
 /** CPU time every core of the machine has spent busy so far, in ms (Linux). */
 export function machineBusy(): number {
-  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   return (user! + nice! + system! + irq! + softirq! + steal!) * TICK_MS;
 }
 
@@ -111,22 +131,42 @@ export function eventBody(size = 1024): { body: string; signature: string } {
  * The load generator the listener cases use: wrk (Debian) where installed, else autocannon (a dev
  * dependency); BENCH_LOAD=autocannon or BENCH_LOAD=wrk chooses.
  */
-const HAS_WRK = process.env.BENCH_LOAD ? process.env.BENCH_LOAD === 'wrk' : spawnSync('wrk', ['--version']).error === undefined;
+const HAS_WRK = process.env.BENCH_LOAD
+  ? process.env.BENCH_LOAD === 'wrk'
+  : spawnSync('wrk', ['--version']).error === undefined;
 export const LOAD_GENERATOR = HAS_WRK ? 'wrk' : 'autocannon';
 
 /** `connections` clients POSTing `body` for `seconds`; returns requests per second. Any non-2xx answer is an error. */
-export async function load(url: string, connections: number, seconds: number, body: string, signature: string, dir: string): Promise<number> {
-  return HAS_WRK ? wrk(url, connections, seconds, body, signature, dir) : autocannonLoad(url, connections, seconds, body, signature);
+export async function load(
+  url: string,
+  connections: number,
+  seconds: number,
+  body: string,
+  signature: string,
+  dir: string,
+): Promise<number> {
+  return HAS_WRK
+    ? wrk(url, connections, seconds, body, signature, dir)
+    : autocannonLoad(url, connections, seconds, body, signature);
 }
 
-async function wrk(url: string, connections: number, seconds: number, body: string, signature: string, dir: string): Promise<number> {
+async function wrk(
+  url: string,
+  connections: number,
+  seconds: number,
+  body: string,
+  signature: string,
+  dir: string,
+): Promise<number> {
   const script = `${dir}/post.lua`;
   writeFileSync(
     script,
     `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["X-Oblic-Signature"] = "${signature}"\n`,
   );
   const output = await new Promise<string>((resolve, reject) =>
-    execFile('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, url], (error, stdout) => (error ? reject(error) : resolve(stdout))),
+    execFile('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, url], (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
+    ),
   );
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(output);
   if (!rps) throw new Error(`wrk said: ${output}`);
@@ -135,7 +175,13 @@ async function wrk(url: string, connections: number, seconds: number, body: stri
   return Number(rps[1]);
 }
 
-async function autocannonLoad(url: string, connections: number, seconds: number, body: string, signature: string): Promise<number> {
+async function autocannonLoad(
+  url: string,
+  connections: number,
+  seconds: number,
+  body: string,
+  signature: string,
+): Promise<number> {
   const { default: autocannon } = await import('autocannon');
   const result = await autocannon({
     url,
@@ -145,7 +191,8 @@ async function autocannonLoad(url: string, connections: number, seconds: number,
     body,
     headers: { 'content-type': 'application/json', 'x-oblic-signature': signature },
   });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`autocannon saw ${result.non2xx} non-2xx responses and ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`autocannon saw ${result.non2xx} non-2xx responses and ${result.errors} errors`);
   return result.requests.total / seconds;
 }
 

@@ -7,7 +7,22 @@ import { createHmac } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, LOAD_GENERATOR, ROOT, SECRET, alternate, eventBody, load, machineBusy, median, peakRss, rssOf, startServerProcess, threadCpu, timeProcess } from './lib.js';
+import {
+  BIN,
+  LOAD_GENERATOR,
+  ROOT,
+  SECRET,
+  alternate,
+  eventBody,
+  load,
+  machineBusy,
+  median,
+  peakRss,
+  rssOf,
+  startServerProcess,
+  threadCpu,
+  timeProcess,
+} from './lib.js';
 
 interface Row {
   name: string;
@@ -25,22 +40,38 @@ const only = process.argv[2];
 
 function row(name: string, ours: string, baseline: string, ratio: number, goal: string, pass: boolean): void {
   rows.push({ name, ours, baseline, ratio, goal, pass });
-  console.error(`  ${name}: ours ${ours}, baseline ${baseline}, ${ratio.toFixed(2)}× (goal ${goal}) ${pass ? 'pass' : 'FAIL'}`);
+  console.error(
+    `  ${name}: ours ${ours}, baseline ${baseline}, ${ratio.toFixed(2)}× (goal ${goal}) ${pass ? 'pass' : 'FAIL'}`,
+  );
 }
 
 async function coldStart(): Promise<void> {
   const capture = join(dir, 'small.http');
   const { body, signature } = eventBody(1024);
   const fd = openSync(capture, 'w');
-  writeSync(fd, `POST / HTTP/1.1\r\nhost: x\r\ncontent-length: ${body.length}\r\nx-oblic-signature: ${signature}\r\n\r\n${body}`);
+  writeSync(
+    fd,
+    `POST / HTTP/1.1\r\nhost: x\r\ncontent-length: ${body.length}\r\nx-oblic-signature: ${signature}\r\n\r\n${body}`,
+  );
   closeSync(fd);
   for (const [label, args] of [
     ['cold start: --version', ['--version']],
     ['cold start: verify a small capture', ['verify', capture, '--secret', SECRET]],
   ] as const) {
     await timeProcess('node', ['-e', '0']); // warm the page cache
-    const [ours, base] = await alternate(30, () => timeProcess('node', [BIN, ...args], env), () => timeProcess('node', ['-e', '0']));
-    row(label, `${ours.toFixed(1)} ms`, `${base.toFixed(1)} ms (node -e 0)`, ours / base, '≤ 1.30×', ours / base <= 1.3);
+    const [ours, base] = await alternate(
+      30,
+      () => timeProcess('node', [BIN, ...args], env),
+      () => timeProcess('node', ['-e', '0']),
+    );
+    row(
+      label,
+      `${ours.toFixed(1)} ms`,
+      `${base.toFixed(1)} ms (node -e 0)`,
+      ours / base,
+      '≤ 1.30×',
+      ours / base <= 1.3,
+    );
   }
 }
 
@@ -65,13 +96,25 @@ async function listener(pretty: boolean): Promise<void> {
   const [o, b] = [median(ours), median(base)];
   const goal = pretty ? 0.5 : 0.75;
   const what = `${pretty ? 'listener, pretty output to a file' : 'listener, --json to a file'} (${LOAD_GENERATOR})`;
-  row(what, `${Math.round(o)} req/s`, `${Math.round(b)} req/s (bare node:http)`, o / b, `≥ ${goal.toFixed(2)}×`, o / b >= goal);
+  row(
+    what,
+    `${Math.round(o)} req/s`,
+    `${Math.round(b)} req/s (bare node:http)`,
+    o / b,
+    `≥ ${goal.toFixed(2)}×`,
+    o / b >= goal,
+  );
 }
 
 async function sender(): Promise<void> {
   const count = 20_000;
   const bare = await startServerProcess('node', [join(ROOT, 'test/bench/bare-server.mjs')]);
-  const ourRun = () => timeProcess('node', [BIN, 'send', 'message.updated', '--count', String(count), '--concurrency', '64', '--json', '--to', bare.url], env);
+  const ourRun = () =>
+    timeProcess(
+      'node',
+      [BIN, 'send', 'message.updated', '--count', String(count), '--concurrency', '64', '--json', '--to', bare.url],
+      env,
+    );
   const bareRun = () => timeProcess('node', [join(ROOT, 'test/bench/bare-sender.mjs'), bare.url, String(count), '64']);
   // One unmeasured round first: a fresh server is still compiling its hot path during the first
   // run, and that run would otherwise always be ours.
@@ -79,7 +122,14 @@ async function sender(): Promise<void> {
   const [ours, base] = await alternate(5, ourRun, bareRun);
   await bare.stop();
   const [o, b] = [(count * 1000) / ours, (count * 1000) / base];
-  row('sender, 20,000 events, 64 in flight (whole process)', `${Math.round(o)} req/s`, `${Math.round(b)} req/s (bare undici Pool)`, o / b, '≥ 0.90×', o / b >= 0.9);
+  row(
+    'sender, 20,000 events, 64 in flight (whole process)',
+    `${Math.round(o)} req/s`,
+    `${Math.round(b)} req/s (bare undici Pool)`,
+    o / b,
+    '≥ 0.90×',
+    o / b >= 0.9,
+  );
 }
 
 async function bigCapture(): Promise<void> {
@@ -95,7 +145,10 @@ async function bigCapture(): Promise<void> {
   }
   closeSync(bodyFd);
   const fd = openSync(capturePath, 'w');
-  writeSync(fd, `POST / HTTP/1.1\r\nhost: x\r\ncontent-length: ${size}\r\nx-oblic-signature: ${hmac.digest('hex')}\r\n\r\n`);
+  writeSync(
+    fd,
+    `POST / HTTP/1.1\r\nhost: x\r\ncontent-length: ${size}\r\nx-oblic-signature: ${hmac.digest('hex')}\r\n\r\n`,
+  );
   closeSync(fd);
   execFileSync('sh', ['-c', `cat "${bodyPath}" >> "${capturePath}"`]);
   // Eleven rounds: a run is about 0.2 s, and with five the median moved by ±0.1× between runs.
@@ -104,7 +157,14 @@ async function bigCapture(): Promise<void> {
     () => timeProcess('node', [BIN, 'verify', capturePath, '--secret', SECRET], env),
     () => timeProcess('openssl', ['dgst', '-sha256', '-hmac', SECRET, bodyPath]),
   );
-  row('verify a 200 MiB capture', `${ours.toFixed(0)} ms`, `${base.toFixed(0)} ms (openssl dgst -hmac)`, ours / base, '≤ 1.30×', ours / base <= 1.3);
+  row(
+    'verify a 200 MiB capture',
+    `${ours.toFixed(0)} ms`,
+    `${base.toFixed(0)} ms (openssl dgst -hmac)`,
+    ours / base,
+    '≤ 1.30×',
+    ours / base <= 1.3,
+  );
   rmSync(bodyPath);
   rmSync(capturePath);
 }
@@ -112,9 +172,18 @@ async function bigCapture(): Promise<void> {
 async function listenerMemory(save: boolean): Promise<void> {
   const saveDir = join(dir, `saved-${save}`);
   const out = openSync(join(dir, `mem-${save}.out`), 'w');
-  const server = await startServerProcess('node', [BIN, 'listen', '--port', '0', '--json', ...(save ? ['--save', saveDir] : [])], { stdout: out, env });
+  const server = await startServerProcess(
+    'node',
+    [BIN, 'listen', '--port', '0', '--json', ...(save ? ['--save', saveDir] : [])],
+    { stdout: out, env },
+  );
   const pid = server.child.pid!;
-  const send = (count: number) => timeProcess('node', [BIN, 'send', 'message.updated', '--count', String(count), '-c', '64', '--json', '--to', server.url], env);
+  const send = (count: number) =>
+    timeProcess(
+      'node',
+      [BIN, 'send', 'message.updated', '--count', String(count), '-c', '64', '--json', '--to', server.url],
+      env,
+    );
   await send(1_000);
   const after1k = rssOf(pid);
   await send(99_000);
@@ -129,12 +198,30 @@ async function listenerMemory(save: boolean): Promise<void> {
 
 async function senderMemory(): Promise<void> {
   const bare = await startServerProcess('node', [join(ROOT, 'test/bench/bare-server.mjs')]);
-  const args = (count: number) => [BIN, 'send', 'message.updated', '--count', String(count), '-c', '64', '--json', '--to', bare.url];
+  const args = (count: number) => [
+    BIN,
+    'send',
+    'message.updated',
+    '--count',
+    String(count),
+    '-c',
+    '64',
+    '--json',
+    '--to',
+    bare.url,
+  ];
   const small = await peakRss('node', args(2_000));
   const large = await peakRss('node', args(200_000));
   await bare.stop();
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MiB`;
-  row('send --count 200000, peak RSS', mb(large), `${mb(small)} (--count 2000)`, large / small, '≤ 1.50×', large / small <= 1.5);
+  row(
+    'send --count 200000, peak RSS',
+    mb(large),
+    `${mb(small)} (--count 2000)`,
+    large / small,
+    '≤ 1.50×',
+    large / small <= 1.5,
+  );
 }
 
 /**
@@ -150,7 +237,10 @@ async function listenerCpu(): Promise<void> {
     ['listen --json', 'node', [BIN, 'listen', '--port', '0', '--secret', SECRET, '--json']],
   ] as const) {
     const out = openSync(join(dir, 'cpu.out'), 'w');
-    const server = await startServerProcess(cmd, [...args], { stdout: label === 'bare node:http' ? undefined : out, env });
+    const server = await startServerProcess(cmd, [...args], {
+      stdout: label === 'bare node:http' ? undefined : out,
+      env,
+    });
     const pid = server.child.pid!;
     await load(server.url, 64, 1, body, signature, dir); // warm-up
     const [threads0, busy0] = [threadCpu(pid), machineBusy()];
@@ -163,10 +253,16 @@ async function listenerCpu(): Promise<void> {
     const used = [...threads1].map(([tid, ms]) => ms - (threads0.get(tid) ?? 0)).sort((a, b) => b - a);
     const main = used[0] ?? 0;
     const rest = used.slice(1).reduce((a, b) => a + b, 0);
-    lines.push(`| ${label} | ${Math.round(rps)} | ${perRequest(main)} | ${perRequest(rest)} | ${perRequest(busy1 - busy0 - main - rest)} | ${perRequest(busy1 - busy0)} |`);
+    lines.push(
+      `| ${label} | ${Math.round(rps)} | ${perRequest(main)} | ${perRequest(rest)} | ${perRequest(busy1 - busy0 - main - rest)} | ${perRequest(busy1 - busy0)} |`,
+    );
   }
-  console.log(`CPU per request under ${LOAD_GENERATOR}, 64 connections, ${seconds} s (thread ticks of /proc; "other threads" is the verifying thread with V8's helpers):\n`);
-  console.log('| server | req/s | busiest thread | other threads | rest of the machine (load generator, kernel) | whole machine |');
+  console.log(
+    `CPU per request under ${LOAD_GENERATOR}, 64 connections, ${seconds} s (thread ticks of /proc; "other threads" is the verifying thread with V8's helpers):\n`,
+  );
+  console.log(
+    '| server | req/s | busiest thread | other threads | rest of the machine (load generator, kernel) | whole machine |',
+  );
   console.log('|---|---|---|---|---|---|');
   for (const line of lines) console.log(line);
   console.log('');
@@ -199,5 +295,8 @@ if (rows.length > 0) {
   console.log('| case | ours | baseline | ratio | goal | result |');
   console.log('|---|---|---|---|---|---|');
 }
-for (const r of rows) console.log(`| ${r.name} | ${r.ours} | ${r.baseline} | ${r.ratio.toFixed(2)}× | ${r.goal} | ${r.pass ? 'pass' : '**fail**'} |`);
+for (const r of rows)
+  console.log(
+    `| ${r.name} | ${r.ours} | ${r.baseline} | ${r.ratio.toFixed(2)}× | ${r.goal} | ${r.pass ? 'pass' : '**fail**'} |`,
+  );
 process.exitCode = rows.every((r) => r.pass) ? 0 : 1;

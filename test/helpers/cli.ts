@@ -30,7 +30,12 @@ export function tempConfigHome(): string {
  * dir. A variable set to undefined is removed.
  */
 function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: tempConfigHome(), ...extra };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    XDG_CONFIG_HOME: tempConfigHome(),
+    ...extra,
+  };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
   return env;
 }
@@ -41,7 +46,11 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
  */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(options.env), cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: cleanEnv(options.env),
+    cwd: options.cwd,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -51,7 +60,13 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     child.on('error', reject);
     child.on('close', (code) => {
       const stdoutBytes = Buffer.concat(out);
-      resolve({ code, stdout: stdoutBytes.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), stdoutBytes, ms: performance.now() - started });
+      resolve({
+        code,
+        stdout: stdoutBytes.toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        stdoutBytes,
+        ms: performance.now() - started,
+      });
     });
   });
 }
@@ -71,7 +86,10 @@ export interface RunningCli {
 /** Spawns a long-running command (listen) and lets a test wait for what it prints, never for time. */
 export function startCli(args: string[], options: CliOptions = {}): RunningCli {
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: cleanEnv(options.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const out: Buffer[] = [];
   let err = '';
   const waiters: Array<() => void> = [];
@@ -91,7 +109,13 @@ export function startCli(args: string[], options: CliOptions = {}): RunningCli {
       ended = true;
       wake();
       const stdoutBytes = Buffer.concat(out);
-      resolve({ code, stdout: stdoutBytes.toString('utf8'), stderr: err, stdoutBytes, ms: performance.now() - started });
+      resolve({
+        code,
+        stdout: stdoutBytes.toString('utf8'),
+        stderr: err,
+        stdoutBytes,
+        ms: performance.now() - started,
+      });
     }),
   );
   const until = <T>(check: () => T | undefined, what: string): Promise<T> =>
@@ -111,7 +135,10 @@ export function startCli(args: string[], options: CliOptions = {}): RunningCli {
     stderr: (pattern) => until(() => pattern.exec(err)?.[1], `stderr to match ${pattern}`),
     lines: (n) =>
       until(() => {
-        const lines = Buffer.concat(out).toString('utf8').split('\n').filter((line) => line !== '');
+        const lines = Buffer.concat(out)
+          .toString('utf8')
+          .split('\n')
+          .filter((line) => line !== '');
         return lines.length >= n ? lines : undefined;
       }, `${n} lines of output`),
     signal: (name) => child.kill(name),

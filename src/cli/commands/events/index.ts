@@ -26,6 +26,8 @@ function renderTable(ui: Ui): string {
 
 /** One colour per resource, the same wherever an event type is shown. */
 export function paintResource(c: Ui['out'], resource: Resource, text: string): string {
-  const paint = { contact: c.cyan, conversation: c.blue, message: c.green, group: c.magenta, attachment: c.yellow }[resource];
+  const paint = { contact: c.cyan, conversation: c.blue, message: c.green, group: c.magenta, attachment: c.yellow }[
+    resource
+  ];
   return paint(text);
 }

@@ -55,18 +55,35 @@ export function registerListen(program: Command, ui: UiFactory): void {
   program
     .command('listen')
     .description('run a local listener that verifies and pretty-prints every delivery')
-    .option('-p, --port <port>', 'port to listen on; 0 picks a free one', parseIntFlag('--port', 0, 65535), DEFAULT_PORT)
+    .option(
+      '-p, --port <port>',
+      'port to listen on; 0 picks a free one',
+      parseIntFlag('--port', 0, 65535),
+      DEFAULT_PORT,
+    )
     .option('--host <host>', 'address to bind (anything but loopback is reachable from your network)', LOOPBACK)
     .option('--path <path>', 'accept only this path (404 elsewhere)')
     .addOption(
-      new Option('--max-body <size>', 'largest body accepted (e.g. 512kB, at most 256MiB); larger gets 413. With --forward-to it caps the app\'s answer too').argParser(parseMaxBody).default(MAX_BODY, '1MiB'),
+      new Option(
+        '--max-body <size>',
+        "largest body accepted (e.g. 512kB, at most 256MiB); larger gets 413. With --forward-to it caps the app's answer too",
+      )
+        .argParser(parseMaxBody)
+        .default(MAX_BODY, '1MiB'),
     )
     .addOption(secretOption('secret to verify with; repeat it while rotating'))
     .addOption(secretFileOption('read a secret from a file; repeatable'))
-    .option('--status <code>', 'status to answer with when not forwarding (200 to 599; 204, 205 and 304 have no body; default 200)', parseStatus)
+    .option(
+      '--status <code>',
+      'status to answer with when not forwarding (200 to 599; 204, 205 and 304 have no body; default 200)',
+      parseStatus,
+    )
     .option('--delay <duration>', 'wait this long before answering (e.g. 2s), to test your timeouts')
     .option('--reject-invalid', 'answer 401 to requests that do not verify, as a correct app would')
-    .option('--events <list>', 'show only these event types (comma list or globs: message.*); others are counted and answered')
+    .option(
+      '--events <list>',
+      'show only these event types (comma list or globs: message.*); others are counted and answered',
+    )
     .option('--forward-to <url>', "forward each request to your app and return the app's answer", once('--forward-to'))
     .option('--forward-timeout <duration>', "answer 504 when the app's whole answer takes longer (default 10s)")
     .option('--json', 'print one JSON object per request (NDJSON) and nothing else on stdout')
@@ -77,7 +94,12 @@ export function registerListen(program: Command, ui: UiFactory): void {
     .option('--headers', 'show the request headers')
     .option('--ui', 'open a local web inspector: live list, details, search, replay, diff (loopback only)')
     .option('--ui-port <port>', 'port of the inspector; 0 picks a free one', parseIntFlag('--ui-port', 0, 65535), 4243)
-    .option('--ui-history <n>', 'deliveries the inspector keeps in memory', parseIntFlag('--ui-history', 1, 1_000_000), 1000)
+    .option(
+      '--ui-history <n>',
+      'deliveries the inspector keeps in memory',
+      parseIntFlag('--ui-history', 1, 1_000_000),
+      1000,
+    )
     .addOption(
       new Option('--ui-history-size <size>', 'memory those deliveries may take (e.g. 16MiB); the oldest go first')
         .argParser((v) => parseSize(v, '--ui-history-size'))
@@ -91,9 +113,11 @@ export function registerListen(program: Command, ui: UiFactory): void {
       if (outcome.timedOut) throw new CheckError(outcome.timedOut);
       // --timeout alone is a CI gate too: it must not pass what did not verify (issue 13, item 22).
       if (opts.exitAfter === undefined && opts.timeout === undefined) return;
-      if (outcome.invalidSeen) throw new CheckError(`${formatCount(outcome.invalidSeen)} of the requests did not verify`);
+      if (outcome.invalidSeen)
+        throw new CheckError(`${formatCount(outcome.invalidSeen)} of the requests did not verify`);
       // A capture --save could not write was answered 500: a CI gate must not pass it either.
-      if (outcome.failedSeen) throw new CheckError(`${formatCount(outcome.failedSeen)} of the requests could not be saved (answered 500)`);
+      if (outcome.failedSeen)
+        throw new CheckError(`${formatCount(outcome.failedSeen)} of the requests could not be saved (answered 500)`);
     });
 }
 
@@ -154,11 +178,15 @@ export function listenDefaults(secrets: ResolvedSecret[]): ListenPlan {
 }
 
 async function plan(opts: ListenFlags, ui: Ui): Promise<ListenPlan> {
-  if (opts.path !== undefined && !opts.path.startsWith('/')) throw new InputError(`--path "${opts.path}" must start with /`);
+  if (opts.path !== undefined && !opts.path.startsWith('/'))
+    throw new InputError(`--path "${opts.path}" must start with /`);
   const filter = opts.events === undefined ? undefined : new Set(resolveEventTypes([opts.events]));
   // Before the secrets: a bad flag is refused before a development secret is created.
   const timeoutMs = opts.timeout === undefined ? undefined : parseTimeout(opts.timeout);
-  const secrets = await resolveSecrets({ sources: opts.secretSources ?? [] }, ui.io.env, { createDev: true, all: true });
+  const secrets = await resolveSecrets({ sources: opts.secretSources ?? [] }, ui.io.env, {
+    createDev: true,
+    all: true,
+  });
   return {
     ...listenDefaults(secrets),
     host: opts.host,
@@ -186,21 +214,29 @@ async function plan(opts: ListenFlags, ui: Ui): Promise<ListenPlan> {
 
 /** 1xx answers are interim: they cannot end a request, so a sender would wait for a final one. */
 function parseStatus(value: string): number {
-  if (/^\s*1\d\d\s*$/.test(value)) throw new InputError(`--status ${value.trim()} is an interim (1xx) status that cannot answer a request; use 200 to 599`);
+  if (/^\s*1\d\d\s*$/.test(value))
+    throw new InputError(
+      `--status ${value.trim()} is an interim (1xx) status that cannot answer a request; use 200 to 599`,
+    );
   return parseIntFlag('--status', 200, 599)(value);
 }
 
 function parseMaxBody(value: string): number {
   const size = parseSize(value, '--max-body');
-  if (size === 0) throw new InputError(`--max-body "${value}" would refuse every delivery; give a size above 0, e.g. 1MiB`);
+  if (size === 0)
+    throw new InputError(`--max-body "${value}" would refuse every delivery; give a size above 0, e.g. 1MiB`);
   // A body is held whole in memory while it is verified (and an app's answer while it is forwarded).
-  if (size > MAX_BODY_LIMIT) throw new InputError(`--max-body "${value}" is over the 256MiB a listener holds in memory for one body; give at most 256MiB`);
+  if (size > MAX_BODY_LIMIT)
+    throw new InputError(
+      `--max-body "${value}" is over the 256MiB a listener holds in memory for one body; give at most 256MiB`,
+    );
   return size;
 }
 
 function parseTimeout(value: string): number {
   const ms = parseDuration(value, '--timeout');
-  if (ms === 0) throw new InputError(`--timeout "${value}" would stop before any request; give a duration above 0, e.g. 30s`);
+  if (ms === 0)
+    throw new InputError(`--timeout "${value}" would stop before any request; give a duration above 0, e.g. 30s`);
   return ms;
 }
 
@@ -208,7 +244,10 @@ function forwardTimeout(opts: ListenFlags): number {
   if (opts.forwardTimeout === undefined) return FORWARD_TIMEOUT_MS;
   if (opts.forwardTo === undefined) throw new InputError('--forward-timeout needs --forward-to');
   const ms = parseDuration(opts.forwardTimeout, '--forward-timeout');
-  if (ms <= 0) throw new InputError(`--forward-timeout "${opts.forwardTimeout}" would time out every forward; give a duration above 0, e.g. 10s`);
+  if (ms <= 0)
+    throw new InputError(
+      `--forward-timeout "${opts.forwardTimeout}" would time out every forward; give a duration above 0, e.g. 10s`,
+    );
   return ms;
 }
 
@@ -220,9 +259,12 @@ function forwardTarget(opts: ListenFlags): URL {
   const url = parseTarget(opts.forwardTo!, '--forward-to');
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const here = host === opts.host || host === 'localhost' || host === '::1' || host === '0.0.0.0' || /^127\./.test(host);
+  const here =
+    host === opts.host || host === 'localhost' || host === '::1' || host === '0.0.0.0' || /^127\./.test(host);
   if (opts.port !== 0 && port === opts.port && here) {
-    throw new InputError(`--forward-to ${url.href} is this listener itself (port ${port}): every request would be forwarded back to it; give your app's port`);
+    throw new InputError(
+      `--forward-to ${url.href} is this listener itself (port ${port}): every request would be forwarded back to it; give your app's port`,
+    );
   }
   return url;
 }
@@ -230,7 +272,9 @@ function forwardTarget(opts: ListenFlags): URL {
 /** --status is the listener's own answer: forwarding answers with the app's, so both at once is a mistake. */
 function answerStatus(opts: ListenFlags): number {
   if (opts.status !== undefined && opts.forwardTo !== undefined) {
-    throw new InputError(`--status ${opts.status} has no effect with --forward-to, which answers with your app's status; drop one of them`);
+    throw new InputError(
+      `--status ${opts.status} has no effect with --forward-to, which answers with your app's status; drop one of them`,
+    );
   }
   return opts.status ?? 200;
 }

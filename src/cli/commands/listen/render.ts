@@ -24,7 +24,12 @@ export function toJsonLine(record: RequestRecord): string {
   const inspection = record.inspection;
   const verdict = inspection?.verdict;
   const event = inspection?.event;
-  const body = record.body === null ? '"body":null' : isUtf8(record.body) ? `"body":${utf8JsonText(record.body.toString('utf8'))}` : `"body_base64":"${record.body.toString('base64')}"`;
+  const body =
+    record.body === null
+      ? '"body":null'
+      : isUtf8(record.body)
+        ? `"body":${utf8JsonText(record.body.toString('utf8'))}`
+        : `"body_base64":"${record.body.toString('base64')}"`;
   return (
     `{"received_at":"${isoTime(record.receivedAt)}","method":${JSON.stringify(record.method)},"path":${JSON.stringify(record.path)},` +
     `"headers":${headersJson(record.headers)},${body},"verified":${verdict?.verified ?? false},"reason":${verdict?.reason ? `"${verdict.reason}"` : 'null'},` +
@@ -50,9 +55,11 @@ function headersJson(pairs: ReadonlyArray<readonly [string, string]>): string {
   // Repeated names need merging, and names that are numbers go first in an object's keys: both
   // rare, both left to the object. Otherwise each pair is written as it comes.
   const names = pairs.map(([name]) => name.toLowerCase());
-  if (new Set(names).size !== names.length || names.some((name) => /^\d/.test(name))) return JSON.stringify(headerObject(pairs));
+  if (new Set(names).size !== names.length || names.some((name) => /^\d/.test(name)))
+    return JSON.stringify(headerObject(pairs));
   let out = '{';
-  for (let i = 0; i < pairs.length; i++) out += `${i === 0 ? '' : ','}${JSON.stringify(names[i])}:${JSON.stringify(pairs[i]![1])}`;
+  for (let i = 0; i < pairs.length; i++)
+    out += `${i === 0 ? '' : ','}${JSON.stringify(names[i])}:${JSON.stringify(pairs[i]![1])}`;
   return `${out}}`;
 }
 
@@ -77,7 +84,6 @@ function isoTime(date: Date): string {
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-
 /**
  * `10:15:03.412  message.updated  a056V7R7NmNRjl70  ✔ verified`, then a summary line and extras.
  * Every request that was read carries its verdict, event or not, rejected or not (issue 13, item 19);
@@ -88,21 +94,30 @@ export function renderRecord(c: ChalkInstance, record: RequestRecord, options: R
   const inspection = record.inspection;
   const what = `${printable(record.method, 12)} ${printable(record.path, 60)}`;
   if (!inspection) {
-    const detail = record.refusal ? c.yellow(`${record.status} ${printable(record.refusal, 120)}`) : c.dim(`${formatBytes(record.size)}${previewOf(record.body)}`);
+    const detail = record.refusal
+      ? c.yellow(`${record.status} ${printable(record.refusal, 120)}`)
+      : c.dim(`${formatBytes(record.size)}${previewOf(record.body)}`);
     return [`${time}  ${c.bold(what)}  ${detail}`, ...extras(c, record, options)].join('\n');
   }
   const event = inspection.event;
   const lines: string[] = [];
   if (event) {
     const type = printable(event.type, 40);
-    const painted = isEventType(event.type) ? paintResource(c, resourceOf(event.type), type.padEnd(20)) : type.padEnd(20);
-    lines.push(`${time}  ${painted}  ${c.dim(printable(event.id, 24))}  ${badge(c, record, options)}${answered(c, record)}`);
+    const painted = isEventType(event.type)
+      ? paintResource(c, resourceOf(event.type), type.padEnd(20))
+      : type.padEnd(20);
+    lines.push(
+      `${time}  ${painted}  ${c.dim(printable(event.id, 24))}  ${badge(c, record, options)}${answered(c, record)}`,
+    );
     lines.push(`              ${summarize(record)}`);
   } else {
     lines.push(`${time}  ${c.bold(what)}  ${badge(c, record, options)}${answered(c, record)}`);
     lines.push(`              ${c.dim(`${formatBytes(record.size)}${previewOf(record.body)}`)}`);
   }
-  if (inspection.eventError) lines.push(`              ${c.yellow(`not a valid Oblic event: ${printable(inspection.eventError.message, 160)}`)}`);
+  if (inspection.eventError)
+    lines.push(
+      `              ${c.yellow(`not a valid Oblic event: ${printable(inspection.eventError.message, 160)}`)}`,
+    );
   if (!inspection.verdict.verified) {
     lines.push(`              ${c.red(inspection.verdict.message)}`);
     for (const hint of inspection.hints.slice(0, 3)) lines.push(`              ${c.yellow('hint:')} ${hint.message}`);
@@ -116,7 +131,9 @@ function extras(c: ChalkInstance, record: RequestRecord, options: RenderOptions)
   const lines: string[] = [];
   if (record.forward?.error) lines.push(`              ${c.red(`forward failed: ${record.forward.error.message}`)}`);
   if (record.failure) lines.push(`              ${c.red(`✘ ${printable(record.failure, 200)} → 500`)}`);
-  if (options.headers) for (const [name, value] of record.headers) lines.push(`              ${c.cyan(printable(name, 60))}: ${printable(value, 200)}`);
+  if (options.headers)
+    for (const [name, value] of record.headers)
+      lines.push(`              ${c.cyan(printable(name, 60))}: ${printable(value, 200)}`);
   if (options.verbose && record.body) lines.push(indent(prettyBody(c, record.body), '              '));
   return lines;
 }
@@ -126,7 +143,8 @@ function badge(c: ChalkInstance, record: RequestRecord, options: RenderOptions):
   if (verdict.verified) {
     const origins = options.secretOrigins ?? [];
     const index = verdict.matchedSecret;
-    const which = origins.length > 1 && index !== null ? c.dim(`  with secret #${index + 1} (${origins[index] ?? '?'})`) : '';
+    const which =
+      origins.length > 1 && index !== null ? c.dim(`  with secret #${index + 1} (${origins[index] ?? '?'})`) : '';
     return c.green('✔ verified') + which;
   }
   if (verdict.reason === 'missing_signature') return c.yellow('○ unsigned');
@@ -164,7 +182,10 @@ function previewOf(body: Buffer | null): string {
 }
 
 function indent(text: string, by: string): string {
-  return text.split('\n').map((line) => by + line).join('\n');
+  return text
+    .split('\n')
+    .map((line) => by + line)
+    .join('\n');
 }
 
 /** The body pretty-printed, with JSON coloured by kind; a body that is not JSON is shown as text. */

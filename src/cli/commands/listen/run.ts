@@ -26,15 +26,25 @@ export interface OpenListener {
 /** Starts the listener and prints each request as it comes; the caller decides when to stop. */
 export async function openListener(ui: Ui, plan: ListenPlan): Promise<OpenListener> {
   if (plan.saveDir !== undefined) await prepareSaveDir(plan.saveDir);
-  const forwarder: Forwarder | undefined = plan.forwardTo ? createForwarder(plan.forwardTo, { timeoutMs: plan.forwardTimeoutMs, maxBody: plan.maxBody }) : undefined;
+  const forwarder: Forwarder | undefined = plan.forwardTo
+    ? createForwarder(plan.forwardTo, { timeoutMs: plan.forwardTimeoutMs, maxBody: plan.maxBody })
+    : undefined;
   const out = new LineWriter(ui.io.stdout);
   let reached = () => undefined as void;
   const reachedCount = new Promise<void>((resolve) => (reached = resolve));
-  const show: ShowOptions = { json: plan.json, verbose: plan.verbose, headers: plan.headers, secretOrigins: plan.secrets.map((s) => s.origin), events: plan.events, exitAfter: plan.exitAfter };
+  const show: ShowOptions = {
+    json: plan.json,
+    verbose: plan.verbose,
+    headers: plan.headers,
+    secretOrigins: plan.secrets.map((s) => s.origin),
+    events: plan.events,
+    exitAfter: plan.exitAfter,
+  };
   const otherSecrets = await fallbackSecrets(ui.io.env);
   // The answer waits for nothing the request's verdict decides (no --reject-invalid, --forward-to,
   // --save, --delay or inspector): verifying and showing can then run on the other core.
-  const threaded = !plan.rejectInvalid && !plan.forwardTo && plan.saveDir === undefined && plan.delayMs === 0 && !plan.ui;
+  const threaded =
+    !plan.rejectInvalid && !plan.forwardTo && plan.saveDir === undefined && plan.delayMs === 0 && !plan.ui;
   let thread: VerifyThread | undefined;
   const shower = createShower(ui.out, show);
   const onRequest = (record: RequestRecord): Promise<void> | undefined => {
@@ -67,12 +77,17 @@ export async function openListener(ui: Ui, plan: ListenPlan): Promise<OpenListen
     });
     // Started once the port is ours (a port in use needs no thread), before any request is read.
     if (threaded) {
-      thread = startVerifyThread({ secrets: plan.secrets.map((s) => s.secret), otherSecrets, show, color: ui.out.level > 0 }, (text) => out.write(text), reached);
+      thread = startVerifyThread(
+        { secrets: plan.secrets.map((s) => s.secret), otherSecrets, show, color: ui.out.level > 0 },
+        (text) => out.write(text),
+        reached,
+      );
     }
-    if (plan.ui) inspector = await openInspector(plan, listener.url).catch(async (error: unknown) => {
-      await listener.close();
-      throw error;
-    });
+    if (plan.ui)
+      inspector = await openInspector(plan, listener.url).catch(async (error: unknown) => {
+        await listener.close();
+        throw error;
+      });
   } catch (error) {
     await forwarder?.close();
     await thread?.close();
@@ -111,10 +126,18 @@ export interface ListenOutcome {
 /** `listen`: runs until Ctrl-C, SIGTERM, --exit-after or --timeout, then drains and sums up. */
 export async function runListen(ui: Ui, plan: ListenPlan): Promise<ListenOutcome> {
   const open = await openListener(ui, plan);
-  if (!isLoopback(plan.host)) ui.say(ui.err.yellow(`warning: listening on ${plan.host} is reachable from other machines; anyone who can reach it can send you requests`));
+  if (!isLoopback(plan.host))
+    ui.say(
+      ui.err.yellow(
+        `warning: listening on ${plan.host} is reachable from other machines; anyone who can reach it can send you requests`,
+      ),
+    );
   const forward = plan.forwardTo ? ` → forwarding to ${plan.forwardTo.href}` : '';
-  ui.say(`${ui.err.bold(`listening on ${open.listener.url.href}`)}${forward} · verifying with ${describeSecrets(plan.secrets)} · Ctrl-C to stop`);
-  if (open.inspector) ui.say(`${ui.err.bold(`inspector on ${open.inspector.url.href}`)} ${ui.err.dim('(loopback only)')}`);
+  ui.say(
+    `${ui.err.bold(`listening on ${open.listener.url.href}`)}${forward} · verifying with ${describeSecrets(plan.secrets)} · Ctrl-C to stop`,
+  );
+  if (open.inspector)
+    ui.say(`${ui.err.bold(`inspector on ${open.inspector.url.href}`)} ${ui.err.dim('(loopback only)')}`);
   const stopped: { why: 'signal' | 'count' | 'timeout' } = { why: 'signal' };
   let timer: NodeJS.Timeout | undefined;
   let onSignal = () => undefined as void;
@@ -192,7 +215,12 @@ async function openInspector(plan: ListenPlan, listenerUrl: URL): Promise<Inspec
     send: async (url, headers, body) => {
       const deliverer = createDeliverer(url, { connections: 1, timeoutMs: 10_000, retries: 0 });
       try {
-        const result = await deliverer.deliver({ url, headers, body, signature: headers.find(([name]) => name === 'x-oblic-signature')?.[1] ?? '' });
+        const result = await deliverer.deliver({
+          url,
+          headers,
+          body,
+          signature: headers.find(([name]) => name === 'x-oblic-signature')?.[1] ?? '',
+        });
         return { status: result.status, ms: result.ms, error: result.error };
       } finally {
         await deliverer.close();

@@ -19,7 +19,17 @@ export interface Tally {
 }
 
 export function newTally(): Tally {
-  return { received: 0, shown: 0, verified: 0, invalid: 0, unsigned: 0, forwarded: 0, refused: 0, failed: 0, badClients: 0 };
+  return {
+    received: 0,
+    shown: 0,
+    verified: 0,
+    invalid: 0,
+    unsigned: 0,
+    forwarded: 0,
+    refused: 0,
+    failed: 0,
+    badClients: 0,
+  };
 }
 
 /** What `listen` shows, and when it has shown enough. Plain data: the verifying thread gets a copy. */
@@ -47,7 +57,8 @@ export function createShower(c: ChalkInstance, options: ShowOptions): Shower {
       const tally = shower.tally;
       count(tally, record);
       const type = record.inspection?.event?.type;
-      if (options.events !== undefined && type !== undefined && isEventType(type) && !options.events.has(type)) return undefined;
+      if (options.events !== undefined && type !== undefined && isEventType(type) && !options.events.has(type))
+        return undefined;
       tally.shown += 1;
       if (options.exitAfter !== undefined && tally.shown >= options.exitAfter) shower.reached = true;
       if (options.exitAfter !== undefined && tally.shown > options.exitAfter) return undefined; // answered, not shown
@@ -77,9 +88,22 @@ function fallbackRow(c: ChalkInstance, record: RequestRecord, json: boolean, err
   const verdict = record.inspection?.verdict;
   const why = `this request could not be shown: ${reasonOf(error)}`;
   if (json) {
-    const fields = { received_at: record.receivedAt.toISOString(), method: record.method, path: record.path, verified: verdict?.verified ?? false, reason: verdict?.reason ?? null, status: record.status, error: why };
+    const fields = {
+      received_at: record.receivedAt.toISOString(),
+      method: record.method,
+      path: record.path,
+      verified: verdict?.verified ?? false,
+      reason: verdict?.reason ?? null,
+      status: record.status,
+      error: why,
+    };
     return JSON.stringify(fields);
   }
-  const what = verdict === undefined ? c.yellow(String(record.status)) : verdict.verified ? c.green('✔ verified') : c.red(`✘ ${verdict.reason ?? 'not verified'}`);
+  const what =
+    verdict === undefined
+      ? c.yellow(String(record.status))
+      : verdict.verified
+        ? c.green('✔ verified')
+        : c.red(`✘ ${verdict.reason ?? 'not verified'}`);
   return `${c.dim(record.receivedAt.toISOString().slice(11, 23))}  ${c.bold(`${printable(record.method, 12)} ${printable(record.path, 60)}`)}  ${what}  ${c.dim(printable(why, 200))}`;
 }

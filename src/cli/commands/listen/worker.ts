@@ -11,20 +11,29 @@ const setup = workerData as ThreadSetup;
 void start();
 
 async function start(): Promise<void> {
-const c = setup.color ? new (await import('chalk')).Chalk({ level: 1 }) : PLAIN;
-const shower = createShower(c, setup.show);
+  const c = setup.color ? new (await import('chalk')).Chalk({ level: 1 }) : PLAIN;
+  const shower = createShower(c, setup.show);
 
-parentPort!.on('message', (batch: Batch) => {
-  const lines: string[] = [];
-  const records = fromWire(batch);
-  for (const record of records) {
-    if (record.body !== null) {
-      record.inspection = inspectRequest({ method: record.method, path: record.path, headers: record.headers, body: record.body }, setup.secrets, setup.otherSecrets);
+  parentPort!.on('message', (batch: Batch) => {
+    const lines: string[] = [];
+    const records = fromWire(batch);
+    for (const record of records) {
+      if (record.body !== null) {
+        record.inspection = inspectRequest(
+          { method: record.method, path: record.path, headers: record.headers, body: record.body },
+          setup.secrets,
+          setup.otherSecrets,
+        );
+      }
+      const text = shower.show(record);
+      if (text !== undefined) lines.push(text);
     }
-    const text = shower.show(record);
-    if (text !== undefined) lines.push(text);
-  }
-  const reply: Reply = { text: lines.length > 0 ? lines.join('\n') : null, records: records.length, tally: shower.tally, reached: shower.reached };
-  parentPort!.postMessage(reply);
-});
+    const reply: Reply = {
+      text: lines.length > 0 ? lines.join('\n') : null,
+      records: records.length,
+      tally: shower.tally,
+      reached: shower.reached,
+    };
+    parentPort!.postMessage(reply);
+  });
 }

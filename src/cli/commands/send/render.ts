@@ -24,7 +24,11 @@ function paintStatus(c: ChalkInstance, status: number | null, text: string): str
 }
 
 /** `200 OK  message.updated  a056V7R7NmNRjl70  → http://localhost:4242/  3.1 ms`, then the response. */
-export function renderOutcome(c: ChalkInstance, { body, request, result }: Outcome, show: { include: boolean; preview: boolean }): string {
+export function renderOutcome(
+  c: ChalkInstance,
+  { body, request, result }: Outcome,
+  show: { include: boolean; preview: boolean },
+): string {
   const status = result.status === null ? 'ERR' : `${result.status} ${STATUS_CODES[result.status] ?? ''}`.trim();
   const retried = result.attempts > 1 ? c.dim(` after ${result.attempts} attempts`) : '';
   // The type and id come from the body (a replayed capture's), the rest from the server: all of it
@@ -40,7 +44,8 @@ export function renderOutcome(c: ChalkInstance, { body, request, result }: Outco
   if (result.error) lines.push(`  ${c.red(terminalText(result.error.message))}`);
   if (show.include) {
     for (const [name, value] of Object.entries(result.headers)) {
-      for (const v of Array.isArray(value) ? value : [value ?? '']) lines.push(`  ${c.cyan(terminalText(name))}: ${terminalText(v)}`);
+      for (const v of Array.isArray(value) ? value : [value ?? ''])
+        lines.push(`  ${c.cyan(terminalText(name))}: ${terminalText(v)}`);
     }
   }
   if (show.preview && result.body && result.body.length > 0) lines.push(...previewBody(c, result.body));
@@ -62,11 +67,15 @@ function previewBody(c: ChalkInstance, body: Buffer): string[] {
 /** `15 sent · 15 2xx · 0 other · 0 errors · 1,234/s · p50 1.2 ms · p95 3.4 ms · p99 5.0 ms` */
 export function renderSummary(c: ChalkInstance, s: BatchSummary, unlistedFailures: number): string {
   const rate = s.elapsedMs > 0 ? (s.sent * 1000) / s.elapsedMs : 0;
-  const others = [...s.statuses].filter(([status]) => status < 200 || status >= 300).map(([status, n]) => `${status} ×${formatCount(n)}`);
+  const others = [...s.statuses]
+    .filter(([status]) => status < 200 || status >= 300)
+    .map(([status, n]) => `${status} ×${formatCount(n)}`);
   const parts = [
     `${formatCount(s.sent)} sent`,
     c.green(`${formatCount(s.ok)} 2xx`),
-    (s.otherStatus > 0 ? c.yellow : c.dim)(`${formatCount(s.otherStatus)} other${others.length > 0 ? ` (${others.join(', ')})` : ''}`),
+    (s.otherStatus > 0 ? c.yellow : c.dim)(
+      `${formatCount(s.otherStatus)} other${others.length > 0 ? ` (${others.join(', ')})` : ''}`,
+    ),
     (s.errors > 0 ? c.red : c.dim)(`${formatCount(s.errors)} errors`),
     `${formatCount(rate)}/s`,
     `p50 ${formatMs(s.latency.percentile(50))}`,

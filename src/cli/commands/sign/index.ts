@@ -25,7 +25,8 @@ export function registerSign(program: Command, ui: UiFactory): void {
       // crashed with a stack trace (issue 13, item 13).
       const handle = file === undefined || file === '-' ? undefined : await openFile(file);
       try {
-        if (!handle && u.io.stdin.isTTY) throw new InputError('no input: give a file, or pipe the body on standard input');
+        if (!handle && u.io.stdin.isTTY)
+          throw new InputError('no input: give a file, or pipe the body on standard input');
         const { secret } = await useSecret(u, opts, 'signing');
         // The stream is made only when it is read, so that its errors always have a listener.
         const input = handle ? handle.createReadStream({ autoClose: false }) : u.io.stdin;
@@ -51,7 +52,9 @@ async function openFile(file: string): Promise<FileHandle> {
 const SIGN_LIMIT = 1024 ** 3;
 
 async function hmacOfStream(secret: string, input: Readable, name: string): Promise<string> {
-  const tooLarge = new InputError(`${name} is over the 1 GiB sign reads; a webhook body is far smaller (is it the right file?)`);
+  const tooLarge = new InputError(
+    `${name} is over the 1 GiB sign reads; a webhook body is far smaller (is it the right file?)`,
+  );
   try {
     return await signStream(secret, bounded(input, SIGN_LIMIT, tooLarge));
   } catch (error) {

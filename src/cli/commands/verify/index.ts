@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
-import { bareCapture, CAPTURE_PROBE, looksLikeCapture, notACapture, parseCaptures, type Capture } from '../../../wire/capture.js';
+import {
+  bareCapture,
+  CAPTURE_PROBE,
+  looksLikeCapture,
+  notACapture,
+  parseCaptures,
+  type Capture,
+} from '../../../wire/capture.js';
 import { inspectLargeFile } from '../../../wire/large-capture.js';
 import { printable, terminalText } from '../../../base/text.js';
 import { CheckError, InputError, isOblicHooksError } from '../../../base/errors.js';
@@ -44,14 +51,22 @@ export function registerVerify(program: Command, ui: UiFactory): void {
     .command('verify')
     .description("prove or disprove a captured request's signature, and say why it failed")
     .argument('[files...]', 'captures to check (default: standard input)')
-    .addOption(secretOption('a secret to check with; repeat it for several (visible in ps: prefer the file or env var)'))
+    .addOption(
+      secretOption('a secret to check with; repeat it for several (visible in ps: prefer the file or env var)'),
+    )
     .addOption(secretFileOption('read a secret from a file (one trailing newline is ignored); repeatable'))
     .option('--signature <value>', 'the file is the bare body and this is its x-oblic-signature')
-    .option('--json', 'print one JSON object per capture: {verified, reason, message, hint, hints, matched_secret, event}')
+    .option(
+      '--json',
+      'print one JSON object per capture: {verified, reason, message, hint, hints, matched_secret, event}',
+    )
     .addHelpText('after', HELP)
     .action(async (files: string[], opts: VerifyFlags) => {
       const u = await ui();
-      const secrets = await resolveSecrets({ sources: opts.secretSources ?? [] }, u.io.env, { createDev: false, all: true });
+      const secrets = await resolveSecrets({ sources: opts.secretSources ?? [] }, u.io.env, {
+        createDev: false,
+        all: true,
+      });
       u.say(u.err.dim(`checking with ${describeSources(secrets)}`));
       // Other secrets the user has only matter for hints, so they are read only when a check fails.
       let others: NamedSecret[] | undefined;
@@ -80,7 +95,10 @@ export function registerVerify(program: Command, ui: UiFactory): void {
         }
       }
       if (unusable > 0) throw new InputError(`${unusable} of ${names.length} files could not be checked (see above)`);
-      if (failed > 0) throw new CheckError(names.length === 1 ? 'the signature does not verify' : `${failed} of ${names.length} captures do not verify`);
+      if (failed > 0)
+        throw new CheckError(
+          names.length === 1 ? 'the signature does not verify' : `${failed} of ${names.length} captures do not verify`,
+        );
     });
 }
 
@@ -89,14 +107,24 @@ function describeSources(secrets: ResolvedSecret[]): string {
   return `${secrets.length} secrets: ${secrets.map((s, i) => `#${i + 1} ${s.origin} (${describeSecret(s.secret)})`).join(', ')}`;
 }
 
-function render(ui: Ui, { verdict, hints, event, notes }: Inspection, secrets: ResolvedSecret[], file: string | undefined): string {
+function render(
+  ui: Ui,
+  { verdict, hints, event, notes }: Inspection,
+  secrets: ResolvedSecret[],
+  file: string | undefined,
+): string {
   const c = ui.out;
   // Messages, hints and notes quote the capture (header names, values): escaped whole, here.
   const where = file === undefined ? '' : `${c.bold(terminalText(file))}: `;
-  const label = event ? `${printable(event.type, 40)}  ${c.dim(printable(event.id, 40))}` : c.dim('(not an Oblic event)');
+  const label = event
+    ? `${printable(event.type, 40)}  ${c.dim(printable(event.id, 40))}`
+    : c.dim('(not an Oblic event)');
   const lines: string[] = [];
   if (verdict.verified) {
-    const which = secrets.length > 1 ? c.dim(`  with secret #${verdict.matchedSecret! + 1} (${secrets[verdict.matchedSecret!]!.origin})`) : '';
+    const which =
+      secrets.length > 1
+        ? c.dim(`  with secret #${verdict.matchedSecret! + 1} (${secrets[verdict.matchedSecret!]!.origin})`)
+        : '';
     lines.push(`${where}${c.green.bold('✔ verified')}  ${label}${which}`);
   } else {
     lines.push(`${where}${c.red.bold('✘ not verified')}  ${label}`);
@@ -104,7 +132,7 @@ function render(ui: Ui, { verdict, hints, event, notes }: Inspection, secrets: R
     for (const hint of hints) lines.push(`  ${c.yellow('hint:')} ${terminalText(hint.message)}`);
     if (hints.length === 0 && verdict.reason === 'mismatch') {
       lines.push(
-        `  ${c.dim('none of the usual causes matched: is this the endpoint\'s secret, and does the capture hold the body exactly as received?')}`,
+        `  ${c.dim("none of the usual causes matched: is this the endpoint's secret, and does the capture hold the body exactly as received?")}`,
       );
     }
   }
@@ -142,7 +170,9 @@ async function readCapture(name: string, ui: Ui, signature: string | undefined):
   if (signature !== undefined) return bareCapture(data, signature);
   const captures = parseCaptures(data, otherwise);
   if (captures.length > 1) {
-    throw new InputError(`${name} holds ${captures.length} captures (\`listen --json\` lines); verify takes one per file (e.g. \`sed -n 3p log.ndjson | oblic-hooks verify\`)`);
+    throw new InputError(
+      `${name} holds ${captures.length} captures (\`listen --json\` lines); verify takes one per file (e.g. \`sed -n 3p log.ndjson | oblic-hooks verify\`)`,
+    );
   }
   return captures[0]!;
 }
