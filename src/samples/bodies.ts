@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { EventType } from '../oblic/events.js';
 import { createRandom, deriveSeed } from './random.js';
-import { eventOf } from '../wire/verdict.js';
+import { eventOf } from '../oblic/label.js';
 import { buildEvent } from './sample.js';
 import { applyAssignment, type Assignment } from './set-path.js';
 

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
-import { parseHttpHead, truncated } from './capture.js';
+import { parseHttpHead, truncated } from './http1.js';
 import { InputError } from '../base/errors.js';
 import type { Inspection } from './verdict.js';
 import { describeFsError } from '../cli/secrets.js';

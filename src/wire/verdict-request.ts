@@ -1,4 +1,4 @@
-import { headerValues } from './capture.js';
+import { headerValues } from './http1.js';
 import type { NamedSecret } from '../signing/diagnose.js';
 import { inspectCapture, type Inspection } from './verdict.js';
 import { verify } from '../signing/verify.js';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CAPTURE_PROBE, looksLikeCapture, notACapture, parseCaptures, type Capture } from '../../../wire/capture.js';
 import { InputError, isOblicHooksError } from '../../../base/errors.js';
-import { eventOf } from '../../../wire/verdict.js';
+import { eventOf } from '../../../oblic/label.js';
 import { replayRequest, replayUrl } from '../../../wire/request.js';
 import { hasExplicitPath, parseTarget } from '../../../wire/target.js';
 import { MAX_INPUT_TEXT, parseIntFlag, parseTimeout, readBytes, useSecret, type UiFactory } from '../../flags.js';
