@@ -1,12 +1,12 @@
 import { createHmac } from 'node:crypto';
 
-export type Body = Buffer | Uint8Array | string;
+export type SignableBody = Buffer | Uint8Array | string;
 
 /**
  * The lowercase hex HMAC-SHA256 of the exact body bytes, keyed with the UTF-8 bytes of the secret
  * (CONTRACT.md, "A delivery"). A string body is hashed as its UTF-8 encoding.
  */
-export function sign(secret: string, body: Body): string {
+export function sign(secret: string, body: SignableBody): string {
   assertSecret(secret);
   assertBody(body);
   return createHmac('sha256', secret).update(body).digest('hex');
@@ -18,7 +18,7 @@ export function assertSecret(secret: unknown): asserts secret is string {
 }
 
 /** Signing a parsed object is the bug users hit most: say so rather than hash "[object Object]". */
-export function assertBody(body: unknown): asserts body is Body {
+export function assertBody(body: unknown): asserts body is SignableBody {
   if (typeof body === 'string' || body instanceof Uint8Array) return;
   const what = body === null ? 'null' : typeof body;
   throw new TypeError(

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { assertBody, type Body } from './sign.js';
+import { assertBody, type SignableBody } from './sign.js';
 import { plural } from '../base/text.js';
 
 export type FailureReason = 'missing_signature' | 'malformed_signature' | 'mismatch';
@@ -16,7 +16,7 @@ export interface Verdict {
 
 export interface VerifyInput {
   /** The exact bytes received. A parsed object is a TypeError: that is the bug this guards against. */
-  body: Body;
+  body: SignableBody;
   /** The x-oblic-signature header value as received: a string, several (duplicate headers), or none. */
   signature: string | readonly string[] | null | undefined;
   /** One secret, or several during a rotation. */
@@ -111,6 +111,6 @@ function describeMalformed(value: string): string {
   return `the x-oblic-signature value is not 64 hex digits (it has ${what})`;
 }
 
-function byteLength(body: Body): number {
+function byteLength(body: SignableBody): number {
   return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
 }
