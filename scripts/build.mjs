@@ -3,6 +3,7 @@
 //
 //   dist/index.js, dist/**/*.js, *.d.ts   the library: tsc's ESM output of src/, one file per module.
 //   dist/bundle/*.js                      the CLI: one CommonJS module graph, split into chunks.
+//   dist/{inspector,bundle}/page/         the inspector's page (src/inspector/page/), read as files.
 //
 // Why the CLI is CommonJS: Node's ESM loader costs several milliseconds of every start (a cold
 // `--version` measured 147 against 170 ms, CommonJS against ESM, same bundle, alternating runs), and
@@ -16,7 +17,7 @@
 // of another output file becoming a `require`. All output files sit in one folder, so a path one
 // file computes from its own location (the listener's worker) is right in every file.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -24,6 +25,9 @@ import * as esbuild from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'bundle');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+// The inspector's page (HTML, CSS, browser modules, icon): src/inspector/page.ts reads it from
+// ./page/ beside its own file, so it is copied beside tsc's output and beside the bundle's chunks.
+const page = join(root, 'src', 'inspector', 'page');
 
 // 1. The library (and the .d.ts files its users' editors read).
 rmSync(join(root, 'dist'), { recursive: true, force: true });
@@ -34,6 +38,7 @@ execFileSync(
     stdio: 'inherit',
   },
 );
+cpSync(page, join(root, 'dist', 'inspector', 'page'), { recursive: true });
 
 // 2. The CLI's entry points: the program, each command's run.ts, and the listener's verifying thread.
 const commands = join(root, 'src', 'cli', 'commands');
@@ -68,6 +73,7 @@ const split = await esbuild.build({
 mkdirSync(out, { recursive: true });
 // `.js` files in this folder are CommonJS, whatever the package's "type" says.
 writeFileSync(join(out, 'package.json'), '{ "type": "commonjs" }\n');
+cpSync(page, join(out, 'page'), { recursive: true }); // served to the browser, never required
 for (const file of split.outputFiles) {
   const usesUrl = file.text.includes('import.meta.url');
   const cjs = await esbuild.build({

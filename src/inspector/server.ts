@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseCapture } from '../wire/capture.js';
 import type { DeliveryError } from '../wire/deliver.js';
 import { InputError } from '../base/errors.js';
-import { isEventType, resourceOf, type EventType } from '../oblic/events.js';
+import { ACTIONS, EVENT_TYPES, isEventType, RESOURCES, resourceOf, type EventType } from '../oblic/events.js';
 import { readSmallFile } from '../base/files.js';
 import { summarizeEvent } from '../oblic/summary.js';
 import { inspectCapture, type Inspection } from '../wire/verdict.js';
@@ -101,13 +101,17 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store' });
       return void res.end(file.body);
     }
-    // What varies per run reaches the page as JSON, never pasted into its markup or script (issue 13, item 26).
+    // What varies per run, and what the server knows (the event types), reaches the page as JSON,
+    // never pasted into its markup or script (issue 13, item 26).
     if (url.pathname === '/api/config') {
       return reply(res, 200, {
         token,
         listener: options.listenerUrl.href,
         forwardTo: options.forwardTo?.href ?? '',
         dropped,
+        resources: RESOURCES,
+        actions: ACTIONS,
+        eventTypes: EVENT_TYPES.map((info) => info.type),
       });
     }
     if (url.pathname === '/api/deliveries') {

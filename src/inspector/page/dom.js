@@ -1,0 +1,72 @@
+// DOM helpers for the inspector page, plain browser JavaScript (no build step). Values from
+// requests are only ever set as text or attributes, never as HTML.
+
+/** An element with `class`, `text` (its textContent) or any other attribute, and its children. */
+export const el = (tag, props = {}, ...kids) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else e.setAttribute(k, v);
+  }
+  for (const kid of kids) e.append(kid);
+  return e;
+};
+
+/** A parsed JSON value as a tree that folds: objects and arrays as <details>, leaves coloured by type. */
+export function jsonTree(value, key) {
+  const label = key === undefined ? [] : [el('span', { class: 'k', text: JSON.stringify(key) }), ': '];
+  if (value !== null && typeof value === 'object') {
+    const entries = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+    const box = el(
+      'details',
+      { open: '' },
+      el('summary', {}, ...label, Array.isArray(value) ? `[${entries.length}]` : `{${entries.length}}`),
+    );
+    for (const [k, v] of entries) box.append(jsonTree(v, Array.isArray(value) ? undefined : k));
+    return box;
+  }
+  const cls = typeof value === 'string' ? 's' : typeof value === 'number' ? 'n' : 'l';
+  return el('div', { class: 'leaf' }, ...label, el('span', { class: cls, text: JSON.stringify(value) }));
+}
+
+// Re-indents JSON text without parsing its values: numbers and strings keep their exact bytes,
+// as JSON.parse then JSON.stringify would not (a 20-digit number loses digits). Not JSON: null.
+export function reformat(text, indent) {
+  try {
+    JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const space = (c) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+  let out = '',
+    depth = 0,
+    i = 0;
+  const newline = () => (indent ? `\n${' '.repeat(indent * depth)}` : '');
+  while (i < text.length) {
+    const c = text[i++];
+    if (c === '"') {
+      let j = i;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      out += c + text.slice(i, j + 1);
+      i = j + 1;
+    } else if (space(c)) continue;
+    else if (c === '{' || c === '[') {
+      let j = i;
+      while (space(text[j])) j++;
+      if (text[j] === '}' || text[j] === ']') {
+        out += c + text[j];
+        i = j + 1;
+      } else {
+        depth++;
+        out += c + newline();
+      }
+    } else if (c === '}' || c === ']') {
+      depth--;
+      out += newline() + c;
+    } else if (c === ',') out += c + newline();
+    else if (c === ':') out += indent ? ': ' : ':';
+    else out += c;
+  }
+  return out;
+}
