@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { costOf, createHistory } from '../src/inspector/history.js';
-import type { Entry } from '../src/inspector/server.js';
+import { costOf, createHistory, type Entry } from '../src/inspector/history.js';
 import { replayUrl } from '../src/wire/request.js';
 
 const entry = (seq: number, body: Buffer | null): Entry => ({

@@ -1,4 +1,14 @@
-import type { Entry } from './server.js';
+import type { RequestRecord } from '../listen/server.js';
+
+/** One delivery as the inspector keeps it: the listener's record, less what only the terminal needs. */
+export type Entry = Pick<
+  RequestRecord,
+  'seq' | 'receivedAt' | 'method' | 'path' | 'httpVersion' | 'headers' | 'body' | 'inspection'
+> & {
+  /** What the listener answered; null for a delivery reloaded from --save. */
+  status: number | null;
+  forward: { status: number | null; ms: number } | null;
+};
 
 /** A generous estimate of what one entry costs besides its body and headers: objects, the Date, labels. */
 const ENTRY_OVERHEAD = 1024;
