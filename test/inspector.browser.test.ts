@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page, type Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testBrowser } from './helpers/chromium.js';
 import { runCli, startCli, type RunningCli } from './helpers/cli.js';
 import { signatureOf, startServer, type TestServer } from './helpers/server.js';
 
 const SECRET = 'inspector-test-secret-5150';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 
 const event = (id: string, type: string, payload: object) => JSON.stringify({ id, type, payload });
@@ -95,7 +95,7 @@ beforeAll(async () => {
   listenUrl = await cli.url;
   uiUrl = await cli.stderr(/inspector on (http:\/\/\S+)/);
   browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    ...(await testBrowser()),
     args: [
       '--no-sandbox',
       '--disable-gpu',
