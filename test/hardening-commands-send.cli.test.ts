@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, startCli } from './helpers/cli.js';
+import { runInShell } from './helpers/curl.js';
 import { signatureOf, startServer, type TestServer } from './helpers/server.js';
 
 // Issue 13, items 15 (--timeout), 20 (send's flags), 21 (--print-curl) and 22 (Ctrl-C during send).
@@ -114,43 +114,39 @@ describe("item 20: send's flags are checked up front", () => {
   });
 });
 
-/** Runs a printed command with bash, as a person pasting it would. */
-function bash(command: Buffer): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn('bash', ['-s'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdin.end(command);
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
-
 describe('item 21: --print-curl is byte-exact', () => {
-  it('a body with NUL, quotes, newlines, %, backslashes and non-UTF-8 bytes arrives byte for byte when bash runs it', async () => {
-    const s = await server();
-    const body = Buffer.concat([
-      Buffer.from('{"a":"x\u00001 it\'s \\"q\\" %s %% \\\\n \\\\0 $HOME `x` é 🎄"}\n\r\n\t'),
-      Buffer.from([0x00, 0x37, 0xff, 0xfe, 0xc2, 0x9b, 0x5b, 0x27, 0x27, 0x0a]),
-    ]);
-    const data = join(dir, 'tricky.bin');
-    writeFileSync(data, body);
-    const printed = await runCli(['send', '--data', data, '--to', `${s.url}/p?q=1`, '--print-curl'], { env });
-    expect(printed.code).toBe(0);
-    const ran = await bash(printed.stdoutBytes);
-    expect(s.received).toHaveLength(1);
-    expect(s.received[0]!.body.toString('hex')).toBe(body.toString('hex'));
-    expect(s.received[0]!.url).toBe('/p?q=1');
-    expect(s.received[0]!.headers['x-oblic-signature']).toBe(signatureOf(SECRET, body));
-    expect(ran).toEqual({ code: 0, stdout: '{"received":true}', stderr: '' }); // -sS: no progress meter
-    expect(printed.stdoutBytes.includes(0x00)).toBe(false); // nothing a terminal or a paste could lose
-  });
+  it.each(['sh', 'bash'] as const)(
+    'a body with NUL, quotes, newlines, percent signs, backslashes and non-UTF-8 bytes, and a Latin-1 header, arrive byte for byte when %s runs it',
+    async (shell) => {
+      const s = await server();
+      const body = Buffer.concat([
+        Buffer.from('{"a":"x\u00001 it\'s \\"q\\" %s %% \\\\n \\\\0 $HOME `x` é 🎄"}\n\r\n\t'),
+        Buffer.from([0x00, 0x37, 0xff, 0xfe, 0xc2, 0x9b, 0x5b, 0x27, 0x27, 0x0a]),
+      ]);
+      const data = join(dir, 'tricky.bin');
+      writeFileSync(data, body);
+      const printed = await runCli(
+        ['send', '--data', data, '--to', `${s.url}/p?q=1`, '-H', 'x-latin: caf\u00e9', '--print-curl'],
+        { env },
+      );
+      expect(printed.code).toBe(0);
+      const ran = await runInShell(printed.stdoutBytes, shell);
+      expect(s.received).toHaveLength(1);
+      expect(s.received[0]!.body.toString('hex')).toBe(body.toString('hex'));
+      expect(s.received[0]!.url).toBe('/p?q=1');
+      expect(s.received[0]!.headers['x-oblic-signature']).toBe(signatureOf(SECRET, body));
+      expect(s.received[0]!.headers['x-latin']).toBe('caf\u00e9');
+      expect(ran).toEqual({ code: 0, stdout: '{"received":true}', stderr: '' }); // -sS: no progress meter
+      expect(printed.stdoutBytes.includes(0x00)).toBe(false); // nothing a terminal or a paste could lose
+    },
+  );
 
   it('an empty body is an empty body', async () => {
     const s = await server();
     const data = join(dir, 'empty.bin');
     writeFileSync(data, '');
     const printed = await runCli(['send', '--data', data, '--to', s.url, '--print-curl'], { env });
-    expect((await bash(printed.stdoutBytes)).code).toBe(0);
+    expect((await runInShell(printed.stdoutBytes)).code).toBe(0);
     expect(s.received[0]!.body.length).toBe(0);
   });
 });

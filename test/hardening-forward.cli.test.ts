@@ -4,6 +4,7 @@ import { createServer, request, type IncomingMessage, type Server, type ServerRe
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, runCli, startCli, tempConfigHome, type RunningCli } from './helpers/cli.js';
+import { fakeCurlFolder } from './helpers/curl.js';
 
 // Issue 13, items 7, 8 and 20 (the --forward-to parts): listen --forward-to against real apps.
 
@@ -73,9 +74,12 @@ function post(url: string, body: string, headers: Record<string, string> = {}): 
   });
 }
 
-/** Runs real curl and resolves with its exit code and output. */
+/**
+ * Runs curl and resolves with its exit code and output: the tests' stand-in (helpers/fake-curl.mjs), which
+ * sends Expect: 100-continue for a body over 1 MiB and waits for 100 Continue as curl does.
+ */
 function curl(args: string[], input: Buffer): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn('curl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(`${fakeCurlFolder()}/curl`, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   children.push(child);
   let stdout = '';
   let stderr = '';
@@ -127,7 +131,7 @@ describe('item 7: Expect and the headers Connection names stay on their hop', ()
     const [line] = (await cli.lines(1)).map(
       (l) => JSON.parse(l) as { headers: Record<string, string>; status: number },
     );
-    expect(line!.headers.expect).toBe('100-continue'); // curl did send it by itself
+    expect(line!.headers.expect).toBe('100-continue'); // curl sends it by itself, over 1 MiB
     expect(line!.status).toBe(201);
     expect(app.received).toHaveLength(1);
     expect(app.received[0]!.body.equals(body)).toBe(true);

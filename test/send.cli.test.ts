@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -6,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
+import { runInShell } from './helpers/curl.js';
 import { signatureOf, startServer, type TestServer } from './helpers/server.js';
 
 const SECRET = 'test-secret-5f1c2a9e';
@@ -308,9 +308,7 @@ describe('send: --dry-run and --print-curl', () => {
     );
     expect(printed.code).toBe(0);
     expect(s.received).toHaveLength(0); // printing does not send
-    await new Promise<void>((resolve, reject) =>
-      execFile('bash', ['-c', printed.stdout], (error) => (error ? reject(error) : resolve())),
-    );
+    expect((await runInShell(printed.stdoutBytes)).code).toBe(0);
     const dry = await runCli(
       [
         'send',
