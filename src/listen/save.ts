@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../base/errors.js';
-import { makeDir } from '../base/files.js';
-import { describeFsError } from '../cli/secrets.js';
+import { describeFsError, makeDir } from '../base/files.js';
 
 export interface CaptureHead {
   method: string;

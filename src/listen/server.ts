@@ -1,29 +1,31 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { InputError } from '../base/errors.js';
-import type { Forwarder, ForwardResult } from './forward.js';
-import type { Inspection } from '../wire/verdict.js';
-import type { NamedSecret } from '../signing/diagnose.js';
-import { inspectRequest, reasonOf } from '../wire/verdict-request.js';
 import { createBudget } from '../base/budget.js';
-import { captureName, renderCapture, writeCapture } from './save.js';
+import { InputError } from '../base/errors.js';
+import { createAnswerWriter } from './answers.js';
+import { readLimited } from '../signing/receive-body.js';
+import {
+  answerDelay,
+  type Answer,
+  checkPolicy,
+  deliver,
+  failedAnswer,
+  failRecord,
+  type ListenPolicy,
+  refuseTooLarge,
+  refuseUnread,
+} from './pipeline.js';
+import type { RequestRecord } from './record.js';
 
-export interface ListenerOptions {
+export type { RequestRecord } from './record.js';
+
+/**
+ * The listener's HTTP: it reads each request (bounded in size, in time and in the bytes of bodies
+ * held at once) and writes the answer the pipeline gives (pipeline.ts), which decides everything else.
+ */
+export interface ListenerOptions extends ListenPolicy {
   host: string;
   port: number;
-  /** Accept only this path (404 elsewhere). */
-  path?: string | undefined;
-  maxBody: number;
-  secrets: readonly string[];
-  otherSecrets?: readonly NamedSecret[];
-  /** The answer when not forwarding. */
-  status: number;
-  delayMs: number;
-  rejectInvalid: boolean;
-  /** Verify and label each request here (the default); false leaves `inspection` null for the caller to fill. */
-  inspect?: boolean;
-  forwarder?: Forwarder | undefined;
-  saveDir?: string | undefined;
   /** Called once per request before it is answered; a returned promise (output backpressure) holds the answer. */
   onRequest: (record: RequestRecord) => void | Promise<void>;
   /** Called for a connection whose bytes are not a usable HTTP request (it was answered and closed). */
@@ -36,56 +38,15 @@ export interface ListenerOptions {
 /** 16 MiB of bodies at once: 16 of the largest by default, thousands of the usual few kB (issue 13, item 3). */
 const BODY_BUDGET = 16 * 1024 * 1024;
 
-export interface RequestRecord {
-  seq: number;
-  receivedAt: Date;
-  method: string;
-  path: string;
-  httpVersion: string;
-  headers: Array<[string, string]>;
-  /** The exact body; null when it was not read (over --max-body, wrong method or path). */
-  body: Buffer | null;
-  size: number;
-  inspection: Inspection | null;
-  /** The status answered to the sender. */
-  status: number;
-  forward: ForwardResult | null;
-  savedAs: string | null;
-  /** Why the request was not handled as a delivery, if it was not. */
-  refusal: string | null;
-  /** Why oblic-hooks failed on a delivery it took (a capture it could not write); it was answered 500. */
-  failure?: string;
-}
-
 export interface Listener {
   url: URL;
   /** Stops accepting, lets requests in flight finish (and their captures be written), then resolves. */
   close(): Promise<void>;
 }
 
-interface Answer {
-  body: Buffer;
-  headers: readonly string[];
-}
-
-const JSON_TYPE: readonly string[] = ['content-type', 'application/json'];
-const jsonAnswer = (value: unknown): Answer => ({ body: Buffer.from(JSON.stringify(value)), headers: JSON_TYPE });
-// The everyday answer, made once: the hot path of a listener under load allocates as little as it can.
-const RECEIVED_ANSWER = jsonAnswer({ received: true });
-
-const failedAnswer = (error: unknown): Answer =>
-  jsonAnswer({ error: `oblic-hooks failed on this request: ${reasonOf(error)}` });
-
-function refuse(record: RequestRecord, status: number, refusal: string): Answer {
-  record.status = status;
-  record.refusal = refusal;
-  return jsonAnswer({ error: refusal });
-}
-
 /** Starts the local listener. A port in use is an InputError naming the fix. */
 export async function startListener(options: ListenerOptions): Promise<Listener> {
-  if (options.rejectInvalid && options.inspect === false)
-    throw new TypeError('rejectInvalid needs the listener to inspect requests');
+  checkPolicy(options);
   const now = options.now ?? (() => new Date());
   let seq = 0;
   let closing = false;
@@ -96,19 +57,8 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     inFlight -= 1;
     if (inFlight === 0) whenIdle?.();
   };
-  // Answers made in one turn of the event loop are written together at its end. Under load this
-  // halves the cost of a request: the sender is woken once per burst instead of once per answer
-  // (measured with wrk on two cores: 12k → 25k requests/s).
   const budget = createBudget(options.bodyBudget ?? BODY_BUDGET);
-  let answers: Array<() => void> = [];
-  // The newest request on each connection. While stopping, its answer closes the connection and
-  // earlier ones do not, so a request pipelined behind another is answered too (issue 13, item 4).
-  const newest = new WeakMap<Socket, ServerResponse>();
-  const answerAll = () => {
-    const batch = answers;
-    answers = [];
-    for (const answer of batch) answer();
-  };
+  const answers = createAnswerWriter(() => closing, settled);
   const server: Server = createServer(
     {
       maxHeaderSize: 16 * 1024,
@@ -144,7 +94,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   function handle(req: IncomingMessage, res: ServerResponse): void {
     res.on('error', () => undefined);
     if (closing && !req.socket.writable) return settled(); // after its connection's last answer: it cannot be answered, so it is not counted
-    newest.set(req.socket, res);
+    answers.arrived(req.socket, res);
     let queued = false;
     let held = 0; // bytes of the budget this request holds
     const release = () => {
@@ -155,17 +105,11 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       if (queued) return;
       queued = true;
       release();
-      queue(res, status, body, req.socket);
+      answers.write(res, req.socket, status, body);
     };
     let handed = false; // to onRequest: shown and counted
-    // A failure of ours (a bug, a capture that cannot be written) still answers, and the listener
-    // goes on; a request not yet shown is shown and counted with it (issue 13, item 6).
-    const fail = (error: unknown) => {
-      if (handed) return answer(500, failedAnswer(error));
-      record.status = 500;
-      record.failure = reasonOf(error);
-      finish(failedAnswer(error));
-    };
+    // A failure of ours still answers, and the listener goes on.
+    const fail = (error: unknown) => (handed ? answer(500, failedAnswer(error)) : finish(failRecord(record, error)));
     const record: RequestRecord = {
       seq: ++seq,
       receivedAt: now(),
@@ -184,29 +128,21 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     /** Hands the record to onRequest (which may hold the answer, as output backpressure does), then answers. */
     const finish = (body: Answer) => {
       handed = true;
-      let held: void | Promise<void>;
+      let shown: void | Promise<void>;
       try {
-        held = options.onRequest(record);
+        shown = options.onRequest(record);
       } catch (error) {
         return answer(500, failedAnswer(error));
       }
-      if (!held && options.delayMs === 0) return answer(record.status, body);
-      Promise.resolve(held)
-        .then(() => options.delayMs > 0 && new Promise((resolve) => setTimeout(resolve, options.delayMs)))
-        .then(() => answer(record.status, body), fail);
+      const wait = answerDelay(shown, options);
+      if (wait === null) return answer(record.status, body);
+      wait.then(() => answer(record.status, body), fail);
     };
     try {
-      // Counted as refused; the body is not read (issue 13, item 4).
-      if (closing) return finish(refuse(record, 503, 'the listener is stopping; send it again to a running one'));
-      if (record.method !== 'POST') {
-        res.setHeader('allow', 'POST');
-        return finish(refuse(record, 405, `${record.method} is not allowed; Oblic delivers with POST`));
-      }
-      if (options.path !== undefined && pathOf(record.path) !== options.path) {
-        return finish(refuse(record, 404, `nothing at ${pathOf(record.path)}; this listener takes ${options.path}`));
-      }
-      if (record.size > options.maxBody) {
-        return finish(refuse(record, 413, `the body of ${record.size} bytes is over --max-body (${options.maxBody})`));
+      const refused = refuseUnread(record, options, closing);
+      if (refused !== null) {
+        if (refused.allow !== undefined) res.setHeader('allow', refused.allow);
+        return finish(refused);
       }
     } catch (error) {
       return fail(error);
@@ -221,88 +157,28 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     budget.take(reserve, () => {
       held = reserve;
       if (req.socket.destroyed) return void (release(), settled()); // it went away while it waited
-      read();
-    });
-    function read(): void {
-      readBody(req, options.maxBody, (body) => {
-        if (body === 'aborted') return void (release(), settled()); // the sender went away: nothing to answer
-        try {
-          if (body === 'too large')
-            return finish(refuse(record, 413, `the body is over --max-body (${options.maxBody} bytes)`));
-          record.body = body;
-          record.size = body.length;
-          if (options.inspect !== false) {
-            record.inspection = inspectRequest(
-              { method: record.method, path: record.path, headers: record.headers, body },
-              options.secrets,
-              options.otherSecrets,
-            );
+      readLimited(
+        req,
+        options.maxBody,
+        (body) => {
+          if (body === 'aborted') return void (release(), settled()); // the sender went away: nothing to answer
+          try {
+            if (body === 'too large') return finish(refuseTooLarge(record, options));
+            record.body = body;
+            record.size = body.length;
+            const delivered = deliver(record, body, options);
+            if (delivered instanceof Promise) delivered.then(finish, fail);
+            else finish(delivered);
+          } catch (error) {
+            fail(error);
           }
-          if (options.rejectInvalid && record.inspection && !record.inspection.verdict.verified) {
-            return finish(refuse(record, 401, `rejected: ${record.inspection.verdict.message}`));
-          }
-          if (!options.forwarder && options.saveDir === undefined) return finish(RECEIVED_ANSWER);
-          forwardAndSave(record, body).then(finish, fail);
-        } catch (error) {
-          fail(error);
-        }
-      });
-    }
-  }
-
-  async function forwardAndSave(record: RequestRecord, body: Buffer): Promise<Answer> {
-    let answer = RECEIVED_ANSWER;
-    if (options.forwarder) {
-      record.forward = await options.forwarder.forward(record.method, record.headers, body);
-      const { error } = record.forward;
-      record.status = error ? error.status : (record.forward.status ?? 502);
-      answer = error
-        ? jsonAnswer({ error: `oblic-hooks could not forward this to the app: ${error.message}` })
-        : { body: record.forward.body, headers: record.forward.headers.flat() };
-    }
-    if (options.saveDir !== undefined) {
-      const event = record.inspection?.event;
-      const name = captureName(record.receivedAt, record.seq, event?.type ?? null, event?.id ?? null);
-      record.savedAs = await writeCapture(options.saveDir, name, renderCapture(record, body));
-    }
-    return answer;
-  }
-
-  function queue(res: ServerResponse, status: number, answer: Answer, socket: Socket): void {
-    answers.push(() => {
-      try {
-        if ((closing && newest.get(socket) === res) || status === 413) res.setHeader('connection', 'close');
-        const body = hasNoBody(status) ? null : status === 205 ? EMPTY : answer.body;
-        res.writeHead(
-          status,
-          body === null ? [...answer.headers] : [...answer.headers, 'content-length', String(body.length)],
-        );
-        res.end(body ?? undefined);
-      } catch {
-        res.destroy(); // an answer Node refuses to write (a forwarded header it finds invalid)
-      } finally {
-        settled();
-      }
+        },
+        { length: Number(req.headers['content-length']) },
+      );
     });
-    if (answers.length === 1) setImmediate(answerAll);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE')
-        reject(
-          new InputError(
-            `port ${options.port} on ${options.host} is in use; pass --port with another port, or --port 0 for a free one`,
-          ),
-        );
-      else if (error.code === 'EACCES')
-        reject(new InputError(`not allowed to listen on port ${options.port}; use a port above 1023`));
-      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')
-        reject(new InputError(`cannot listen on ${options.host}: no such address on this machine`));
-      else reject(error);
-    });
-    server.listen(options.port, options.host, () => resolve());
-  });
+  await listen(server, options);
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
@@ -320,66 +196,27 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   };
 }
 
-const LARGE_BODY = 64 * 1024;
-
-/**
- * Reads the body up to `limit` bytes, in one pass. Past the limit the rest is read and dropped (not
- * destroyed: the socket must stay up to carry the 413), and the answer closes the connection.
- */
-function readBody(req: IncomingMessage, limit: number, done: (body: Buffer | 'too large' | 'aborted') => void): void {
-  const chunks: Buffer[] = [];
-  // A large body of known length is copied into its place as it comes: no second copy at the end,
-  // and each chunk is garbage at once (issue 13, item 3: 300 bodies of 1 MiB).
-  const length = Number(req.headers['content-length']);
-  const whole = length >= LARGE_BODY && length <= limit ? Buffer.allocUnsafeSlow(length) : null;
-  let size = 0;
-  let over = false;
-  let ended = false;
-  const end = (body: Buffer | 'too large' | 'aborted') => {
-    if (ended) return;
-    ended = true;
-    done(body);
-  };
-  req.on('data', (chunk: Buffer) => {
-    if (over) return;
-    size += chunk.length;
-    if (size > limit) {
-      over = true;
-      chunks.length = 0;
-      end('too large');
-    } else if (whole !== null && size <= whole.length) {
-      chunk.copy(whole, size - chunk.length);
-    } else {
-      chunks.push(chunk);
-    }
-  });
-  req.on('end', () =>
-    end(over ? 'too large' : whole !== null && size === whole.length ? whole : Buffer.concat(chunks, size)),
-  );
-  req.on('error', () => end('aborted'));
-  req.on('close', () => {
-    if (!req.complete) end('aborted');
+function listen(server: Server, { host, port }: { host: string; port: number }): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE')
+        reject(
+          new InputError(
+            `port ${port} on ${host} is in use; pass --port with another port, or --port 0 for a free one`,
+          ),
+        );
+      else if (error.code === 'EACCES')
+        reject(new InputError(`not allowed to listen on port ${port}; use a port above 1023`));
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')
+        reject(new InputError(`cannot listen on ${host}: no such address on this machine`));
+      else reject(error);
+    });
+    server.listen(port, host, () => resolve());
   });
 }
-
-/**
- * A 1xx, 204 or 304 answer has no body, so it has no Content-Length either (RFC 9110 §8.6, §15.3.5,
- * §15.4.5): `--status 204` used to announce 17 bytes it did not send (issue 13, item 14). A 205 has
- * no content and says so with `Content-Length: 0` (§15.3.6), which keeps the connection usable.
- */
-function hasNoBody(status: number): boolean {
-  return status < 200 || status === 204 || status === 304;
-}
-
-const EMPTY = Buffer.alloc(0);
 
 function pairs(raw: string[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i]!, raw[i + 1]!]);
   return out;
-}
-
-function pathOf(target: string): string {
-  const q = target.indexOf('?');
-  return q === -1 ? target : target.slice(0, q);
 }
