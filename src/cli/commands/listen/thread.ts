@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { NamedSecret } from '../../../signing/diagnose.js';
-import type { RequestRecord } from '../../../listen/server.js';
+import type { RequestRecord } from '../../../listen/record.js';
 import { newTally, type ShowOptions, type Tally } from './show.js';
 
 /**
@@ -126,7 +126,6 @@ export function startVerifyThread(
   let pending = 0; // pushed and not yet replied to
   let pendingBytes = 0; // their bodies
   const batchBytes: number[] = []; // per batch sent, in order: the worker replies once per batch
-  let queuedBytes = 0;
   const over = () => pending >= MAX_PENDING || pendingBytes >= MAX_PENDING_BYTES;
   const under = () => pending < MAX_PENDING / 2 && pendingBytes < MAX_PENDING_BYTES / 2;
   let held: Promise<void> | undefined; // the output asked to wait
@@ -167,9 +166,8 @@ export function startVerifyThread(
     const records = queued;
     queued = [];
     if (records.length === 0) return;
-    batchBytes.push(queuedBytes);
-    queuedBytes = 0;
     const batch = toWire(records);
+    batchBytes.push(batch.bytes.byteLength); // read before the transfer empties it
     worker.postMessage(batch, [batch.bytes]);
   };
 
@@ -181,9 +179,7 @@ export function startVerifyThread(
     push(record) {
       queued.push(record);
       pending += 1;
-      const bytes = record.body?.length ?? 0;
-      pendingBytes += bytes;
-      queuedBytes += bytes;
+      pendingBytes += record.body?.length ?? 0;
       if (queued.length === 1) setImmediate(send);
       if (over() && !behind) behind = new Promise((resolve) => (wake = resolve));
       return behind ?? held;
