@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { ChalkInstance } from 'chalk';
 import { isEventType, resourceOf } from '../../../oblic/events.js';
 import { summarizeEvent } from '../../../oblic/summary.js';
-import type { RequestRecord } from '../../../listen/server.js';
+import type { RequestRecord } from '../../../listen/record.js';
 import { printable } from '../../../base/text.js';
 import { formatBytes, formatMs } from '../../../base/text.js';
 import { paintResource } from '../events/index.js';
@@ -92,12 +92,14 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
 export function renderRecord(c: ChalkInstance, record: RequestRecord, options: RenderOptions): string {
   const time = c.dim(record.receivedAt.toISOString().slice(11, 23));
   const inspection = record.inspection;
+  // Parsed once for the row: the event's summary and -v's pretty body both read it.
+  const json = record.body !== null && (options.verbose || inspection?.event) ? parseJson(record.body) : NOT_PARSED;
   const what = `${printable(record.method, 12)} ${printable(record.path, 60)}`;
   if (!inspection) {
     const detail = record.refusal
       ? c.yellow(`${record.status} ${printable(record.refusal, 120)}`)
       : c.dim(`${formatBytes(record.size)}${previewOf(record.body)}`);
-    return [`${time}  ${c.bold(what)}  ${detail}`, ...extras(c, record, options)].join('\n');
+    return [`${time}  ${c.bold(what)}  ${detail}`, ...extras(c, record, options, json)].join('\n');
   }
   const event = inspection.event;
   const lines: string[] = [];
@@ -109,7 +111,7 @@ export function renderRecord(c: ChalkInstance, record: RequestRecord, options: R
     lines.push(
       `${time}  ${painted}  ${c.dim(printable(event.id, 24))}  ${badge(c, record, options)}${answered(c, record)}`,
     );
-    lines.push(`              ${summarize(record)}`);
+    lines.push(`              ${summarize(json)}`);
   } else {
     lines.push(`${time}  ${c.bold(what)}  ${badge(c, record, options)}${answered(c, record)}`);
     lines.push(`              ${c.dim(`${formatBytes(record.size)}${previewOf(record.body)}`)}`);
@@ -123,18 +125,18 @@ export function renderRecord(c: ChalkInstance, record: RequestRecord, options: R
     for (const hint of inspection.hints.slice(0, 3)) lines.push(`              ${c.yellow('hint:')} ${hint.message}`);
   }
   for (const note of inspection.notes) lines.push(`              ${c.dim(`note: ${printable(note, 200)}`)}`);
-  return [...lines, ...extras(c, record, options)].join('\n');
+  return [...lines, ...extras(c, record, options, json)].join('\n');
 }
 
 /** What every row may add: a failed forward, the headers (--headers), the payload (-v). */
-function extras(c: ChalkInstance, record: RequestRecord, options: RenderOptions): string[] {
+function extras(c: ChalkInstance, record: RequestRecord, options: RenderOptions, json: unknown): string[] {
   const lines: string[] = [];
   if (record.forward?.error) lines.push(`              ${c.red(`forward failed: ${record.forward.error.message}`)}`);
   if (record.failure) lines.push(`              ${c.red(`✘ ${printable(record.failure, 200)} → 500`)}`);
   if (options.headers)
     for (const [name, value] of record.headers)
       lines.push(`              ${c.cyan(printable(name, 60))}: ${printable(value, 200)}`);
-  if (options.verbose && record.body) lines.push(indent(prettyBody(c, record.body), '              '));
+  if (options.verbose && record.body) lines.push(indent(prettyBody(c, record.body, json), '              '));
   return lines;
 }
 
@@ -166,9 +168,21 @@ function paintStatus(c: ChalkInstance, status: number): string {
   return (status >= 500 ? c.red : status >= 300 ? c.yellow : c.green)(String(status));
 }
 
-function summarize(record: RequestRecord): string {
+/** A body that is not JSON, or was not parsed: it has no summary, and -v shows it as text. */
+const NOT_PARSED = Symbol('not parsed');
+
+function parseJson(body: Buffer): unknown {
   try {
-    const event = JSON.parse(record.body!.toString('utf8')) as { type: string; payload: unknown };
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return NOT_PARSED;
+  }
+}
+
+function summarize(json: unknown): string {
+  if (json === NOT_PARSED) return '';
+  try {
+    const event = json as { type: string; payload: unknown };
     return summarizeEvent(event.type, event.payload);
   } catch {
     return '';
@@ -188,15 +202,11 @@ function indent(text: string, by: string): string {
     .join('\n');
 }
 
-/** The body pretty-printed, with JSON coloured by kind; a body that is not JSON is shown as text. */
-export function prettyBody(c: ChalkInstance, body: Buffer): string {
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString('utf8'));
-  } catch {
+/** The body pretty-printed, with JSON (`json`, parsed from it) coloured by kind; a body that is not JSON is shown as text. */
+function prettyBody(c: ChalkInstance, body: Buffer, json: unknown): string {
+  if (json === NOT_PARSED)
     return isUtf8(body) ? printable(body.toString('utf8'), 4000) : c.dim(`(${body.length} bytes, not text)`);
-  }
-  return highlight(c, value, '', 0);
+  return highlight(c, json, '', 0);
 }
 
 /** Deeper than this a body is shown as `[…]`: JSON.parse takes 100,000 levels, a recursion does not (issue 13, item 1). */

@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { isEventType } from '../../../oblic/events.js';
 import { reasonOf } from '../../../wire/verdict-request.js';
-import type { RequestRecord } from '../../../listen/server.js';
+import type { RequestRecord } from '../../../listen/record.js';
 import { printable } from '../../../base/text.js';
 import { renderRecord, toJsonLine, type RenderOptions } from './render.js';
 
