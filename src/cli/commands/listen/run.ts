@@ -1,4 +1,4 @@
-import { createForwarder, type Forwarder } from '../../../listen/forward.js';
+import type { Forwarder } from '../../../listen/forward.js';
 import { prepareSaveDir } from '../../../listen/save.js';
 import { fallbackSecrets } from '../../secrets.js';
 import type { Inspector } from '../../../inspector/server.js';
@@ -23,11 +23,22 @@ export interface OpenListener {
   stop(): Promise<void>;
 }
 
-/** Starts the listener and prints each request as it comes; the caller decides when to stop. */
-export async function openListener(ui: Ui, plan: ListenPlan): Promise<OpenListener> {
+/**
+ * Starts the listener and prints each request as it comes; the caller decides when to stop. `ready`
+ * is called once the listener (and its inspector) answer, before the verifying thread starts.
+ */
+export async function openListener(
+  ui: Ui,
+  plan: ListenPlan,
+  ready?: (listener: Listener, inspector: Inspector | undefined) => void,
+): Promise<OpenListener> {
   if (plan.saveDir !== undefined) await prepareSaveDir(plan.saveDir);
+  // Loaded only to forward: it holds undici, about 110 files, which a plain `listen` never needs.
   const forwarder: Forwarder | undefined = plan.forwardTo
-    ? createForwarder(plan.forwardTo, { timeoutMs: plan.forwardTimeoutMs, maxBody: plan.maxBody })
+    ? (await import('../../../listen/forward.js')).createForwarder(plan.forwardTo, {
+        timeoutMs: plan.forwardTimeoutMs,
+        maxBody: plan.maxBody,
+      })
     : undefined;
   const out = new LineWriter(ui.io.stdout);
   let reached = () => undefined as void;
@@ -75,7 +86,15 @@ export async function openListener(ui: Ui, plan: ListenPlan): Promise<OpenListen
       onRequest,
       onClientError: () => void (badClients += 1),
     });
-    // Started once the port is ours (a port in use needs no thread), before any request is read.
+    if (plan.ui)
+      inspector = await openInspector(plan, listener.url).catch(async (error: unknown) => {
+        await listener.close();
+        throw error;
+      });
+    ready?.(listener, inspector);
+    // Started once the port is ours (a port in use needs no thread), in the same turn, so before any
+    // request is read; after `ready`, as answers never wait for it: it boots (about 4 ms of this
+    // thread, more of the other core) while the caller says the listener is up.
     if (threaded) {
       thread = startVerifyThread(
         { secrets: plan.secrets.map((s) => s.secret), otherSecrets, show, color: ui.out.level > 0 },
@@ -83,11 +102,6 @@ export async function openListener(ui: Ui, plan: ListenPlan): Promise<OpenListen
         reached,
       );
     }
-    if (plan.ui)
-      inspector = await openInspector(plan, listener.url).catch(async (error: unknown) => {
-        await listener.close();
-        throw error;
-      });
   } catch (error) {
     await forwarder?.close();
     await thread?.close();
@@ -125,19 +139,7 @@ export interface ListenOutcome {
 
 /** `listen`: runs until Ctrl-C, SIGTERM, --exit-after or --timeout, then drains and sums up. */
 export async function runListen(ui: Ui, plan: ListenPlan): Promise<ListenOutcome> {
-  const open = await openListener(ui, plan);
-  if (!isLoopback(plan.host))
-    ui.say(
-      ui.err.yellow(
-        `warning: listening on ${plan.host} is reachable from other machines; anyone who can reach it can send you requests`,
-      ),
-    );
-  const forward = plan.forwardTo ? ` → forwarding to ${plan.forwardTo.href}` : '';
-  ui.say(
-    `${ui.err.bold(`listening on ${open.listener.url.href}`)}${forward} · verifying with ${describeSecrets(plan.secrets)} · Ctrl-C to stop`,
-  );
-  if (open.inspector)
-    ui.say(`${ui.err.bold(`inspector on ${open.inspector.url.href}`)} ${ui.err.dim('(loopback only)')}`);
+  const open = await openListener(ui, plan, (listener, inspector) => announce(ui, plan, listener, inspector));
   const stopped: { why: 'signal' | 'count' | 'timeout' } = { why: 'signal' };
   let timer: NodeJS.Timeout | undefined;
   let onSignal = () => undefined as void;
@@ -175,6 +177,21 @@ export async function runListen(ui: Ui, plan: ListenPlan): Promise<ListenOutcome
       ? `--timeout reached with ${formatCount(open.tally.shown)} of the ${formatCount(plan.exitAfter)} requests --exit-after waits for`
       : null;
   return { timedOut, invalidSeen: open.tally.invalid + open.tally.unsigned, failedSeen: open.tally.failed };
+}
+
+/** The lines that say the listener is up: scripts wait for "listening on" before they send. */
+function announce(ui: Ui, plan: ListenPlan, listener: Listener, inspector: Inspector | undefined): void {
+  if (!isLoopback(plan.host))
+    ui.say(
+      ui.err.yellow(
+        `warning: listening on ${plan.host} is reachable from other machines; anyone who can reach it can send you requests`,
+      ),
+    );
+  const forward = plan.forwardTo ? ` → forwarding to ${plan.forwardTo.href}` : '';
+  ui.say(
+    `${ui.err.bold(`listening on ${listener.url.href}`)}${forward} · verifying with ${describeSecrets(plan.secrets)} · Ctrl-C to stop`,
+  );
+  if (inspector) ui.say(`${ui.err.bold(`inspector on ${inspector.url.href}`)} ${ui.err.dim('(loopback only)')}`);
 }
 
 export function summarize(ui: Ui, t: Tally): string {
