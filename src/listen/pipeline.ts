@@ -2,7 +2,6 @@ import type { NamedSecret } from '../signing/diagnose.js';
 import { inspectRequest, reasonOf } from '../wire/verdict-request.js';
 import type { Forwarder } from './forward.js';
 import type { RequestRecord } from './record.js';
-import { captureName, renderCapture, writeCapture } from './save.js';
 
 /*
  * The listener's policy, one request at a time: refuse, verify, reject, forward, save, delay, and
@@ -102,6 +101,8 @@ async function forwardAndSave(record: RequestRecord, body: Buffer, policy: Liste
       : { body: record.forward.body, headers: record.forward.headers.flat() };
   }
   if (policy.saveDir !== undefined) {
+    // Loaded the first time it is needed: a listen without --save does not pay for its file.
+    const { captureName, renderCapture, writeCapture } = await import('./save.js');
     const event = record.inspection?.event;
     const name = captureName(record.receivedAt, record.seq, event?.type ?? null, event?.id ?? null);
     record.savedAs = await writeCapture(policy.saveDir, name, renderCapture(record, body));

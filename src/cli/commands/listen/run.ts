@@ -1,5 +1,4 @@
 import type { Forwarder } from '../../../listen/forward.js';
-import { prepareSaveDir } from '../../../listen/save.js';
 import { fallbackSecrets } from '../../secrets.js';
 import type { Inspector } from '../../../inspector/server.js';
 import { startListener, type Listener, type RequestRecord } from '../../../listen/server.js';
@@ -32,7 +31,7 @@ export async function openListener(
   plan: ListenPlan,
   ready?: (listener: Listener, inspector: Inspector | undefined) => void,
 ): Promise<OpenListener> {
-  if (plan.saveDir !== undefined) await prepareSaveDir(plan.saveDir);
+  if (plan.saveDir !== undefined) await (await import('../../../listen/save.js')).prepareSaveDir(plan.saveDir);
   // Loaded only to forward: it holds undici, about 110 files, which a plain `listen` never needs.
   const forwarder: Forwarder | undefined = plan.forwardTo
     ? (await import('../../../listen/forward.js')).createForwarder(plan.forwardTo, {
