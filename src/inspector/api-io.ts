@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InputError } from '../base/errors.js';
+import { readLimited } from '../signing/receive-body.js';
 
 // How the inspector's API reads a request body and writes an answer: JSON both ways.
 
@@ -8,22 +9,16 @@ export class RequestTooLarge extends InputError {}
 
 const PAGE_REQUEST_LIMIT = 4 * 1024 * 1024;
 
-/** The request's body up to PAGE_REQUEST_LIMIT; past it the rest is read and dropped, so the 413 can be sent. */
+/** The request's body up to PAGE_REQUEST_LIMIT; past it the rest is dropped as it arrives, and the 413 sent. */
 export function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= PAGE_REQUEST_LIMIT) chunks.push(chunk);
-    });
-    req.on('end', () =>
-      size > PAGE_REQUEST_LIMIT
-        ? reject(new RequestTooLarge('the request is over the 4 MiB the inspector takes; edit a smaller body'))
-        : resolve(Buffer.concat(chunks)),
-    );
-    req.on('error', reject);
-  });
+  return new Promise((resolve, reject) =>
+    readLimited(req, PAGE_REQUEST_LIMIT, (body) => {
+      if (body === 'too large')
+        reject(new RequestTooLarge('the request is over the 4 MiB the inspector takes; edit a smaller body'));
+      else if (body === 'aborted') reject(new InputError('the request ended before its body did'));
+      else resolve(body);
+    }),
+  );
 }
 
 export function parseInput(bytes: Buffer): Record<string, unknown> {
