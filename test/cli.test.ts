@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, runCli, tempConfigHome } from './helpers/cli.js';
+import { BIN, runCli, spawnCli, tempConfigHome } from './helpers/cli.js';
 
 const VECTOR = {
   secret: "It's a Secret to Everybody",
@@ -64,7 +64,7 @@ describe('secret', () => {
   it('is shared by sign in another process: the same secret, no flags', async () => {
     const home = tempConfigHome();
     const secret = (await runCli(['secret'], { env: { XDG_CONFIG_HOME: home } })).stdout.trim();
-    const signed = await runCli(['sign'], { env: { XDG_CONFIG_HOME: home }, input: 'abc' });
+    const signed = await spawnCli(['sign'], { env: { XDG_CONFIG_HOME: home }, input: 'abc' });
     const explicit = await runCli(['sign', '--secret', secret], { input: 'abc' });
     expect(signed.stdout).toBe(explicit.stdout);
     expect(signed.stderr).toContain(
@@ -138,7 +138,7 @@ describe('events', () => {
 
 describe('the command line', () => {
   it('--help lists the commands and documents the exit codes, on stdout with exit 0', async () => {
-    const result = await runCli(['--help']);
+    const result = await spawnCli(['--help']);
     expect(result.code).toBe(0);
     for (const word of ['events', 'secret', 'sign', 'send', 'Exit codes:', 'OBLIC_WEBHOOK_SECRET'])
       expect(result.stdout).toContain(word);
@@ -159,7 +159,7 @@ describe('the command line', () => {
 
   it('--version prints the package version', async () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-    expect((await runCli(['--version'])).stdout).toBe(`${pkg.version}\n`);
+    expect((await spawnCli(['--version'])).stdout).toBe(`${pkg.version}\n`);
   });
 
   it('the bin run through a symlink (as npm links it) works, and without a build says what to do', async () => {
@@ -183,13 +183,13 @@ describe('the command line', () => {
   });
 
   it('an unknown command exits 2 with one line and a suggestion', async () => {
-    const result = await runCli(['sned']);
+    const result = await spawnCli(['sned']);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe("oblic-hooks: unknown command 'sned' (Did you mean send?)\n");
   });
 
   it('no command prints the help on stderr and exits 2', async () => {
-    const result = await runCli([]);
+    const result = await spawnCli([]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Usage: oblic-hooks');
     expect(result.stdout).toBe('');

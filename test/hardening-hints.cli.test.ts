@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, startCli, type RunningCli } from './helpers/cli.js';
+import { runCli, spawnCli, startCli, type RunningCli } from './helpers/cli.js';
 
 const SECRET = 'hints-cli-fixed-secret';
 const env = { OBLIC_WEBHOOK_SECRET: SECRET };
@@ -63,7 +63,7 @@ async function untilLine(cli: RunningCli, pattern: RegExp): Promise<string> {
 describe('verify on a capture whose body is nested 100,000 levels deep (issue 13, item 1)', () => {
   it('exits 1 with its verdict and says which hints it skipped, not 70', async () => {
     const capture = file('deep.http', request([`x-oblic-signature: ${'ab'.repeat(32)}`], DEEP));
-    const result = await runCli(['verify', capture], { env });
+    const result = await spawnCli(['verify', capture], { env });
     expect(result.stderr).not.toMatch(/internal error|Maximum call stack/i);
     expect(result.stderr.trim().split('\n').at(-1)).toBe('oblic-hooks: the signature does not verify');
     expect(result.code).toBe(1);
@@ -74,7 +74,7 @@ describe('verify on a capture whose body is nested 100,000 levels deep (issue 13
   });
 
   it('exits 1 for the unsigned capture too, with --json', async () => {
-    const result = await runCli(['verify', '--json'], { env, input: request([], DEEP) });
+    const result = await spawnCli(['verify', '--json'], { env, input: request([], DEEP) });
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toMatchObject({
       verified: false,

@@ -6,7 +6,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, startCli, type RunningCli } from './helpers/cli.js';
+import { runCli, spawnCli, startCli, type RunningCli } from './helpers/cli.js';
 
 // Issue 13: what an attack on the merged hardening still found (review before the stop). Each is
 // one line on stderr and exit 2, or an answer a sender can rely on.
@@ -117,7 +117,7 @@ describe('secret files (item 24)', () => {
   it("a FIFO as the secret file is refused with the way to pass a command's output", async () => {
     const fifo = join(tempDir(), 'pipe');
     execFileSync('mkfifo', [fifo]);
-    const result = await runCli(['sign', '--secret-file', fifo], { input: 'x' });
+    const result = await spawnCli(['sign', '--secret-file', fifo], { input: 'x' });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
       /not a regular file; for a command's output use OBLIC_WEBHOOK_SECRET="\$\(command\)" instead\n$/,

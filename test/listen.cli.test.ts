@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, startCli, tempConfigHome, type RunningCli } from './helpers/cli.js';
+import { runCli, spawnCli, startCli, tempConfigHome, type RunningCli } from './helpers/cli.js';
 import { signatureOf, startServer, type TestServer } from './helpers/server.js';
 
 const SECRET = 'listen-test-secret-77';
@@ -178,7 +178,7 @@ describe('listen, for people', () => {
   it('exits 2 with one line when the port is in use', async () => {
     const s = await startServer();
     servers.push(s);
-    const result = await runCli(['listen', '--port', String(s.port)], { env });
+    const result = await spawnCli(['listen', '--port', String(s.port)], { env });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       `oblic-hooks: port ${s.port} on 127.0.0.1 is in use; pass --port with another port, or --port 0 for a free one\n`,
@@ -211,7 +211,7 @@ describe('listen with send, save, verify and replay', () => {
     const result = await cli.exited;
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n').at(-1)).toBe('oblic-hooks: 1 of the requests did not verify');
-    const timed = await runCli(['listen', '--port', '0', '--exit-after', '5', '--timeout', '200ms'], { env });
+    const timed = await spawnCli(['listen', '--port', '0', '--exit-after', '5', '--timeout', '200ms'], { env });
     expect(timed.code).toBe(1);
     expect(timed.stderr.trim().split('\n').at(-1)).toBe(
       'oblic-hooks: --timeout reached with 0 of the 5 requests --exit-after waits for',
@@ -314,7 +314,7 @@ describe('listen with send, save, verify and replay', () => {
 
 describe('demo', () => {
   it('sends the fifteen types to its own listener, shows them, and exits 0 when all verified', async () => {
-    const result = await runCli(['demo'], { env: { XDG_CONFIG_HOME: tempConfigHome() } });
+    const result = await spawnCli(['demo'], { env: { XDG_CONFIG_HOME: tempConfigHome() } });
     expect(result.code).toBe(0);
     expect(result.stdout.match(/✔ verified/g)).toHaveLength(15);
     expect(result.stderr).toContain('15 received · 15 verified · 0 invalid · 0 unsigned');

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.js';
+import { runCli, spawnCli } from './helpers/cli.js';
 import { runInShell } from './helpers/curl.js';
 import { signatureOf, startServer, type TestServer } from './helpers/server.js';
 
@@ -182,7 +182,7 @@ describe('send: nothing listening', () => {
     const url = s.url;
     await s.close();
     servers = [];
-    const result = await runCli(['send', 'all', '--count', '100', '--to', url], { env });
+    const result = await spawnCli(['send', 'all', '--count', '100', '--to', url], { env });
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split('\n');
     expect(lines.at(-1)).toBe(

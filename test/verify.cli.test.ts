@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempConfigHome } from './helpers/cli.js';
+import { runCli, spawnCli, tempConfigHome } from './helpers/cli.js';
 
 // openssl dgst -sha256 -hmac whsec_test_secret over BODY
 const SECRET = 'whsec_test_secret';
@@ -23,11 +23,11 @@ const capture = (body: string, signature = SIG) =>
 describe('verify on the command line', () => {
   it('exits 0 with one line naming the event, from a file and from standard input', async () => {
     const path = file('good.http', capture(BODY));
-    const fromFile = await runCli(['verify', path], { env });
+    const fromFile = await spawnCli(['verify', path], { env });
     expect(fromFile.code).toBe(0);
     expect(fromFile.stdout).toBe('✔ verified  message.updated  a056V7R7NmNRjl70\n');
     expect(fromFile.stderr).toBe('checking with $OBLIC_WEBHOOK_SECRET (…cret)\n');
-    const fromStdin = await runCli(['verify'], { env, input: capture(BODY) });
+    const fromStdin = await spawnCli(['verify'], { env, input: capture(BODY) });
     expect(fromStdin.code).toBe(0);
     expect(fromStdin.stdout).toBe(fromFile.stdout);
   });

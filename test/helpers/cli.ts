@@ -2,7 +2,15 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import type { Io } from '../../src/cli/io.js';
+
+// The command line, two ways. runCli calls `run(args, io)` from src/cli/main.ts in this process, with
+// a fake Io: what most tests need, for the cost of a function call. spawnCli and startCli run the
+// built binary (about 150 ms of CPU each), for what only a real process shows: exit codes through
+// the process, stream routing and EPIPE, a terminal, signals, a cwd, `listen` starting and stopping,
+// and the bundle itself.
 
 export const BIN = fileURLToPath(new URL('../../bin/oblic-hooks.cjs', import.meta.url));
 
@@ -40,11 +48,47 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return env;
 }
 
+/** A stream that keeps every byte written to it, as a pipe to the test would (isTTY false). */
+function captureStream(): { stream: Writable & { isTTY: false }; bytes: () => Buffer } {
+  const chunks: Buffer[] = [];
+  const stream = Object.assign(
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk);
+        done();
+      },
+    }),
+    { isTTY: false as const },
+  );
+  return { stream, bytes: () => Buffer.concat(chunks) };
+}
+
+/**
+ * Runs the command line in this process, the same code the bundle is built from: `run(args, io)`
+ * with stdout and stderr captured (not terminals), stdin holding `input` (empty by default) and the
+ * clean environment. The exit code is what `run` returns; `ms` is the run's, without Node's start-up.
+ */
+export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  if (options.cwd !== undefined)
+    throw new Error('runCli runs in this process, whose cwd is the runner’s: use spawnCli');
+  const { run } = await import('../../src/cli/main.js');
+  const stdout = captureStream();
+  const stderr = captureStream();
+  const stdin = new PassThrough();
+  stdin.end(options.input ?? '');
+  const io: Io = { stdout: stdout.stream, stderr: stderr.stream, stdin, env: cleanEnv(options.env) };
+  const started = performance.now();
+  const code = await run(args, io);
+  const ms = performance.now() - started;
+  const stdoutBytes = stdout.bytes();
+  return { code, stdout: stdoutBytes.toString('utf8'), stderr: stderr.bytes().toString('utf8'), stdoutBytes, ms };
+}
+
 /**
  * Spawns the real built binary, as a user would run it. The environment is clean of colour and
  * secret variables unless a test sets them.
  */
-export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+export function spawnCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const started = performance.now();
   const child = spawn(process.execPath, [BIN, ...args], {
     env: cleanEnv(options.env),
@@ -91,11 +135,13 @@ export function startCli(args: string[], options: CliOptions = {}): RunningCli {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out: Buffer[] = [];
+  let newlines = 0; // so a wait for n lines joins the output only once it can hold them
   let err = '';
   const waiters: Array<() => void> = [];
   const wake = () => waiters.splice(0).forEach((w) => w());
   child.stdout.on('data', (chunk: Buffer) => {
     out.push(chunk);
+    for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) newlines += 1;
     wake();
   });
   child.stderr.on('data', (chunk: Buffer) => {
@@ -135,6 +181,7 @@ export function startCli(args: string[], options: CliOptions = {}): RunningCli {
     stderr: (pattern) => until(() => pattern.exec(err)?.[1], `stderr to match ${pattern}`),
     lines: (n) =>
       until(() => {
+        if (newlines + 1 < n) return undefined;
         const lines = Buffer.concat(out)
           .toString('utf8')
           .split('\n')
