@@ -2,8 +2,8 @@
 // be formatted is still counted and shown (item 1). The thread is loaded from the build, as in
 // listen-thread.test.ts: a worker runs JavaScript files.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ShowOptions } from '../dist/cli/commands/listen/show.js';
-import { createShower } from '../dist/cli/commands/listen/show.js';
+import type { ShowOptions } from '../src/cli/commands/listen/show.js';
+import { createShower } from '../src/cli/commands/listen/show.js';
 import { startVerifyThread, type VerifyThread } from '../dist/cli/commands/listen/thread.js';
 import { createBudget } from '../src/base/budget.js';
 import type { Inspection } from '../src/wire/verdict.js';

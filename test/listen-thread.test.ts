@@ -1,7 +1,7 @@
 // The verifying thread of `listen`, driven directly. It is loaded from the build (npm test builds
 // first): a worker thread runs JavaScript files, not the TypeScript sources.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ShowOptions } from '../dist/cli/commands/listen/show.js';
+import type { ShowOptions } from '../src/cli/commands/listen/show.js';
 import { startVerifyThread, type VerifyThread } from '../dist/cli/commands/listen/thread.js';
 import type { RequestRecord } from '../src/listen/server.js';
 import { signatureOf } from './helpers/server.js';
