@@ -4,11 +4,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ShowOptions } from '../src/cli/commands/listen/show.js';
 import { createShower } from '../src/cli/commands/listen/show.js';
-import { startVerifyThread, type VerifyThread } from '../dist/cli/commands/listen/thread.js';
+import type { VerifyThread } from '../src/cli/commands/listen/thread.js';
 import { createBudget } from '../src/base/budget.js';
 import type { Inspection } from '../src/wire/verdict.js';
 import type { RequestRecord } from '../src/listen/server.js';
 import { PLAIN } from '../src/cli/io.js';
+import { loadVerifyThread } from './helpers/build.js';
+
+const { startVerifyThread } = await loadVerifyThread();
 
 const show: ShowOptions = { json: false, verbose: false, headers: false, events: undefined, exitAfter: undefined };
 let threads: VerifyThread[] = [];

@@ -2,9 +2,12 @@
 // first): a worker thread runs JavaScript files, not the TypeScript sources.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ShowOptions } from '../src/cli/commands/listen/show.js';
-import { startVerifyThread, type VerifyThread } from '../dist/cli/commands/listen/thread.js';
+import type { VerifyThread } from '../src/cli/commands/listen/thread.js';
 import type { RequestRecord } from '../src/listen/server.js';
 import { signatureOf } from './helpers/server.js';
+import { loadVerifyThread } from './helpers/build.js';
+
+const { startVerifyThread } = await loadVerifyThread();
 
 const SECRET = 'thread-test-secret';
 const show: ShowOptions = { json: true, verbose: false, headers: false, events: undefined, exitAfter: undefined };
