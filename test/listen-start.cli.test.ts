@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempConfigHome, type CliResult } from './helpers/cli.js';
+import { type CliResult, spawnCli, tempConfigHome } from './helpers/cli.js';
 
 // Preloaded into the binary: at exit, it names every package under node_modules that was loaded.
 const PROBE = `process.on('exit', () => process.stderr.write('loaded: ' + [...new Set(Object.keys(require.cache)
@@ -10,7 +10,7 @@ const PROBE = `process.on('exit', () => process.stderr.write('loaded: ' + [...ne
 async function loaded(args: string[]): Promise<{ result: CliResult; packages: string[] }> {
   const probe = join(tempConfigHome(), 'probe.cjs');
   writeFileSync(probe, PROBE);
-  const result = await runCli(['listen', '--port', '0', '--timeout', '1ms', ...args], {
+  const result = await spawnCli(['listen', '--port', '0', '--timeout', '1ms', ...args], {
     env: { OBLIC_WEBHOOK_SECRET: 'listen-start-secret', NODE_OPTIONS: `--require=${probe}` },
   });
   const line = /^loaded: (.*)$/m.exec(result.stderr);

@@ -3,7 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import { parseHttpHead, truncated } from './http1.js';
 import { InputError } from '../base/errors.js';
 import type { Inspection } from './verdict.js';
-import { describeFsError } from '../cli/secrets.js';
+import { describeFsError } from '../base/files.js';
 import { checkSignature } from '../signing/verify.js';
 
 /** Past this size a file is streamed through the HMACs instead of read into memory. */
