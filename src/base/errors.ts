@@ -1,14 +1,9 @@
 /**
- * Expected failures carry their exit code; the one boundary in cli.ts prints the message as one
- * line and exits with it. Anything that is not an OblicHooksError is a bug.
+ * Expected failures carry their exit code; the one boundary in cli/main.ts prints the message as
+ * one line and exits with it. Anything that is not an OblicHooksError is a bug. The CLI is one
+ * module graph (scripts/build.mjs), so there is one copy of these classes and `instanceof` holds.
  */
-// A global brand rather than `instanceof`: the start-up bundle and a lazily loaded module may each
-// hold their own copy of these classes (see lazy.ts), and an error must be recognised from either.
-const BRAND = Symbol.for('oblic-hooks.error');
-
 export class OblicHooksError extends Error {
-  readonly [BRAND] = true;
-
   constructor(
     message: string,
     readonly exitCode: number,
@@ -18,9 +13,9 @@ export class OblicHooksError extends Error {
   }
 }
 
-/** An expected failure with its exit code, from whichever copy of this module threw it. */
+/** `instanceof OblicHooksError`, for wire/capture.ts and the fuzz test, which still call it by this name. */
 export function isOblicHooksError(error: unknown): error is OblicHooksError {
-  return error instanceof Error && (error as Partial<Record<typeof BRAND, boolean>>)[BRAND] === true;
+  return error instanceof OblicHooksError;
 }
 
 /** Exit 2: the user's input or usage cannot be acted on (bad flag value, unreadable file, no secret). */

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { InputError, isOblicHooksError } from '../base/errors.js';
+import { InputError, OblicHooksError } from '../base/errors.js';
 import { describeFsError, describeSecret, resolveSecret, type ResolvedSecret } from './secrets.js';
 import type { Ui } from './io.js';
 import { parseDuration } from './units.js';
@@ -94,7 +94,7 @@ export async function readBytes(path: string, ui: Ui, options: InputOptions): Pr
       path === '-' ? ui.io.stdin : (await open(path, 'r')).createReadStream({ highWaterMark: 1024 * 1024 });
     return await readBounded(source, options);
   } catch (error) {
-    if (isOblicHooksError(error)) throw error;
+    if (error instanceof OblicHooksError) throw error;
     throw new InputError(`cannot read ${options.label}: ${describeFsError(error)}`);
   }
 }

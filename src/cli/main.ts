@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { EXIT_CODES, isOblicHooksError } from '../base/errors.js';
+import { EXIT_CODES, OblicHooksError } from '../base/errors.js';
 import { createUi, type Io } from './io.js';
 import { terminalText } from '../base/text.js';
 import { registerEvents } from './commands/events/index.js';
@@ -91,7 +91,7 @@ function reportError(error: unknown, io: Io): number {
     if (error.code === 'commander.help' && error.exitCode === 0) return EXIT_CODES.ok;
     return EXIT_CODES.usage;
   }
-  if (isOblicHooksError(error)) {
+  if (error instanceof OblicHooksError) {
     // Messages quote input (a header, a file's bytes): escaped, and so one line (issue 13, item 16).
     io.stderr.write(`oblic-hooks: ${terminalText(error.message)}\n`);
     return error.exitCode;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { CAPTURE_PROBE, looksLikeCapture, notACapture, parseCaptures, type Capture } from '../../../wire/capture.js';
-import { InputError, isOblicHooksError } from '../../../base/errors.js';
+import { InputError, OblicHooksError } from '../../../base/errors.js';
 import { eventOf } from '../../../oblic/label.js';
 import { replayRequest, replayUrl } from '../../../wire/request.js';
 import { hasExplicitPath, parseTarget } from '../../../wire/target.js';
@@ -95,7 +95,7 @@ async function readCaptures(file: string, ui: Ui): Promise<Capture[]> {
   try {
     return parseCaptures(data);
   } catch (error) {
-    throw isOblicHooksError(error) ? new InputError(`${file}: ${error.message}`) : error;
+    throw error instanceof OblicHooksError ? new InputError(`${file}: ${error.message}`) : error;
   }
 }
 

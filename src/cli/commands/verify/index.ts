@@ -9,7 +9,7 @@ import {
 } from '../../../wire/capture.js';
 import { inspectLargeFile } from '../../../wire/large-capture.js';
 import { printable, terminalText } from '../../../base/text.js';
-import { CheckError, InputError, isOblicHooksError } from '../../../base/errors.js';
+import { CheckError, InputError, OblicHooksError } from '../../../base/errors.js';
 import type { NamedSecret } from '../../../signing/diagnose.js';
 import { hintsFor, inspectCapture, type Inspection } from '../../../wire/verdict.js';
 import { describeSecret, fallbackSecrets, resolveSecrets, type ResolvedSecret } from '../../secrets.js';
@@ -89,7 +89,7 @@ export function registerVerify(program: Command, ui: UiFactory): void {
           u.io.stdout.write(opts.json ? `${toJson(inspection, file)}\n` : render(u, inspection, secrets, file));
         } catch (error) {
           // With several files, one unusable file is reported and the others are still checked.
-          if (names.length === 1 || !isOblicHooksError(error)) throw error;
+          if (names.length === 1 || !(error instanceof OblicHooksError)) throw error;
           u.say(terminalText(`oblic-hooks: ${error.message.includes(name) ? '' : `${name}: `}${error.message}`));
           unusable += 1;
         }
