@@ -2,8 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeFsError } from '../src/base/files.js';
-import { describeFsError as fromSecret, loadDevSecret, rotateDevSecret } from '../src/cli/secrets.js';
+import { loadDevSecret, rotateDevSecret } from '../src/cli/dev-secret.js';
 
 // Issue 13, item 24: the development secret's directory, in process, with the uid injected (the
 // tests run as root in CI, where every directory would otherwise be "yours").
@@ -11,12 +10,6 @@ import { describeFsError as fromSecret, loadDevSecret, rotateDevSecret } from '.
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'oblic-devsecret-'));
 }
-
-describe('describeFsError() (issue 13, item 23)', () => {
-  it('describeFsError() is still importable from secret.ts', () => {
-    expect(fromSecret).toBe(describeFsError);
-  });
-});
 
 describe('the development secret directory (issue 13, item 24)', () => {
   const uid = process.getuid?.() ?? 0;

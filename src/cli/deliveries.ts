@@ -1,10 +1,11 @@
-import type { BatchSummary, Outcome } from '../send/batch.js';
-import type { Body, BodySource } from '../samples/bodies.js';
 import { CheckError, EXIT_CODES, OblicHooksError } from '../base/errors.js';
-import type { OutgoingRequest } from '../wire/request.js';
 import { formatCount } from '../base/text.js';
+import type { Body, BodySource } from '../samples/bodies.js';
+import { type BatchSummary, isSuccess, type Outcome, runBatch } from '../send/batch.js';
+import { createDeliverer } from '../wire/deliver.js';
+import type { OutgoingRequest } from '../wire/request.js';
+import { renderOutcome, renderSummary, toJsonLine } from './commands/send/render.js';
 import { LineWriter, type Ui } from './io.js';
-import { lazy } from './lazy.js';
 import { SHORT_RUN, skipOptimizedHttpParser } from './runtime.js';
 
 /** What send and replay hand over: the bodies, how to make each request, and how to show results. */
@@ -24,12 +25,12 @@ export interface DeliveryRun {
 
 /**
  * Delivers, shows each result as asked, and sums up; exit status follows from `checkDeliveries`.
- * Heavy modules (undici, the renderers, ora) load here, only for commands that deliver.
+ * Only the commands that deliver (send, replay) load this module, and with it undici; ora loads
+ * only for a spinner.
  */
 export async function runDeliveries(ui: Ui, run: DeliveryRun): Promise<BatchSummary> {
+  // Before the first connection, which is when undici compiles its HTTP parser.
   if (run.total <= SHORT_RUN) await skipOptimizedHttpParser();
-  const [{ createDeliverer }, { runBatch, isSuccess }, { renderOutcome, renderSummary, toJsonLine }] =
-    await Promise.all([lazy.deliver(), lazy.batch(), lazy.sendRender()]);
   const deliverer = createDeliverer(run.url, {
     connections: run.concurrency,
     timeoutMs: run.timeoutMs,

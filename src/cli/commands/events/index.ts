@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { EVENT_TYPES, type Resource } from '../../../oblic/events.js';
-import type { Ui } from '../../io.js';
 import type { UiFactory } from '../../flags.js';
+import type { EventsFlags } from './run.js';
 
 export function registerEvents(program: Command, ui: UiFactory): void {
   program
@@ -9,25 +8,5 @@ export function registerEvents(program: Command, ui: UiFactory): void {
     .description('list the fifteen Oblic event types')
     .option('--json', 'print a JSON array of {type, resource, action, description}')
     .addHelpText('after', '\nExamples:\n  $ oblic-hooks events\n  $ oblic-hooks events --json | jq -r ".[].type"')
-    .action(async (opts: { json?: boolean }) => {
-      const u = await ui();
-      if (opts.json) u.io.stdout.write(`${JSON.stringify(EVENT_TYPES, null, 2)}\n`);
-      else u.io.stdout.write(renderTable(u));
-    });
-}
-
-function renderTable(ui: Ui): string {
-  const width = Math.max(...EVENT_TYPES.map((info) => info.type.length));
-  return EVENT_TYPES.map((info, i) => {
-    const gap = i > 0 && info.resource !== EVENT_TYPES[i - 1]!.resource ? '\n' : '';
-    return `${gap}${paintResource(ui.out, info.resource, info.type.padEnd(width))}  ${info.description}\n`;
-  }).join('');
-}
-
-/** One colour per resource, the same wherever an event type is shown. */
-export function paintResource(c: Ui['out'], resource: Resource, text: string): string {
-  const paint = { contact: c.cyan, conversation: c.blue, message: c.green, group: c.magenta, attachment: c.yellow }[
-    resource
-  ];
-  return paint(text);
+    .action(async (flags: EventsFlags) => (await import('./run.js')).run(flags, await ui()));
 }

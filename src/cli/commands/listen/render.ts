@@ -5,7 +5,7 @@ import { summarizeEvent } from '../../../oblic/summary.js';
 import type { RequestRecord } from '../../../listen/record.js';
 import { printable } from '../../../base/text.js';
 import { formatBytes, formatMs } from '../../../base/text.js';
-import { paintResource } from '../events/index.js';
+import { paintResource } from '../events/run.js';
 
 export interface RenderOptions {
   verbose: boolean;

@@ -1,10 +1,10 @@
 import type { Forwarder } from '../../../listen/forward.js';
-import { fallbackSecrets } from '../../secrets.js';
+import { describeSecrets, fallbackSecrets } from '../../secrets.js';
 import type { Inspector } from '../../../inspector/server.js';
 import { startListener, type Listener, type RequestRecord } from '../../../listen/server.js';
 import { formatCount } from '../../../base/text.js';
 import { LineWriter, type Ui } from '../../io.js';
-import { describeSecrets, type ListenPlan } from './index.js';
+import type { ListenPlan } from './plan.js';
 import { createShower, type ShowOptions, type Tally } from './show.js';
 import { startVerifyThread, type VerifyThread } from './thread.js';
 

@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { InputError } from '../../../base/errors.js';
-import { resolveEventTypes } from '../../../oblic/events.js';
-import { anyEventSchema, eventSchema } from '../../../oblic/schema.js';
 import type { UiFactory } from '../../flags.js';
 
 export function registerSchema(program: Command, ui: UiFactory): void {
@@ -13,19 +10,5 @@ export function registerSchema(program: Command, ui: UiFactory): void {
       'after',
       '\nThe schemas come from the same model definitions as the sample events, so they cannot drift.\n\nExamples:\n  $ oblic-hooks schema message.created > message.created.schema.json\n  $ oblic-hooks schema | jq ".oneOf | length"',
     )
-    .action(async (type: string | undefined) => {
-      const u = await ui();
-      const schema = type === undefined ? anyEventSchema() : eventSchema(single(type));
-      u.io.stdout.write(`${JSON.stringify(schema, null, 2)}\n`);
-    });
-}
-
-/** One exact type; a typo gets the nearest one suggested, as everywhere. */
-function single(type: string) {
-  const matched = resolveEventTypes([type]);
-  if (matched.length > 1)
-    throw new InputError(
-      `schema takes one event type; "${type}" matches ${matched.length} (leave it out for all of them)`,
-    );
-  return matched[0]!;
+    .action(async (type: string | undefined) => (await import('./run.js')).run(type, await ui()));
 }

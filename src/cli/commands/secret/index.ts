@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { devSecretPath, loadDevSecret, rotateDevSecret } from '../../secrets.js';
 import type { UiFactory } from '../../flags.js';
+import type { SecretCommandFlags } from './run.js';
 
 export function registerSecret(program: Command, ui: UiFactory): void {
   program
@@ -15,13 +15,5 @@ export function registerSecret(program: Command, ui: UiFactory): void {
         'so they agree with each other out of the box.\n\n' +
         'Examples:\n  $ export OBLIC_WEBHOOK_SECRET=$(oblic-hooks secret)\n  $ oblic-hooks secret --rotate',
     )
-    .action(async (opts: { rotate?: boolean; path?: boolean }) => {
-      const u = await ui();
-      // Where it is (or would be) kept: asking must not create it.
-      if (opts.path && !opts.rotate) return void u.io.stdout.write(`${devSecretPath(u.io.env)}\n`);
-      const dev = opts.rotate ? await rotateDevSecret(u.io.env) : await loadDevSecret(u.io.env);
-      if (opts.rotate) u.say(u.err.dim(`rotated the development secret in ${dev.path}`));
-      else if (dev.created) u.say(u.err.dim(`created a development secret in ${dev.path}`));
-      u.io.stdout.write(`${opts.path ? dev.path : dev.secret}\n`);
-    });
+    .action(async (flags: SecretCommandFlags) => (await import('./run.js')).run(flags, await ui()));
 }

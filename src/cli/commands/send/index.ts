@@ -1,49 +1,13 @@
-import { Option, type Command } from 'commander';
-import type { Body, BodySource } from '../../../samples/bodies.js';
-import { InputError } from '../../../base/errors.js';
-import { resolveEventTypes, type EventType } from '../../../oblic/events.js';
-import { buildRequest, parseHeader, renderCurl, renderHttp, type HeaderOverride } from '../../../wire/request.js';
-import { parseAssignment, type Assignment } from '../../../samples/set-path.js';
-import { parseTarget } from '../../../wire/target.js';
-import type { Ui } from '../../io.js';
+import { type Command, Option } from 'commander';
 import {
   addSecretOptions,
   collect,
   MAX_INPUT_TEXT,
   parseIntFlag,
-  parseTimeout,
-  readBytes,
-  useSecret,
-  type SecretFlags,
+  SIGNING_SECRET,
   type UiFactory,
 } from '../../flags.js';
-import { lazy } from '../../lazy.js';
-
-interface SendFlags extends SecretFlags {
-  to: string;
-  set?: string[];
-  data?: string;
-  seed?: number;
-  header?: string[];
-  count: number;
-  concurrency: number;
-  timeout: string;
-  retries: number;
-  include?: boolean;
-  json?: boolean;
-  dryRun?: boolean;
-  printCurl?: boolean;
-}
-
-interface SendPlan {
-  url: URL;
-  types: EventType[];
-  assignments: Assignment[];
-  headers: HeaderOverride[];
-  data: Buffer | undefined;
-  total: number;
-  timeoutMs: number;
-}
+import type { SendFlags } from './run.js';
 
 const EXAMPLES = `
 Examples:
@@ -115,71 +79,10 @@ export function registerSend(program: Command, ui: UiFactory): void {
           'print a curl command that sends the same bytes, instead of sending (not with --json)',
         ).conflicts(['dryRun', 'json']),
       ),
+    SIGNING_SECRET,
   )
     .addHelpText('after', EXAMPLES)
-    .action(async (patterns: string[], opts: SendFlags) => {
-      const u = await ui();
-      const plan = await makePlan(patterns, opts, u);
-      const { createEventSource, createFixedSource } = await lazy.bodies();
-      const source: BodySource = plan.data
-        ? createFixedSource(plan.data)
-        : createEventSource({
-            types: plan.types,
-            seed: opts.seed,
-            assignments: plan.assignments,
-            now: Math.floor(Date.now() / 1000),
-          });
-      source(0); // a --set path that does not fit the event fails here, before anything is signed or sent
-      const { secret } = await useSecret(u, opts, 'signing');
-      const makeRequest = (body: Body) => buildRequest(plan.url, body.bytes, secret, plan.headers);
-      if (opts.dryRun || opts.printCurl) {
-        for (let i = 0; i < plan.total; i++) {
-          const request = makeRequest(source(i));
-          const bytes = opts.dryRun ? renderHttp(request) : Buffer.concat([renderCurl(request), Buffer.from('\n')]);
-          u.io.stdout.write(i > 0 ? Buffer.concat([Buffer.from('\n'), bytes]) : bytes);
-        }
-        return;
-      }
-      const { runDeliveries, checkDeliveries } = await lazy.deliveries();
-      const summary = await runDeliveries(u, {
-        url: plan.url,
-        total: plan.total,
-        concurrency: opts.concurrency,
-        timeoutMs: plan.timeoutMs,
-        retries: opts.retries,
-        json: opts.json === true,
-        include: opts.include === true,
-        listEach: opts.count === 1, // one delivery per named type: list each one
-        source,
-        makeRequest,
-      });
-      checkDeliveries(summary, plan.total);
-    });
-}
-
-async function makePlan(patterns: string[], opts: SendFlags, ui: Ui): Promise<SendPlan> {
-  const url = parseTarget(opts.to);
-  const headers = (opts.header ?? []).map(parseHeader);
-  const assignments = (opts.set ?? []).map(parseAssignment);
-  const timeoutMs = parseTimeout(opts.timeout);
-  if (opts.data !== undefined) {
-    if (assignments.length > 0)
-      throw new InputError('--set edits a sample event; with --data the body is sent exactly as given');
-    if (opts.seed !== undefined)
-      throw new InputError('--seed shapes sample events; with --data the body is sent exactly as given');
-    if (patterns.length > 0)
-      throw new InputError('with --data the body is yours: drop the event types, or drop --data');
-    const data = await readBytes(opts.data, ui, {
-      label: `--data ${opts.data}`,
-      ttyMessage: '--data - reads standard input, but it is a terminal; pipe the body in',
-    });
-    return { url, types: [], assignments, headers, data, total: opts.count, timeoutMs };
-  }
-  if (patterns.length === 0) {
-    throw new InputError(
-      'name an event type (message.created), a glob (message.*) or all; `oblic-hooks events` lists them',
+    .action(async (patterns: string[], flags: SendFlags) =>
+      (await import('./run.js')).run(patterns, flags, await ui()),
     );
-  }
-  const types = resolveEventTypes(patterns);
-  return { url, types, assignments, headers, data: undefined, total: types.length * opts.count, timeoutMs };
 }

@@ -1,0 +1,101 @@
+import { InputError } from '../../../base/errors.js';
+import { resolveEventTypes, type EventType } from '../../../oblic/events.js';
+import { type Body, createEventSource, createFixedSource, type BodySource } from '../../../samples/bodies.js';
+import { parseAssignment, type Assignment } from '../../../samples/set-path.js';
+import { buildRequest, parseHeader, renderCurl, renderHttp, type HeaderOverride } from '../../../wire/request.js';
+import { parseTarget } from '../../../wire/target.js';
+import { parseTimeout, type SecretFlags } from '../../flags.js';
+import { readBytes } from '../../input.js';
+import type { Ui } from '../../io.js';
+import { useSecret } from '../../secrets.js';
+
+export interface SendFlags extends SecretFlags {
+  to: string;
+  set?: string[];
+  data?: string;
+  seed?: number;
+  header?: string[];
+  count: number;
+  concurrency: number;
+  timeout: string;
+  retries: number;
+  include?: boolean;
+  json?: boolean;
+  dryRun?: boolean;
+  printCurl?: boolean;
+}
+
+interface SendPlan {
+  url: URL;
+  types: EventType[];
+  assignments: Assignment[];
+  headers: HeaderOverride[];
+  data: Buffer | undefined;
+  total: number;
+  timeoutMs: number;
+}
+
+export async function run(patterns: string[], flags: SendFlags, ui: Ui): Promise<void> {
+  const plan = await makePlan(patterns, flags, ui);
+  const source: BodySource = plan.data
+    ? createFixedSource(plan.data)
+    : createEventSource({
+        types: plan.types,
+        seed: flags.seed,
+        assignments: plan.assignments,
+        now: Math.floor(Date.now() / 1000),
+      });
+  source(0); // a --set path that does not fit the event fails here, before anything is signed or sent
+  const { secret } = await useSecret(ui, flags.secretSources ?? [], 'signing');
+  const makeRequest = (body: Body) => buildRequest(plan.url, body.bytes, secret, plan.headers);
+  if (flags.dryRun || flags.printCurl) {
+    for (let i = 0; i < plan.total; i++) {
+      const request = makeRequest(source(i));
+      const bytes = flags.dryRun ? renderHttp(request) : Buffer.concat([renderCurl(request), Buffer.from('\n')]);
+      ui.io.stdout.write(i > 0 ? Buffer.concat([Buffer.from('\n'), bytes]) : bytes);
+    }
+    return;
+  }
+  // Only a run that delivers loads the deliverer, its HTTP client and the renderers.
+  const { runDeliveries, checkDeliveries } = await import('../../deliveries.js');
+  const summary = await runDeliveries(ui, {
+    url: plan.url,
+    total: plan.total,
+    concurrency: flags.concurrency,
+    timeoutMs: plan.timeoutMs,
+    retries: flags.retries,
+    json: flags.json === true,
+    include: flags.include === true,
+    listEach: flags.count === 1, // one delivery per named type: list each one
+    source,
+    makeRequest,
+  });
+  checkDeliveries(summary, plan.total);
+}
+
+async function makePlan(patterns: string[], flags: SendFlags, ui: Ui): Promise<SendPlan> {
+  const url = parseTarget(flags.to);
+  const headers = (flags.header ?? []).map(parseHeader);
+  const assignments = (flags.set ?? []).map(parseAssignment);
+  const timeoutMs = parseTimeout(flags.timeout, '--timeout');
+  if (flags.data !== undefined) {
+    if (assignments.length > 0)
+      throw new InputError('--set edits a sample event; with --data the body is sent exactly as given');
+    if (flags.seed !== undefined)
+      throw new InputError('--seed shapes sample events; with --data the body is sent exactly as given');
+    if (patterns.length > 0)
+      throw new InputError('with --data the body is yours: drop the event types, or drop --data');
+    const data = await readBytes(flags.data, ui, {
+      label: `--data ${flags.data}`,
+      ttyMessage: '--data - reads standard input, but it is a terminal; pipe the body in',
+    });
+    return { url, types: [], assignments, headers, data, total: flags.count, timeoutMs };
+  }
+  if (patterns.length === 0) {
+    throw new InputError(
+      'name an event type (message.created), a glob (message.*) or all; `oblic-hooks events` lists them',
+    );
+  }
+  const types = resolveEventTypes(patterns);
+  return { url, types, assignments, headers, data: undefined, total: types.length * flags.count, timeoutMs };
+}
