@@ -1,10 +1,11 @@
 import { CheckError, EXIT_CODES, OblicHooksError } from '../base/errors.js';
 import { formatCount } from '../base/text.js';
 import type { Body, BodySource } from '../samples/bodies.js';
-import { type BatchSummary, isSuccess, type Outcome, runBatch } from '../send/batch.js';
+import { type BatchSummary, type Outcome, runBatch } from '../send/batch.js';
 import { createDeliverer } from '../wire/deliver.js';
 import type { OutgoingRequest } from '../wire/request.js';
-import { renderOutcome, renderSummary, toJsonLine } from './commands/send/render.js';
+import { isSuccess } from '../wire/status.js';
+import { outcomeJsonLine, renderOutcome, renderSummary } from './commands/send/render.js';
 import { LineWriter, type Ui } from './io.js';
 import { SHORT_RUN, skipOptimizedHttpParser } from './runtime.js';
 
@@ -46,7 +47,7 @@ export async function runDeliveries(ui: Ui, run: DeliveryRun): Promise<BatchSumm
   let failuresShown = 0;
   const onResult = (outcome: Outcome): Promise<void> | undefined => {
     if (progress) progress.count(outcome);
-    if (run.json) return stdout.write(toJsonLine(outcome));
+    if (run.json) return stdout.write(outcomeJsonLine(outcome));
     const show = single || (!isSuccess(outcome.result.status) && failuresShown++ < 10);
     if (!show || outcome.result.error?.fatal) return undefined;
     progress?.clear();
@@ -106,7 +107,7 @@ async function startProgress(ui: Ui, total: number): Promise<Progress | undefine
   return {
     count: (outcome) => {
       sent += 1;
-      if (outcome.result.status !== null && outcome.result.status >= 200 && outcome.result.status < 300) ok += 1;
+      if (isSuccess(outcome.result.status)) ok += 1;
     },
     clear: () => spinner.clear(),
     stop: () => {

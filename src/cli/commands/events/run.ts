@@ -1,5 +1,6 @@
-import { EVENT_TYPES, type Resource } from '../../../oblic/events.js';
+import { EVENT_TYPES } from '../../../oblic/events.js';
 import type { Ui } from '../../io.js';
+import { paintResource } from '../../paint.js';
 
 export interface EventsFlags {
   json?: boolean;
@@ -16,12 +17,4 @@ function renderTable(ui: Ui): string {
     const gap = i > 0 && info.resource !== EVENT_TYPES[i - 1]!.resource ? '\n' : '';
     return `${gap}${paintResource(ui.out, info.resource, info.type.padEnd(width))}  ${info.description}\n`;
   }).join('');
-}
-
-/** One colour per resource, the same wherever an event type is shown. */
-export function paintResource(c: Ui['out'], resource: Resource, text: string): string {
-  const paint = { contact: c.cyan, conversation: c.blue, message: c.green, group: c.magenta, attachment: c.yellow }[
-    resource
-  ];
-  return paint(text);
 }

@@ -5,7 +5,7 @@ import { summarizeEvent } from '../../../oblic/summary.js';
 import type { RequestRecord } from '../../../listen/record.js';
 import { printable } from '../../../base/text.js';
 import { formatBytes, formatMs } from '../../../base/text.js';
-import { paintResource } from '../events/run.js';
+import { paintResource, paintStatus } from '../../paint.js';
 
 export interface RenderOptions {
   verbose: boolean;
@@ -111,7 +111,7 @@ export function renderRecord(c: ChalkInstance, record: RequestRecord, options: R
     lines.push(
       `${time}  ${painted}  ${c.dim(printable(event.id, 24))}  ${badge(c, record, options)}${answered(c, record)}`,
     );
-    lines.push(`              ${summarize(json)}`);
+    lines.push(`              ${eventSummary(json)}`);
   } else {
     lines.push(`${time}  ${c.bold(what)}  ${badge(c, record, options)}${answered(c, record)}`);
     lines.push(`              ${c.dim(`${formatBytes(record.size)}${previewOf(record.body)}`)}`);
@@ -164,10 +164,6 @@ function answered(c: ChalkInstance, record: RequestRecord): string {
   return record.status === 200 ? '' : `  ${c.dim('→')} ${paintStatus(c, record.status)}`;
 }
 
-function paintStatus(c: ChalkInstance, status: number): string {
-  return (status >= 500 ? c.red : status >= 300 ? c.yellow : c.green)(String(status));
-}
-
 /** A body that is not JSON, or was not parsed: it has no summary, and -v shows it as text. */
 const NOT_PARSED = Symbol('not parsed');
 
@@ -179,7 +175,7 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
-function summarize(json: unknown): string {
+function eventSummary(json: unknown): string {
   if (json === NOT_PARSED) return '';
   try {
     const event = json as { type: string; payload: unknown };

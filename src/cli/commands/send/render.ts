@@ -3,24 +3,20 @@ import { STATUS_CODES } from 'node:http';
 import type { ChalkInstance } from 'chalk';
 import type { BatchSummary, Outcome } from '../../../send/batch.js';
 import { formatCount, formatMs, printable, terminalText } from '../../../base/text.js';
+import { isSuccess } from '../../../wire/status.js';
+import { paintStatus } from '../../paint.js';
 
 /**
  * `{type, id, url, status, ms, ok, signature, attempts, error}`: one line per delivery for --json,
  * written out directly (a load run writes 20,000 of them; a test holds it to JSON.stringify).
  */
-export function toJsonLine({ body, request, result }: Outcome): string {
-  const ok = result.status !== null && result.status >= 200 && result.status < 300;
+export function outcomeJsonLine({ body, request, result }: Outcome): string {
+  const ok = isSuccess(result.status);
   const error = result.error ? JSON.stringify({ code: result.error.code, message: result.error.message }) : 'null';
   return (
     `{"type":${JSON.stringify(body.type)},"id":${JSON.stringify(body.id)},"url":${JSON.stringify(request.url.href)},"status":${result.status},` +
     `"ms":${Math.round(result.ms * 100) / 100},"ok":${ok},"signature":${JSON.stringify(request.signature)},"attempts":${result.attempts},"error":${error}}`
   );
-}
-
-function paintStatus(c: ChalkInstance, status: number | null, text: string): string {
-  if (status === null || status >= 500) return c.red(text);
-  if (status >= 300) return c.yellow(text);
-  return c.green(text);
 }
 
 /** `200 OK  message.updated  a056V7R7NmNRjl70  → http://localhost:4242/  3.1 ms`, then the response. */
@@ -68,7 +64,7 @@ function previewBody(c: ChalkInstance, body: Buffer): string[] {
 export function renderSummary(c: ChalkInstance, s: BatchSummary, unlistedFailures: number): string {
   const rate = s.elapsedMs > 0 ? (s.sent * 1000) / s.elapsedMs : 0;
   const others = [...s.statuses]
-    .filter(([status]) => status < 200 || status >= 300)
+    .filter(([status]) => !isSuccess(status))
     .map(([status, n]) => `${status} ×${formatCount(n)}`);
   const parts = [
     `${formatCount(s.sent)} sent`,
