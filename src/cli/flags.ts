@@ -33,7 +33,9 @@ export const SIGNING_SECRET: SecretHelp = {
  * --secret and --secret-file, the one way every command declares them. Both write one shared list:
  * commander runs option parsers in argv order, so `--secret-file a --secret b` makes a secret #1 as
  * the user numbered them (issue 13, item 17). With `several` (listen, verify: secrets during a
- * rotation) each may be repeated.
+ * rotation) each may be repeated. Otherwise each is taken once: where listen and verify read a
+ * repeated --secret as a second secret, a command that signs with one must not drop one unseen
+ * (issue 13, item 20). --secret with --secret-file is still the documented "--secret wins".
  */
 export function addSecretOptions(command: Command, help: SecretHelp, { several = false } = {}): Command {
   command
@@ -54,10 +56,13 @@ function secretsOption(
   several: boolean,
   source: (value: string) => SecretSource,
 ): Option {
+  const flag = flags.split(' ')[0]!;
   return new SecretsOption(flags, description).argParser((value: string, previous: SecretSource[] = []) => {
     const next = source(value);
-    // One secret: a repeated flag replaces its earlier value, as commander's last-one-wins did.
-    return several ? [...previous, next] : [...previous.filter((s) => s.kind !== next.kind), next];
+    // The secret itself is never quoted back: its message names the flag only.
+    if (!several && previous.some((s) => s.kind === next.kind))
+      throw new InputError(`${flag} is given twice; give it once`);
+    return [...previous, next];
   });
 }
 
@@ -90,11 +95,19 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** A flag that takes one value: given twice it is an InputError, not "the last one wins" (issue 13, item 20). */
-export function once(flag: string): (value: string, previous: string | undefined) => string {
-  return (value, previous) => {
-    if (previous !== undefined)
-      throw new InputError(`${flag} is given twice ("${previous}" and "${value}"); give it once`);
+/**
+ * A flag that takes one value: given twice it is an InputError, not "the last one wins" (issue 13,
+ * item 20). For flags that name where to deliver, what to send or what to accept, where a repeat
+ * reads as "these several" and all but the last would be dropped unseen. Tuning flags (numbers,
+ * durations, sizes, the port) keep the last value: a repeat there overrides, as an alias or a
+ * wrapper script adding its own flag expects. A default does not count as given; the parser
+ * remembers the value it was given, so each program builds its own (as buildProgram does).
+ */
+export function once(flag: string): (value: string) => string {
+  let given: string | undefined;
+  return (value) => {
+    if (given !== undefined) throw new InputError(`${flag} is given twice ("${given}" and "${value}"); give it once`);
+    given = value;
     return value;
   };
 }

@@ -36,7 +36,7 @@ export function registerListen(program: Command, ui: UiFactory): void {
       DEFAULT_PORT,
     )
     .option('--host <host>', 'address to bind (anything but loopback is reachable from your network)', LOOPBACK)
-    .option('--path <path>', 'accept only this path (404 elsewhere)')
+    .option('--path <path>', 'accept only this path (404 elsewhere)', once('--path'))
     .addOption(
       new Option(
         '--max-body <size>',
@@ -60,11 +60,16 @@ export function registerListen(program: Command, ui: UiFactory): void {
     .option(
       '--events <list>',
       'show only these event types (comma list or globs: message.*); others are counted and answered',
+      once('--events'),
     )
     .option('--forward-to <url>', "forward each request to your app and return the app's answer", once('--forward-to'))
     .option('--forward-timeout <duration>', "answer 504 when the app's whole answer takes longer (default 10s)")
     .option('--json', 'print one JSON object per request (NDJSON) and nothing else on stdout')
-    .option('--save <dir>', 'store every request in DIR as a raw HTTP capture (verify and replay read them)')
+    .option(
+      '--save <dir>',
+      'store every request in DIR as a raw HTTP capture (verify and replay read them)',
+      once('--save'),
+    )
     .option('--exit-after <n>', 'stop after n requests (those --events shows)', parseIntFlag('--exit-after', 1, 1e9))
     .option('--timeout <duration>', 'stop after this long (e.g. 30s; more than 0)')
     .option('-v, --verbose', 'show the whole payload, pretty-printed')

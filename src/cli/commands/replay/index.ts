@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addSecretOptions, MAX_INPUT_TEXT, parseIntFlag, type UiFactory } from '../../flags.js';
+import { addSecretOptions, MAX_INPUT_TEXT, once, parseIntFlag, type UiFactory } from '../../flags.js';
 import type { ReplayFlags } from './run.js';
 
 const HELP = `
@@ -22,7 +22,7 @@ export function registerReplay(program: Command, ui: UiFactory): void {
     .command('replay')
     .description('resend captured requests byte for byte, with their signature or re-signed')
     .argument('<captures...>', 'capture files (- for standard input)')
-    .option('--to <url>', 'where to deliver: a URL, host:port, host or port', 'localhost');
+    .option('--to <url>', 'where to deliver: a URL, host:port, host or port', once('--to'), 'localhost');
   addSecretOptions(command, {
     secret: 're-sign with this secret instead of keeping the captured signature',
     file: 're-sign with the secret in this file',

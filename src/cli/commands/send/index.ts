@@ -3,6 +3,7 @@ import {
   addSecretOptions,
   collect,
   MAX_INPUT_TEXT,
+  once,
   parseIntFlag,
   SIGNING_SECRET,
   type UiFactory,
@@ -34,6 +35,7 @@ export function registerSend(program: Command, ui: UiFactory): void {
       .option(
         '--to <url>',
         'where to deliver: a URL, host:port, host or port (a bare host means port 4242)',
+        once('--to'),
         'localhost',
       )
       .option(
@@ -44,6 +46,7 @@ export function registerSend(program: Command, ui: UiFactory): void {
       .option(
         '--data <file|->',
         `send these exact bytes as the body instead of a sample event (up to ${MAX_INPUT_TEXT})`,
+        once('--data'),
       )
       .option('--seed <n>', 'make ids, data and timestamps reproducible', parseIntFlag('--seed', 0, 2 ** 32 - 1))
       .option(

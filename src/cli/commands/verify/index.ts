@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addSecretOptions, MAX_INPUT_TEXT, type UiFactory } from '../../flags.js';
+import { addSecretOptions, MAX_INPUT_TEXT, once, type UiFactory } from '../../flags.js';
 import type { VerifyFlags } from './run.js';
 
 const HELP = `
@@ -38,7 +38,7 @@ export function registerVerify(program: Command, ui: UiFactory): void {
     },
     { several: true },
   )
-    .option('--signature <value>', 'the file is the bare body and this is its x-oblic-signature')
+    .option('--signature <value>', 'the file is the bare body and this is its x-oblic-signature', once('--signature'))
     .option(
       '--json',
       'print one JSON object per capture: {verified, reason, message, hint, hints, matched_secret, event}',
