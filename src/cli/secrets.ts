@@ -121,7 +121,7 @@ export async function readSecretFile(path: string): Promise<string> {
 }
 
 /** The last four characters at most, and none of a short secret, for messages that name a secret. */
-export function describeSecret(secret: string): string {
+function describeSecret(secret: string): string {
   return secret.length >= 12 ? `…${secret.slice(-4)}` : plural(secret.length, 'character');
 }
 
