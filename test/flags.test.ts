@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -97,5 +97,22 @@ describe('--timeout of send and replay', () => {
   ])('%j --timeout 0 is exit 2 with the one rule', async (...args) => {
     const result = await cli([...args, '--timeout', '0']);
     expect(result).toEqual({ code: 2, stdout: '', stderr: 'oblic-hooks: --timeout must be above 0\n' });
+  });
+});
+
+describe('--version', () => {
+  // The program builds no command for it (main.ts), so it must not depend on what follows.
+  it.each([
+    ['--version'],
+    ['-V'],
+    ['--version', 'nope'],
+    ['--version', '--help'],
+    ['--help', '--version'],
+    ['verify', '--version'],
+  ])('%j prints the version alone, exit 0', async (...args) => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    expect(await cli(args)).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
   });
 });
