@@ -1,17 +1,15 @@
 // Issue 13, in process: the listener's memory is bounded in bytes (item 3), and a record that cannot
-// be formatted is still counted and shown (item 1). The thread is loaded from the build, as in
+// be formatted is still counted and shown (item 1). The thread's worker is the built one, as in
 // listen-thread.test.ts: a worker runs JavaScript files.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ShowOptions } from '../src/cli/commands/listen/show.js';
 import { createShower } from '../src/cli/commands/listen/show.js';
-import type { VerifyThread } from '../src/cli/commands/listen/thread.js';
+import { startVerifyThread, type VerifyThread } from '../src/cli/commands/listen/thread.js';
 import { createBudget } from '../src/base/budget.js';
 import type { Inspection } from '../src/wire/verdict.js';
 import type { RequestRecord } from '../src/listen/server.js';
 import { PLAIN } from '../src/cli/io.js';
-import { loadVerifyThread } from './helpers/build.js';
-
-const { startVerifyThread } = await loadVerifyThread();
+import { BUILT_WORKER } from './helpers/build.js';
 
 const show: ShowOptions = { json: false, verbose: false, headers: false, events: undefined, exitAfter: undefined };
 let threads: VerifyThread[] = [];
@@ -44,6 +42,7 @@ describe('the verifying thread (issue 13, item 3)', () => {
       { secrets: ['s'], otherSecrets: [], show, color: false },
       () => undefined,
       () => undefined,
+      BUILT_WORKER,
     );
     threads.push(thread);
     const body = Buffer.alloc(1024 * 1024, 'x');

@@ -1,13 +1,11 @@
-// The verifying thread of `listen`, driven directly. It is loaded from the build (npm test builds
+// The verifying thread of `listen`, driven directly. Its worker is the built one (npm test builds
 // first): a worker thread runs JavaScript files, not the TypeScript sources.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ShowOptions } from '../src/cli/commands/listen/show.js';
-import type { VerifyThread } from '../src/cli/commands/listen/thread.js';
+import { startVerifyThread, type VerifyThread } from '../src/cli/commands/listen/thread.js';
 import type { RequestRecord } from '../src/listen/server.js';
 import { signatureOf } from './helpers/server.js';
-import { loadVerifyThread } from './helpers/build.js';
-
-const { startVerifyThread } = await loadVerifyThread();
+import { BUILT_WORKER } from './helpers/build.js';
 
 const SECRET = 'thread-test-secret';
 const show: ShowOptions = { json: true, verbose: false, headers: false, events: undefined, exitAfter: undefined };
@@ -47,6 +45,7 @@ function start(
     { secrets: [SECRET], otherSecrets: [], show: { ...show, ...options }, color: false },
     write,
     onReached,
+    BUILT_WORKER,
   );
   threads.push(thread);
   return thread;

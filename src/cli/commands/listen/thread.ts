@@ -115,12 +115,17 @@ export interface VerifyThread {
   close(): Promise<void>;
 }
 
+/**
+ * Starts the verifying thread. `workerFile` is the built worker (a thread runs JavaScript): the one
+ * beside this file in the bundle, or dist/bundle/worker.js when the tests run this module from src/.
+ */
 export function startVerifyThread(
   setup: ThreadSetup,
   write: (text: string) => Promise<void> | undefined,
   onReached: () => void,
+  workerFile: URL = new URL('./worker.js', import.meta.url),
 ): VerifyThread {
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: setup });
+  const worker = new Worker(workerFile, { workerData: setup });
   let tally = newTally();
   let queued: RequestRecord[] = [];
   let pending = 0; // pushed and not yet replied to
