@@ -7,6 +7,7 @@ import { LineWriter, type Ui } from '../../io.js';
 import type { ListenPlan } from './plan.js';
 import { createShower, type ShowOptions, type Tally } from './show.js';
 import { startVerifyThread, type VerifyThread } from './thread.js';
+import { openInspector } from './ui.js';
 
 export type { Tally } from './show.js';
 
@@ -138,33 +139,45 @@ export interface ListenOutcome {
 
 /** `listen`: runs until Ctrl-C, SIGTERM, --exit-after or --timeout, then drains and sums up. */
 export async function runListen(ui: Ui, plan: ListenPlan): Promise<ListenOutcome> {
-  const open = await openListener(ui, plan, (listener, inspector) => announce(ui, plan, listener, inspector));
+  // The handlers come first: a Ctrl-C the moment "listening on" is printed (or before) still ends
+  // with the summary, not by the signal.
+  let signalled = false;
+  let wake = () => undefined as void;
+  const onSignal = () => {
+    // Said at once: answering what is in flight (and refusing what comes, item 4) may take a while.
+    ui.say(ui.err.dim('stopping: answering the requests in flight; new ones get 503'));
+    signalled = true;
+    wake();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const stopped: { why: 'signal' | 'count' | 'timeout' } = { why: 'signal' };
   let timer: NodeJS.Timeout | undefined;
-  let onSignal = () => undefined as void;
-  const stop = new Promise<void>((resolve) => {
-    onSignal = () => {
-      // Said at once: answering what is in flight (and refusing what comes, item 4) may take a while.
-      ui.say(ui.err.dim('stopping: answering the requests in flight; new ones get 503'));
-      resolve();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    void open.reachedCount.then(() => {
-      stopped.why = 'count';
-      resolve();
-    });
-    if (plan.timeoutMs !== undefined) {
-      timer = setTimeout(() => {
-        stopped.why = 'timeout';
+  let open: Awaited<ReturnType<typeof openListener>>;
+  let failure: Error | null;
+  try {
+    open = await openListener(ui, plan, (listener, inspector) => announce(ui, plan, listener, inspector));
+    const { reachedCount, failed } = open;
+    const stop = new Promise<void>((resolve) => {
+      wake = resolve;
+      if (signalled) resolve();
+      void reachedCount.then(() => {
+        stopped.why = 'count';
         resolve();
-      }, plan.timeoutMs);
-    }
-  });
-  const failure = await Promise.race([stop.then(() => null), open.failed.catch((error: Error) => error)]);
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  clearTimeout(timer);
+      });
+      if (plan.timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          stopped.why = 'timeout';
+          resolve();
+        }, plan.timeoutMs);
+      }
+    });
+    failure = await Promise.race([stop.then(() => null), failed.catch((error: Error) => error)]);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    clearTimeout(timer);
+  }
   if (failure) {
     await open.stop().catch(() => undefined);
     throw failure;
@@ -211,36 +224,4 @@ export function summarize(ui: Ui, t: Tally): string {
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
-}
-
-/** The web inspector (listen --ui), loaded only when asked for. It sends with the same delivery code as send. */
-async function openInspector(plan: ListenPlan, listenerUrl: URL): Promise<Inspector> {
-  const [{ startInspector }, { createDeliverer }, { createEventSource }] = await Promise.all([
-    import('../../../inspector/server.js'),
-    import('../../../wire/deliver.js'),
-    import('../../../samples/bodies.js'),
-  ]);
-  return startInspector({
-    port: plan.ui!.port,
-    history: plan.ui!.history,
-    secrets: plan.secrets.map((s) => s.secret),
-    listenerUrl,
-    forwardTo: plan.forwardTo,
-    saveDir: plan.saveDir,
-    sample: (type) => createEventSource({ types: [type], now: Math.floor(Date.now() / 1000) })(0).bytes,
-    send: async (url, headers, body) => {
-      const deliverer = createDeliverer(url, { connections: 1, timeoutMs: 10_000, retries: 0 });
-      try {
-        const result = await deliverer.deliver({
-          url,
-          headers,
-          body,
-          signature: headers.find(([name]) => name === 'x-oblic-signature')?.[1] ?? '',
-        });
-        return { status: result.status, ms: result.ms, error: result.error };
-      } finally {
-        await deliverer.close();
-      }
-    },
-  });
 }
