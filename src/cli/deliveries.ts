@@ -36,6 +36,7 @@ export async function runDeliveries(ui: Ui, run: DeliveryRun): Promise<BatchSumm
     connections: run.concurrency,
     timeoutMs: run.timeoutMs,
     retries: run.retries,
+    deliveries: run.total,
   });
   const single = run.listEach;
   const stdout = new LineWriter(ui.io.stdout);

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import type { Pool as UndiciPool } from 'undici';
+import type { Dispatcher, Pool as UndiciPool } from 'undici';
+import { startAttempt, timedOut, type Transport, type TransportOptions } from './attempt.js';
 
 /**
  * undici's Pool, loaded on its own, for `send` (which only dispatches). undici's index loads all of
@@ -11,3 +12,57 @@ import type { Pool as UndiciPool } from 'undici';
  */
 export const Pool: typeof UndiciPool = createRequire(import.meta.url)('undici/lib/dispatcher/pool.js');
 export type Pool = UndiciPool;
+
+/** The transport for long runs: one undici Pool for the origin; redirects are never followed. */
+export function openPool(origin: URL, options: TransportOptions): Transport {
+  const pool = new Pool(origin.origin, {
+    connections: options.connections,
+    pipelining: 1,
+    // Each attempt keeps its own deadline (src/wire/attempt.ts) instead of undici's coarse timeouts.
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    connectTimeout: Math.min(options.timeoutMs, 10_000),
+  });
+
+  /**
+   * One attempt, through undici's dispatch API with a handler of our own: the body is read (or
+   * dropped) as it arrives, with no response stream and no promise per chunk. A bare load script
+   * ran 15% faster this way than with `pool.request` and `body.dump()`.
+   */
+  return {
+    attempt: (request, readBody) =>
+      new Promise((resolve) => {
+        let controller: Dispatcher.DispatchController | undefined;
+        const attempt = startAttempt(options, request, readBody, resolve, (error) => controller?.abort(error));
+        const handler: Dispatcher.DispatchHandler = {
+          // Its presence also tells undici this is a handler of the current API.
+          onRequestStart(requestController) {
+            controller = requestController;
+            // The deadline passed while it waited for a connection.
+            if (attempt.settled) requestController.abort(timedOut('UND_ERR_HEADERS_TIMEOUT'));
+          },
+          onResponseStart: (_controller, statusCode, headers) => attempt.respond(statusCode, headers),
+          onResponseData(dataController, chunk) {
+            if (attempt.data(chunk)) dataController.abort(new Error('response body read far enough'));
+          },
+          onResponseEnd: () => attempt.settle(null),
+          onResponseError: (_controller, error) => attempt.settle(error),
+        };
+        try {
+          pool.dispatch(
+            {
+              path: `${request.url.pathname}${request.url.search}`,
+              method: 'POST',
+              headers: request.headers.flat(),
+              body: request.body,
+            },
+            handler,
+          );
+        } catch (error) {
+          attempt.settle(error);
+        }
+      }),
+    close: () => pool.close(),
+    destroy: () => pool.destroy(),
+  };
+}

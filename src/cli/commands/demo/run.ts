@@ -21,7 +21,12 @@ export async function run(ui: Ui): Promise<void> {
   const url = open.listener.url;
   ui.say(ui.err.bold(`demo: a listener on ${url.href}, verifying with ${describeSecrets([secret])}`));
   ui.say(ui.err.dim(`sending the ${EVENT_TYPES.length} Oblic event types to it, signed as Oblic signs them:\n`));
-  const deliverer = createDeliverer(url, { connections: 1, timeoutMs: 10_000, retries: 0 });
+  const deliverer = createDeliverer(url, {
+    connections: 1,
+    timeoutMs: 10_000,
+    retries: 0,
+    deliveries: EVENT_TYPES.length,
+  });
   try {
     await runBatch({
       total: EVENT_TYPES.length,
