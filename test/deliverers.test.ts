@@ -7,7 +7,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDeliverer, type DeliveryResult } from '../src/wire/deliver.js';
+import { chooseTransport, createDeliverer, type DeliveryResult, NODE_HTTP_RUN } from '../src/wire/deliver.js';
 import { buildRequest, replayRequest, type OutgoingRequest } from '../src/wire/request.js';
 
 const SECRET = 'test-secret-5f1c2a9e';
@@ -243,5 +243,16 @@ describe('node:http and undici deliver alike', () => {
       });
       expect(outcomes[0]!.error?.code).toBe('UND_ERR_INVALID_ARG');
     }
+  });
+});
+
+describe('chooseTransport', () => {
+  it('gives node:http to a short run to an http: target, undici to the rest', () => {
+    const local = new URL('http://127.0.0.1:4242/');
+    expect(chooseTransport(local, 1)).toBe('node:http');
+    expect(chooseTransport(local, NODE_HTTP_RUN)).toBe('node:http');
+    expect(chooseTransport(local, NODE_HTTP_RUN + 1)).toBe('undici');
+    expect(chooseTransport(local, undefined)).toBe('undici'); // a count nobody said
+    expect(chooseTransport(new URL('https://example.test/'), 1)).toBe('undici'); // TLS stays undici's
   });
 });

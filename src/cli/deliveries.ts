@@ -7,7 +7,7 @@ import type { OutgoingRequest } from '../wire/request.js';
 import { isSuccess } from '../wire/status.js';
 import { outcomeJsonLine, renderOutcome, renderSummary } from './commands/send/render.js';
 import { LineWriter, type Ui } from './io.js';
-import { SHORT_RUN, skipOptimizedHttpParser } from './runtime.js';
+import { tuneForDeliveries } from './runtime.js';
 
 /** What send and replay hand over: the bodies, how to make each request, and how to show results. */
 export interface DeliveryRun {
@@ -26,12 +26,11 @@ export interface DeliveryRun {
 
 /**
  * Delivers, shows each result as asked, and sums up; exit status follows from `checkDeliveries`.
- * Only the commands that deliver (send, replay) load this module, and with it undici; ora loads
- * only for a spinner.
+ * Only the commands that deliver (send, replay) load this module; undici loads only for a long run
+ * (src/wire/deliver.ts), ora only for a spinner.
  */
 export async function runDeliveries(ui: Ui, run: DeliveryRun): Promise<BatchSummary> {
-  // Before the first connection, which is when undici compiles its HTTP parser.
-  if (run.total <= SHORT_RUN) await skipOptimizedHttpParser();
+  await tuneForDeliveries(run.url, run.total); // before the first connection
   const deliverer = createDeliverer(run.url, {
     connections: run.concurrency,
     timeoutMs: run.timeoutMs,

@@ -1,4 +1,5 @@
 import type { BodySource, Body } from '../samples/bodies.js';
+import { monotonicMs } from '../wire/attempt.js';
 import type { Deliverer, DeliveryError, DeliveryResult } from '../wire/deliver.js';
 import type { OutgoingRequest } from '../wire/request.js';
 import { Histogram } from './histogram.js';
@@ -49,7 +50,7 @@ export function isSuccess(status: number | null): boolean {
  * frees up, so memory does not grow with the count. Stops early when the target is unreachable.
  */
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? monotonicMs;
   const summary: BatchSummary = {
     sent: 0,
     ok: 0,

@@ -119,6 +119,14 @@ export function startAttempt(
   };
 }
 
+/**
+ * Milliseconds on a monotonic clock, as `performance.now()` gives them: its first call loads
+ * perf_hooks, about 1.3 ms of a single `send` (first call timed in `node -e`, six runs).
+ */
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
 /** What undici's own timeouts would have thrown, so that the error is worded the same. */
 export function timedOut(code: 'UND_ERR_HEADERS_TIMEOUT' | 'UND_ERR_BODY_TIMEOUT'): Error {
   return Object.assign(new Error('the deadline passed'), { code });

@@ -6,13 +6,11 @@ import { createDeliverer } from '../../../wire/deliver.js';
 import { buildRequest } from '../../../wire/request.js';
 import { loadDevSecret } from '../../dev-secret.js';
 import type { Ui } from '../../io.js';
-import { skipOptimizedHttpParser } from '../../runtime.js';
 import { describeSecrets, fromDevSecret } from '../../secrets.js';
 import { listenDefaults } from '../listen/plan.js';
 import { openListener, summarize } from '../listen/run.js';
 
 export async function run(ui: Ui): Promise<void> {
-  await skipOptimizedHttpParser(); // fifteen deliveries
   const dev = await loadDevSecret(ui.io.env);
   if (dev.created)
     ui.say(ui.err.dim(`created a development secret in ${dev.path} (send, sign, verify and listen use it by default)`));
