@@ -15,14 +15,14 @@ import {
   alternate,
   eventBody,
   load,
-  machineBusy,
   median,
   peakRss,
   rssOf,
   startServerProcess,
-  threadCpu,
   timeProcess,
 } from './lib.js';
+import { listenerCpu } from './cpu.js';
+import { startup } from './startup.js';
 
 interface Row {
   name: string;
@@ -43,36 +43,6 @@ function row(name: string, ours: string, baseline: string, ratio: number, goal: 
   console.error(
     `  ${name}: ours ${ours}, baseline ${baseline}, ${ratio.toFixed(2)}× (goal ${goal}) ${pass ? 'pass' : 'FAIL'}`,
   );
-}
-
-async function coldStart(): Promise<void> {
-  const capture = join(dir, 'small.http');
-  const { body, signature } = eventBody(1024);
-  const fd = openSync(capture, 'w');
-  writeSync(
-    fd,
-    `POST / HTTP/1.1\r\nhost: x\r\ncontent-length: ${body.length}\r\nx-oblic-signature: ${signature}\r\n\r\n${body}`,
-  );
-  closeSync(fd);
-  for (const [label, args] of [
-    ['cold start: --version', ['--version']],
-    ['cold start: verify a small capture', ['verify', capture, '--secret', SECRET]],
-  ] as const) {
-    await timeProcess('node', ['-e', '0']); // warm the page cache
-    const [ours, base] = await alternate(
-      30,
-      () => timeProcess('node', [BIN, ...args], env),
-      () => timeProcess('node', ['-e', '0']),
-    );
-    row(
-      label,
-      `${ours.toFixed(1)} ms`,
-      `${base.toFixed(1)} ms (node -e 0)`,
-      ours / base,
-      '≤ 1.30×',
-      ours / base <= 1.3,
-    );
-  }
 }
 
 async function listener(pretty: boolean): Promise<void> {
@@ -224,52 +194,8 @@ async function senderMemory(): Promise<void> {
   );
 }
 
-/**
- * Not a goal but the reason behind one: where the CPU goes per request, thread by thread, in the
- * bare server and in `listen --json` under the same load (npm run bench listen-cpu; Linux).
- */
-async function listenerCpu(): Promise<void> {
-  const { body, signature } = eventBody(1024);
-  const seconds = 4;
-  const lines: string[] = [];
-  for (const [label, cmd, args] of [
-    ['bare node:http', 'node', [join(ROOT, 'test/bench/bare-server.mjs')]],
-    ['listen --json', 'node', [BIN, 'listen', '--port', '0', '--secret', SECRET, '--json']],
-  ] as const) {
-    const out = openSync(join(dir, 'cpu.out'), 'w');
-    const server = await startServerProcess(cmd, [...args], {
-      stdout: label === 'bare node:http' ? undefined : out,
-      env,
-    });
-    const pid = server.child.pid!;
-    await load(server.url, 64, 1, body, signature, dir); // warm-up
-    const [threads0, busy0] = [threadCpu(pid), machineBusy()];
-    const rps = await load(server.url, 64, seconds, body, signature, dir);
-    const [threads1, busy1] = [threadCpu(pid), machineBusy()];
-    await server.stop();
-    closeSync(out);
-    const requests = rps * seconds;
-    const perRequest = (ms: number) => `${((ms * 1000) / requests).toFixed(1)} µs`;
-    const used = [...threads1].map(([tid, ms]) => ms - (threads0.get(tid) ?? 0)).sort((a, b) => b - a);
-    const main = used[0] ?? 0;
-    const rest = used.slice(1).reduce((a, b) => a + b, 0);
-    lines.push(
-      `| ${label} | ${Math.round(rps)} | ${perRequest(main)} | ${perRequest(rest)} | ${perRequest(busy1 - busy0 - main - rest)} | ${perRequest(busy1 - busy0)} |`,
-    );
-  }
-  console.log(
-    `CPU per request under ${LOAD_GENERATOR}, 64 connections, ${seconds} s (thread ticks of /proc; "other threads" is the verifying thread with V8's helpers):\n`,
-  );
-  console.log(
-    '| server | req/s | busiest thread | other threads | rest of the machine (load generator, kernel) | whole machine |',
-  );
-  console.log('|---|---|---|---|---|---|');
-  for (const line of lines) console.log(line);
-  console.log('');
-}
-
 const cases: Record<string, () => Promise<void>> = {
-  start: coldStart,
+  start: () => startup({ dir, env, row }),
   listen: () => listener(false),
   pretty: () => listener(true),
   send: sender,
@@ -282,7 +208,7 @@ const cases: Record<string, () => Promise<void>> = {
 };
 
 // Diagnostics that explain a goal rather than measure one: run only when named.
-const diagnostics: Record<string, () => Promise<void>> = { 'listen-cpu': listenerCpu };
+const diagnostics: Record<string, () => Promise<void>> = { 'listen-cpu': () => listenerCpu(dir, env) };
 
 for (const [name, run] of Object.entries(cases)) {
   if (only && only !== name) continue;
