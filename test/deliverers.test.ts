@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chooseTransport, createDeliverer, type DeliveryResult, NODE_HTTP_RUN } from '../src/wire/deliver.js';
 import { buildRequest, replayRequest, type OutgoingRequest } from '../src/wire/request.js';
+import { startCli } from './helpers/cli.js';
+import { startServer } from './helpers/server.js';
 
 const SECRET = 'test-secret-5f1c2a9e';
 const OK = 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 17\r\n\r\n{"received":true}';
@@ -242,6 +244,48 @@ describe('node:http and undici deliver alike', () => {
         requests: (url) => [replayRequest(url, headers, Buffer.from('{}'))],
       });
       expect(outcomes[0]!.error?.code).toBe('UND_ERR_INVALID_ARG');
+    }
+  });
+});
+
+describe('destroy (Ctrl-C)', () => {
+  it.each([
+    ['node:http', 1],
+    ['undici', undefined],
+  ])('%s: ends a delivery in flight at once instead of waiting for its deadline', async (_name, deliveries) => {
+    let arrived: () => void = () => undefined;
+    const reached = new Promise<void>((resolve) => (arrived = resolve));
+    const { url } = await rawServer(() => arrived());
+    const deliverer = createDeliverer(url, { connections: 1, timeoutMs: 20_000, retries: 0, deliveries });
+    const pending = deliverer.deliver(buildRequest(url, Buffer.from('{}'), SECRET));
+    await reached;
+    await deliverer.destroy();
+    const result = await pending;
+    expect(result.status).toBeNull();
+    expect(result.ms).toBeLessThan(10_000);
+  });
+
+  it('send --count 1000 (node:http) sums up and exits 130 on SIGINT, as a long run does', async () => {
+    let answered = 0;
+    let reached: () => void = () => undefined;
+    const enough = new Promise<void>((resolve) => (reached = resolve));
+    const s = await startServer((_request, response) => {
+      if (++answered <= 20) response.end('ok'); // then nothing more is answered: the rest stays in flight
+      if (answered === 20) reached();
+    });
+    try {
+      const run = startCli(['send', 'message.created', '--count', '1000', '-c', '2', '--to', s.url], {
+        env: { OBLIC_WEBHOOK_SECRET: SECRET },
+      });
+      await enough;
+      run.signal('SIGINT');
+      const result = await run.exited;
+      expect(result.code).toBe(130);
+      const lines = result.stderr.trim().split('\n');
+      expect(lines.at(-2)).toMatch(/^20 sent · 20 2xx · 0 other · 0 errors · /);
+      expect(lines.at(-1)).toBe('oblic-hooks: interrupted after 20 of 1,000 deliveries');
+    } finally {
+      await s.close();
     }
   });
 });
