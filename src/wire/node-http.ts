@@ -1,5 +1,5 @@
 import { Agent, type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
-import { type Attempt, type DeliveryResult, startAttempt, type Transport, type TransportOptions } from './attempt.js';
+import { Attempt, type DeliveryResult, type Transport, type TransportOptions } from './attempt.js';
 import type { OutgoingRequest } from './request.js';
 
 /**
@@ -21,7 +21,7 @@ export function openAgent(origin: URL, options: TransportOptions): Transport {
   function attempt(request: OutgoingRequest, readBody: number): Promise<DeliveryResult> {
     let req: ClientRequest | undefined;
     const done = new Promise<DeliveryResult>((resolve) => {
-      const pending = startAttempt(options, request, readBody, resolve, (error) => req?.destroy(error));
+      const pending = new Attempt(options, request, readBody, resolve, (error) => req?.destroy(error));
       const headers = wireHeaders(origin, request);
       if (headers instanceof Error) return pending.settle(headers);
       req = httpRequest({

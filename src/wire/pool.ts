@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Dispatcher, Pool as UndiciPool } from 'undici';
-import { startAttempt, timedOut, type Transport, type TransportOptions } from './attempt.js';
+import { Attempt, timedOut, type Transport, type TransportOptions } from './attempt.js';
 
 /**
  * undici's Pool, loaded on its own, for `send` (which only dispatches). undici's index loads all of
@@ -33,7 +33,7 @@ export function openPool(origin: URL, options: TransportOptions): Transport {
     attempt: (request, readBody) =>
       new Promise((resolve) => {
         let controller: Dispatcher.DispatchController | undefined;
-        const attempt = startAttempt(options, request, readBody, resolve, (error) => controller?.abort(error));
+        const attempt = new Attempt(options, request, readBody, resolve, (error) => controller?.abort(error));
         const handler: Dispatcher.DispatchHandler = {
           // Its presence also tells undici this is a handler of the current API.
           onRequestStart(requestController) {
