@@ -34,10 +34,9 @@ export interface Deliverer {
  * Runs of at most this many deliveries go through node:http, longer ones through undici's Pool.
  * undici's parser is WebAssembly, compiled in every process: a single `send` took 2.39× `node -e 0`
  * through undici and 1.77× through node:http (21 alternating runs, medians). undici's dispatch is
- * the cheaper one per delivery, so the whole run (process included) through node:http took, against
- * undici with its baseline parser: 0.67× for 500 deliveries 64 in flight, 1.09× for 1,000 64 in
- * flight, 0.76× for 1,000 one at a time, 1.07× for 3,000 one at a time (5 to 7 alternating runs on a
- * busy shared machine: about ±0.1).
+ * the cheaper one per delivery; whole runs (process included) through node:http against undici
+ * with its baseline parser took 0.88× for 1,000 deliveries 64 in flight, 1.01× for 1,000 one at a
+ * time, and 1.25× for 3,000 64 in flight against undici as it is (5 to 7 alternating runs).
  */
 export const NODE_HTTP_RUN = 1000;
 
