@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { InputError, OblicHooksError } from '../base/errors.js';
 import { describeFsError } from '../base/files.js';
 import { MAX_INPUT, MAX_INPUT_TEXT } from './flags.js';
@@ -22,12 +22,27 @@ export interface InputOptions {
 export async function readBytes(path: string, ui: Ui, options: InputOptions): Promise<Buffer> {
   if (path === '-' && ui.io.stdin.isTTY) throw new InputError(options.ttyMessage);
   try {
-    const source =
-      path === '-' ? ui.io.stdin : (await open(path, 'r')).createReadStream({ highWaterMark: 1024 * 1024 });
+    const source = path === '-' ? ui.io.stdin : fileChunks(await open(path, 'r'));
     return await readBounded(source, options);
   } catch (error) {
     if (error instanceof OblicHooksError) throw error;
     throw new InputError(`cannot read ${options.label}: ${describeFsError(error)}`);
+  }
+}
+
+/**
+ * A file's bytes in chunks of up to 1 MiB, read straight from its handle: a ReadStream would load
+ * Node's stream machinery, about 4 ms of a cold `verify`. The handle is closed however reading ends.
+ */
+async function* fileChunks(handle: FileHandle): AsyncGenerator<Buffer> {
+  try {
+    for (;;) {
+      const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(1024 * 1024), 0, 1024 * 1024, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
   }
 }
 

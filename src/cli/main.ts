@@ -111,7 +111,16 @@ function reportError(error: unknown, io: Io): number {
 
 /** The bin's entry. The only place that sets the process's exit code. */
 export async function main(argv: readonly string[]): Promise<void> {
-  const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  const io: Io = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // A getter: Node builds process.stdin when first touched (3 ms of a cold `verify` of a file),
+    // and only commands that read standard input touch it.
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+  };
   // `oblic-hooks … | head` closes the pipe early: that is the reader's choice, not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
