@@ -7,9 +7,8 @@ import { createShower } from '../src/cli/commands/listen/show.js';
 import { startVerifyThread, type VerifyThread } from '../src/cli/commands/listen/thread.js';
 import { createBudget } from '../src/base/budget.js';
 import type { Inspection } from '../src/wire/verdict.js';
-import type { RequestRecord } from '../src/listen/server.js';
 import { PLAIN } from '../src/cli/io.js';
-import { BUILT_WORKER } from './helpers/build.js';
+import { BUILT_WORKER, recordOf } from './helpers/build.js';
 
 const show: ShowOptions = { json: false, verbose: false, headers: false, events: undefined, exitAfter: undefined };
 let threads: VerifyThread[] = [];
@@ -18,23 +17,7 @@ afterEach(async () => {
   threads = [];
 });
 
-function record(seq: number, body: Buffer): RequestRecord {
-  return {
-    seq,
-    receivedAt: new Date(),
-    method: 'POST',
-    path: '/',
-    httpVersion: '1.1',
-    headers: [],
-    body,
-    size: body.length,
-    inspection: null,
-    status: 200,
-    forward: null,
-    savedAs: null,
-    refusal: null,
-  };
-}
+const record = (seq: number, body: Buffer) => recordOf(seq, body);
 
 describe('the verifying thread (issue 13, item 3)', () => {
   it('holds answers once 8 MiB of bodies wait for it, long before 4,096 requests do', async () => {

@@ -5,7 +5,7 @@ import type { ShowOptions } from '../src/cli/commands/listen/show.js';
 import { startVerifyThread, type VerifyThread } from '../src/cli/commands/listen/thread.js';
 import type { RequestRecord } from '../src/listen/server.js';
 import { signatureOf } from './helpers/server.js';
-import { BUILT_WORKER } from './helpers/build.js';
+import { BUILT_WORKER, recordOf } from './helpers/build.js';
 
 const SECRET = 'thread-test-secret';
 const show: ShowOptions = { json: true, verbose: false, headers: false, events: undefined, exitAfter: undefined };
@@ -19,21 +19,7 @@ function record(seq: number, sign = true): RequestRecord {
   const body = Buffer.from(JSON.stringify({ id: `id${seq}`, type: 'message.created', payload: { n: seq } }));
   const headers: Array<[string, string]> = [['content-type', 'application/json']];
   if (sign) headers.push(['x-oblic-signature', signatureOf(SECRET, body)]);
-  return {
-    seq,
-    receivedAt: new Date(),
-    method: 'POST',
-    path: '/',
-    httpVersion: '1.1',
-    headers,
-    body,
-    size: body.length,
-    inspection: null,
-    status: 200,
-    forward: null,
-    savedAs: null,
-    refusal: null,
-  };
+  return recordOf(seq, body, headers);
 }
 
 function start(
