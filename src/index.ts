@@ -3,8 +3,13 @@
 export { sign, signStream } from './signing/sign.js';
 export { verify } from './signing/verify.js';
 export type { Verdict, VerifyInput, FailureReason } from './signing/verify.js';
-export { verifyRequest } from './signing/receive.js';
-export type { RequestVerdict, VerifyRequestOptions, RequestFailureReason, ReceivedRequest } from './signing/receive.js';
+export { verifyRequest } from './signing/verify-request.js';
+export type {
+  RequestVerdict,
+  VerifyRequestOptions,
+  RequestFailureReason,
+  ReceivedRequest,
+} from './signing/verify-request.js';
 export { parseEvent } from './oblic/parse.js';
 export type { ParseResult, ParseError, ParseErrorCode } from './oblic/parse.js';
 export { eventSchema, anyEventSchema } from './oblic/schema.js';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { bareCapture, parseCapture } from '../src/wire/capture.js';
 import { isOblicHooksError } from '../src/base/errors.js';
 import { toJsonLine } from '../src/cli/commands/listen/render.js';
-import { outcomeJsonLine as sendJsonLine } from '../src/cli/commands/send/render.js';
+import { outcomeJsonLine as sendJsonLine } from '../src/cli/deliveries-render.js';
 import { inspectCapture } from '../src/wire/verdict.js';
 import type { RequestRecord } from '../src/listen/server.js';
 import { sign } from '../src/signing/sign.js';

@@ -263,7 +263,7 @@ describe('item 20: --forward-to and --forward-timeout are checked up front', () 
     ],
     [
       ['--forward-to', '3000', '--forward-timeout', 'soon'],
-      'oblic-hooks: --forward-timeout "soon" is not a duration; e.g. 500ms, 10s or 2m',
+      'oblic-hooks: --forward-timeout "soon" is not a duration; e.g. 500ms, 10s, 2m or 1.5h',
     ],
   ])('listen %j exits 2 with one line', async (args, line) => {
     const result = await runCli(['listen', '--port', '0', ...args]);

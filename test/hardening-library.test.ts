@@ -11,7 +11,7 @@ import { Hono } from 'hono';
 import Koa from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEventSource } from '../src/samples/bodies.js';
-import { verifyRequest, type RequestVerdict } from '../src/signing/receive.js';
+import { verifyRequest, type RequestVerdict } from '../src/signing/verify-request.js';
 import { verify } from '../src/signing/verify.js';
 import { readmeExample, startExample } from './readme-examples.js';
 

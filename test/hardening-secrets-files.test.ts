@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeFsError, FileRefused, makeDir, readSmallFile } from '../src/base/files.js';
 
-// Issue 13, item 23: the shared file helpers (src/files.ts), in process.
+// Issue 13, item 23: the shared file helpers (src/base/files.ts), in process.
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'oblic-files-'));

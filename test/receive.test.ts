@@ -9,7 +9,7 @@ import { createEventSource } from '../src/samples/bodies.js';
 import { EVENT_TYPES, type EventType } from '../src/oblic/events.js';
 import type { Message, OblicEvent } from '../src/oblic/models.js';
 import { parseEvent } from '../src/oblic/parse.js';
-import { verifyRequest } from '../src/signing/receive.js';
+import { verifyRequest } from '../src/signing/verify-request.js';
 import { anyEventSchema, eventSchema } from '../src/oblic/schema.js';
 import { runCli } from './helpers/cli.js';
 import { readmeExample, startExample } from './readme-examples.js';

@@ -365,7 +365,7 @@ describe('send: usage errors exit 2 with one line', () => {
     ],
     [
       ['send', 'message.created', '--timeout', 'soon'],
-      'oblic-hooks: --timeout "soon" is not a duration; e.g. 500ms, 10s or 2m',
+      'oblic-hooks: --timeout "soon" is not a duration; e.g. 500ms, 10s, 2m or 1.5h',
     ],
     [
       ['send', '--data', '/nonexistent/body.json'],

@@ -5,7 +5,7 @@ import { type BatchSummary, type Outcome, runBatch } from '../send/batch.js';
 import { createDeliverer } from '../wire/deliver.js';
 import type { OutgoingRequest } from '../wire/request.js';
 import { isSuccess } from '../wire/status.js';
-import { outcomeJsonLine, renderOutcome, renderSummary } from './commands/send/render.js';
+import { outcomeJsonLine, renderOutcome, renderSummary } from './deliveries-render.js';
 import { LineWriter, type Ui } from './io.js';
 import { tuneForDeliveries } from './runtime.js';
 

@@ -1,6 +1,10 @@
 import { chooseTransport } from '../wire/deliver.js';
 
-/** Runs through undici of at most this many deliveries end before V8's optimised HTTP parser could pay off. */
+/**
+ * Runs through undici of at most this many deliveries end before V8's optimised HTTP parser could pay
+ * off. Not the same threshold as NODE_HTTP_RUN in wire/deliver.ts (which transport is faster), though
+ * both are 1,000 today: below it, undici is used only for https.
+ */
 const BASELINE_PARSER_RUN = 1000;
 
 /**

@@ -1,4 +1,4 @@
-/** The verifying thread of `listen` (see listen-thread.ts): verifies, counts and formats each batch. */
+/** The verifying thread of `listen` (see thread.ts): verifies, counts and formats each batch. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { inspectRequest } from '../../../wire/verdict-request.js';
 import { PLAIN } from '../../io.js';

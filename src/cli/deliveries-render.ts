@@ -1,10 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import { STATUS_CODES } from 'node:http';
 import type { ChalkInstance } from 'chalk';
-import type { BatchSummary, Outcome } from '../../../send/batch.js';
-import { formatCount, formatMs, printable, terminalText } from '../../../base/text.js';
-import { isSuccess } from '../../../wire/status.js';
-import { paintStatus } from '../../paint.js';
+import type { BatchSummary, Outcome } from '../send/batch.js';
+import { formatCount, formatMs, printable, terminalText } from '../base/text.js';
+import { isSuccess } from '../wire/status.js';
+import { paintStatus } from './paint.js';
 
 /**
  * `{type, id, url, status, ms, ok, signature, attempts, error}`: one line per delivery for --json,
