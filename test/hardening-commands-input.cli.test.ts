@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, runCli, tempConfigHome, type CliResult } from './helpers/cli.js';
+import { runCli, spawnCli, type CliResult } from './helpers/cli.js';
 import { signatureOf, startServer, type Reply, type TestServer } from './helpers/server.js';
 
 // Issue 13, items 9 (bounded input), 13 (sign's race), 16 (terminal escapes) and 25 (replay).
@@ -28,35 +27,9 @@ async function server(reply?: Reply): Promise<TestServer> {
   return s;
 }
 
-/** runCli with standard input read from a file (runCli only pipes a string in). */
-function runWithStdin(args: string[], stdinPath: string): Promise<CliResult> {
-  const started = performance.now();
-  const stdin = openSync(stdinPath, 'r');
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: tempConfigHome(), ...env },
-    stdio: [stdin, 'pipe', 'pipe'],
-  });
-  closeSync(stdin);
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  const { stdout, stderr } = child;
-  if (!stdout || !stderr) throw new Error('spawn gave no pipes');
-  stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const stdoutBytes = Buffer.concat(out);
-      resolve({
-        code,
-        stdout: stdoutBytes.toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        stdoutBytes,
-        ms: performance.now() - started,
-      });
-    });
-  });
-}
+/** The real binary with standard input read from a file itself (runCli only pipes a string in). */
+const runWithStdin = (args: string[], stdinPath: string): Promise<CliResult> =>
+  spawnCli(args, { env, stdinFile: stdinPath });
 
 const NOT_A_CAPTURE =
   'not a capture: expected an HTTP request ("POST /path HTTP/1.1", headers, blank line, body) or a `listen --json` line';

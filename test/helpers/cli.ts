@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
@@ -25,6 +25,8 @@ export interface CliResult {
 export interface CliOptions {
   env?: NodeJS.ProcessEnv;
   input?: string | Buffer;
+  /** spawnCli only: standard input is this file itself (e.g. /dev/zero), not a pipe of `input`. */
+  stdinFile?: string;
   cwd?: string;
 }
 
@@ -90,16 +92,18 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
  */
 export function spawnCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const started = performance.now();
+  const stdinFile = options.stdinFile === undefined ? undefined : openSync(options.stdinFile, 'r');
   const child = spawn(process.execPath, [BIN, ...args], {
     env: cleanEnv(options.env),
     cwd: options.cwd,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: [stdinFile ?? 'pipe', 'pipe', 'pipe'],
   });
+  if (stdinFile !== undefined) closeSync(stdinFile);
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-  child.stdin.end(options.input ?? '');
+  child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
+  child.stdin?.end(options.input ?? '');
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
