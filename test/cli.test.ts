@@ -188,6 +188,14 @@ describe('the command line', () => {
     expect(result.stderr).toBe("oblic-hooks: unknown command 'sned' (Did you mean send?)\n");
   });
 
+  it('a missing argument exits 2 with one line that says where to look', async () => {
+    const result = await runCli(['replay']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "oblic-hooks: missing required argument 'captures' (the command's --help shows what it takes)\n",
+    );
+  });
+
   it('no command prints the help on stderr and exits 2', async () => {
     const result = await spawnCli([]);
     expect(result.code).toBe(2);

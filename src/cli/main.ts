@@ -58,7 +58,7 @@ export function buildProgram(io: Io, args: readonly string[] = []): Command {
           `oblic-hooks: ${text
             .replace(/^error: /, '')
             .replace(/\s*\n\s*/g, ' ')
-            .trim()}\n`,
+            .trim()}${/^error: missing required argument/.test(text) ? " (the command's --help shows what it takes)" : ''}\n`,
         ),
     })
     .addHelpText('after', EXIT_HELP);
