@@ -8,11 +8,9 @@ import { readFileSync } from 'node:fs';
  * CSP without inline script or style (issue 13, item 26). Values from requests are only ever set as
  * text, never as HTML.
  *
- * The files are read beside this module, wherever it runs: src/inspector/page/ (tests and tsx),
- * dist/inspector/page/ (tsc's output) and dist/bundle/page/ (the CLI); scripts/build.mjs copies
- * them to the two dist folders. One mechanism for all three, where a text import would need
- * esbuild's loader, Vite's `?raw` and a `declare module` for tsc, and tsc's output would still not
- * run (Node has no text imports).
+ * The files are read beside this module, wherever it runs: src/inspector/page/ (tests and tsx)
+ * and dist/bundle/page/ (the CLI), where scripts/build.mjs copies them. One mechanism for both,
+ * where a text import would need esbuild's loader and Vite's `?raw` (and Node has none).
  */
 const PAGE_DIR = new URL('./page/', import.meta.url);
 

@@ -17,7 +17,7 @@ export async function openInspector(plan: ListenPlan, listenerUrl: URL): Promise
     saveDir: plan.saveDir,
     sample: (type) => createEventSource({ types: [type], now: Math.floor(Date.now() / 1000) })(0).bytes,
     send: async (url, headers, body) => {
-      const deliverer = createDeliverer(url, { connections: 1, timeoutMs: 10_000, retries: 0 });
+      const deliverer = createDeliverer(url, { connections: 1, timeoutMs: 10_000, retries: 0, deliveries: 1 });
       try {
         const result = await deliverer.deliver({
           url,

@@ -37,7 +37,7 @@ interface SendPlan {
 
 export async function run(patterns: string[], flags: SendFlags, ui: Ui): Promise<void> {
   const plan = await makePlan(patterns, flags, ui);
-  const source: BodySource = plan.data
+  const made: BodySource = plan.data
     ? createFixedSource(plan.data)
     : createEventSource({
         types: plan.types,
@@ -45,7 +45,10 @@ export async function run(patterns: string[], flags: SendFlags, ui: Ui): Promise
         assignments: plan.assignments,
         now: Math.floor(Date.now() / 1000),
       });
-  source(0); // a --set path that does not fit the event fails here, before anything is signed or sent
+  // A --set path that does not fit the event fails here, before anything is signed or sent; the
+  // body made is the first one sent.
+  const first = made(0);
+  const source: BodySource = (index) => (index === 0 ? first : made(index));
   const { secret } = await useSecret(ui, flags.secretSources ?? [], 'signing');
   const makeRequest = (body: Body) => buildRequest(plan.url, body.bytes, secret, plan.headers);
   if (flags.dryRun || flags.printCurl) {

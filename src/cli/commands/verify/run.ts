@@ -32,11 +32,11 @@ export async function run(files: string[], flags: VerifyFlags, ui: Ui): Promise<
   let others: NamedSecret[] | undefined;
   const otherSecrets = async () => (others ??= await fallbackSecrets(ui.io.env));
   const names = files.length > 0 ? files : ['-'];
+  const keys = secrets.map((s) => s.secret);
   let failed = 0;
   let unusable = 0;
   for (const name of names) {
     try {
-      const keys = secrets.map((s) => s.secret);
       const large = name === '-' ? null : await inspectLargeFile(name, keys, flags.signature);
       let inspection = large;
       if (!inspection) {
