@@ -1,7 +1,7 @@
 import { InputError } from '../base/errors.js';
 import { type EventType, isEventType } from '../oblic/events.js';
 import type { DeliveryError } from '../wire/deliver.js';
-import { type HeaderList, replayRequest } from '../wire/request.js';
+import { type OutgoingRequest, replayRequest } from '../wire/request.js';
 import { parseTarget } from '../wire/target.js';
 import type { Entry } from './history.js';
 
@@ -13,11 +13,7 @@ export interface SendOptions {
   listenerUrl: URL;
   forwardTo?: URL | undefined;
   /** Sends one request (replay, edited replay, sample); injected so the core stays testable. */
-  send: (
-    url: URL,
-    headers: HeaderList,
-    body: Buffer,
-  ) => Promise<{ status: number | null; ms: number; error: DeliveryError | null }>;
+  send: (request: OutgoingRequest) => Promise<{ status: number | null; ms: number; error: DeliveryError | null }>;
   /** Builds a fresh sample event of a type. */
   sample: (type: EventType) => Buffer;
 }
@@ -46,8 +42,8 @@ export function createPageActions(
   find: (seq: number) => Entry | undefined,
   dropped: string,
 ): PageActions {
-  async function sendFromPage(target: URL, headers: HeaderList, body: Buffer) {
-    const result = await options.send(target, headers, body);
+  async function sendFromPage(request: OutgoingRequest) {
+    const result = await options.send(request);
     return { ...result, error: result.error && inPageTerms(result.error) };
   }
 
@@ -69,7 +65,7 @@ export function createPageActions(
         edited || input.resign === true ? options.secrets[0] : undefined,
       );
       return {
-        ...(await sendFromPage(target, request.headers, body)),
+        ...(await sendFromPage(request)),
         signature: request.signature,
         url: target.href,
       };
@@ -81,7 +77,7 @@ export function createPageActions(
         typeof input.url === 'string' && input.url.trim() !== '' ? parseTarget(input.url) : options.listenerUrl;
       const body = options.sample(input.type);
       const request = replayRequest(target, [['content-type', 'application/json']], body, options.secrets[0]);
-      return { ...(await sendFromPage(target, request.headers, body)), url: target.href };
+      return { ...(await sendFromPage(request)), url: target.href };
     },
   };
 }

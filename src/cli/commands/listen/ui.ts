@@ -16,15 +16,10 @@ export async function openInspector(plan: ListenPlan, listenerUrl: URL): Promise
     forwardTo: plan.forwardTo,
     saveDir: plan.saveDir,
     sample: (type) => createEventSource({ types: [type], now: Math.floor(Date.now() / 1000) })(0).bytes,
-    send: async (url, headers, body) => {
-      const deliverer = createDeliverer(url, { connections: 1, timeoutMs: 10_000, retries: 0, deliveries: 1 });
+    send: async (request) => {
+      const deliverer = createDeliverer(request.url, { connections: 1, timeoutMs: 10_000, retries: 0, deliveries: 1 });
       try {
-        const result = await deliverer.deliver({
-          url,
-          headers,
-          body,
-          signature: headers.find(([name]) => name === 'x-oblic-signature')?.[1] ?? '',
-        });
+        const result = await deliverer.deliver(request);
         return { status: result.status, ms: result.ms, error: result.error };
       } finally {
         await deliverer.close();
