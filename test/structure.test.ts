@@ -23,6 +23,7 @@ const RANK: Record<string, number> = {
   samples: 4,
   send: 5,
   listen: 5,
+  check: 5,
   inspector: 6,
   cli: 7,
 };

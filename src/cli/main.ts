@@ -11,6 +11,7 @@ import { registerListen } from './commands/listen/index.js';
 import { registerReplay } from './commands/replay/index.js';
 import { registerDemo } from './commands/demo/index.js';
 import { registerSchema } from './commands/schema/index.js';
+import { registerCheck } from './commands/check/index.js';
 import { VERSION } from './version.js';
 
 const EXIT_HELP = `
@@ -36,6 +37,7 @@ const COMMANDS = {
   replay: registerReplay,
   demo: registerDemo,
   schema: registerSchema,
+  check: registerCheck,
 };
 
 /**

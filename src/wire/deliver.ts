@@ -18,6 +18,8 @@ export interface DelivererOptions {
   retries: number;
   /** How many deliveries the run makes, when known: a short run to an http: target goes through node:http. */
   deliveries?: number;
+  /** What error messages name (the flags, what should be listening): send's words by default. */
+  words?: TargetWords;
   /** Backoff before retry n (1-based); injectable so tests need not wait. */
   backoffMs?: (attempt: number) => number;
   now?: () => number;
@@ -65,7 +67,7 @@ export function createDeliverer(origin: URL, options: DelivererOptions): Deliver
     connections: options.connections,
     timeoutMs: options.timeoutMs,
     now: options.now ?? monotonicMs,
-    describe: (error, url) => describeError(error, url, options.timeoutMs),
+    describe: (error, url) => describeError(error, url, options.timeoutMs, options.words),
   };
   let transport: Transport | undefined =
     chooseTransport(origin, options.deliveries) === 'node:http' ? openAgent(origin, transportOptions) : undefined;

@@ -1,0 +1,154 @@
+import type { DeliveryResult } from '../wire/attempt.js';
+import { isSuccess } from '../wire/status.js';
+import type { Craft, ProbeRequest } from './craft.js';
+
+// What `oblic-hooks check` is made of (issue 15): probes, each a few requests sent to the user's
+// endpoint and a grade of what came back. Nothing here prints or sends: suite.ts sends, the CLI shows.
+
+export type ProbeGroup = 'deliveries' | 'signatures' | 'robustness' | 'compatibility';
+export type Verdict = 'pass' | 'fail' | 'warn';
+
+/**
+ * A probe's requests go in rounds, one round after another: a round `atOnce` is sent all together
+ * (a burst, a duplicate at once); otherwise its requests go a few at a time (suite.ts).
+ */
+export interface Round {
+  requests: ProbeRequest[];
+  atOnce: boolean;
+}
+
+/** A request and what the endpoint answered. */
+export interface Exchange {
+  /** The id of the probe that sent it. */
+  probe: string;
+  sent: ProbeRequest;
+  result: DeliveryResult;
+  /** Whether this answer is the one a correct endpoint gives. */
+  expected: boolean;
+}
+
+export interface Grade {
+  verdict: Verdict;
+  /** One line: what was seen. */
+  detail: string;
+  /** On a fail or warn: what is wrong in the endpoint and how such endpoints usually get it wrong. */
+  fix: string | null;
+  /** The exchanges to report, when not the probe's own (answers-in-time lists the slowest of the run). */
+  exchanges?: Exchange[];
+}
+
+export interface GradeContext {
+  /** The answer time `answers-in-time` grades against (--deadline). */
+  deadlineMs: number;
+  timeoutMs: number;
+  /** Every exchange of the run so far, for `answers-in-time`. */
+  all: readonly Exchange[];
+  /** Which secret the run signs with, in words, for the fix of an endpoint that refuses every event. */
+  signingWith?: string;
+}
+
+export interface Probe {
+  id: string;
+  group: ProbeGroup;
+  title: string;
+  /** What it sends, in one line, for --list and the README. */
+  sends: string;
+  /** Runs with nothing else in flight, so that "at once" means at once (the burst). */
+  alone?: boolean;
+  /** Grades every exchange of the run (`answers-in-time`): runs last, and sends its own only when run alone. */
+  gradesTheRun?: boolean;
+  build(craft: Craft): Round[];
+  /** Whether an answer is the one a correct endpoint gives to this probe's requests. */
+  expects(result: DeliveryResult): boolean;
+  grade(exchanges: readonly Exchange[], context: GradeContext): Grade;
+}
+
+/** What a probe reports: its grade, how long it took and every exchange. */
+export interface ProbeReport extends Grade {
+  id: string;
+  group: ProbeGroup;
+  title: string;
+  ms: number;
+  exchanges: Exchange[];
+}
+
+/** How an endpoint answered, in the classes the grades are made of. */
+export type Answer = 'accepted' | 'rejected' | 'server-error' | 'redirect' | 'no-answer' | 'other';
+
+export function answerOf(result: DeliveryResult): Answer {
+  const { status } = result;
+  if (status === null) return 'no-answer';
+  if (isSuccess(status)) return 'accepted';
+  if (status >= 500) return 'server-error';
+  if (status >= 400) return 'rejected';
+  if (status >= 300) return 'redirect';
+  return 'other';
+}
+
+/** A correct endpoint answers 2xx. */
+export const accepts = (result: DeliveryResult): boolean => answerOf(result) === 'accepted';
+
+/** A correct rejection is a 4xx: a 5xx asks the sender to try again, and a 2xx takes the forgery. */
+export const rejects = (result: DeliveryResult): boolean => answerOf(result) === 'rejected';
+
+/** The exchanges a probe's grade is about: those that did not get the expected answer. */
+export function unexpected(exchanges: readonly Exchange[]): Exchange[] {
+  return exchanges.filter((exchange) => !exchange.expected);
+}
+
+/** The statuses of `exchanges`, each once, in order: "401", "500 and 503", "no answer". */
+export function statusesOf(exchanges: readonly Exchange[]): string {
+  const seen = [
+    ...new Set(exchanges.map(({ result }) => (result.status === null ? 'no answer' : String(result.status)))),
+  ];
+  return seen.length <= 1 ? (seen[0] ?? '') : `${seen.slice(0, -1).join(', ')} and ${seen.at(-1)}`;
+}
+
+/**
+ * The fix for answers that are wrong whatever the probe: no answer, a redirect, a body limit. Null
+ * when the probe's own words apply.
+ */
+export function commonFix(exchanges: readonly Exchange[], timeoutMs: number): string | null {
+  const answers = new Set(exchanges.map(({ result }) => answerOf(result)));
+  if (answers.has('no-answer')) {
+    const error = exchanges.find(({ result }) => result.error)?.result.error;
+    return error?.code.includes('TIMEOUT')
+      ? `no answer within ${timeoutMs} ms (--timeout): a sender gives up and delivers again; answer first, then do the work`
+      : `the connection failed (${error?.code ?? 'no answer'}): did the app crash? see its log`;
+  }
+  if (answers.has('redirect')) {
+    const location = exchanges.find(({ result }) => result.headers.location)?.result.headers.location;
+    return `the endpoint redirects${location ? ` (to ${String(location)})` : ''}: webhooks are not redirected; point check at the final URL`;
+  }
+  if (exchanges.some(({ result }) => result.status === 413))
+    return 'the endpoint refuses a large body with 413: Oblic publishes no size limit, so allow at least 1 MiB (express.raw() and express.json() stop at 100 kB unless given { limit: "1mb" })';
+  return null;
+}
+
+/** "answered 204", "all 15 answered 204", "3 of 15 answered 500 and no answer". */
+function answered(exchanges: readonly Exchange[], of?: number): string {
+  const statuses = statusesOf(exchanges);
+  if (of !== undefined && of > 1) return `${exchanges.length} of ${of} answered ${statuses}`;
+  return exchanges.length === 1 ? `answered ${statuses}` : `all ${exchanges.length} answered ${statuses}`;
+}
+
+/**
+ * The grade of a probe whose every request has one right answer: a pass when each got it, else a
+ * fail whose fix is the common one (no answer, a redirect, a body limit) or the probe's (`wrong`).
+ */
+export function gradeEach(
+  exchanges: readonly Exchange[],
+  context: GradeContext,
+  wrong: (bad: readonly Exchange[]) => string | null,
+): Grade {
+  const bad = unexpected(exchanges);
+  if (bad.length === 0) return { verdict: 'pass', detail: answered(exchanges), fix: null };
+  return {
+    verdict: 'fail',
+    detail: answered(bad, exchanges.length),
+    fix:
+      commonFix(bad, context.timeoutMs) ??
+      wrong(bad) ??
+      'the endpoint did not answer as a correct one would (see the answers above)',
+  };
+}

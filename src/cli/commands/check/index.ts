@@ -1,0 +1,59 @@
+import { type Command, Option } from 'commander';
+import { addSecretOptions, collect, once, parseIntFlag, SIGNING_SECRET, type UiFactory } from '../../flags.js';
+import type { CheckFlags } from './run.js';
+
+// The probe ids and groups are written out here so that --help costs no sample factory; a test holds
+// this list to src/check/probes.ts.
+const HELP = `
+Sends your endpoint real deliveries, signed as Oblic signs them, and forged and odd ones, and grades
+what it answers: 2xx for what Oblic sends, 4xx (never 5xx) for what it must refuse. The deliveries are
+real: run it against a development app (handles-duplicates sends the same event twice).
+
+Probes (--only and --skip take these ids or the group names):
+  deliveries     accepts-every-type, handles-duplicates, handles-burst, answers-in-time
+  signatures     accepts-exact-bytes, rejects-missing-signature, rejects-wrong-secret,
+                 rejects-tampered-body, rejects-malformed-signature
+  robustness     rejects-invalid-json, large-event
+  compatibility  tolerates-unknown-fields, tolerates-unknown-type
+\`oblic-hooks check --list\` says what each one sends.
+
+--deadline (default 5s) and --timeout (default 10s) are this tool's assumptions: Oblic publishes no
+timeout. An endpoint that answers right but slowly fails answers-in-time and nothing else.
+
+Examples:
+  $ oblic-hooks check localhost:3000/webhooks           # the secret as for send: flag, file, env, dev secret
+  $ oblic-hooks check 3000/webhooks --json > report.ndjson
+  $ oblic-hooks check 3000/webhooks --junit check.xml   # for CI test reports
+  $ oblic-hooks check 3000/webhooks --only signatures --deadline 2s
+  $ oblic-hooks check 3000/webhooks --skip handles-burst --seed 7 --verbose
+
+Exit codes: 0 no probe failed (warnings allowed unless --strict), 1 a probe failed or nothing
+listened at the URL, 2 usage error (bad URL, unknown probe, bad secret), 130 interrupted by Ctrl-C.`;
+
+export function registerCheck(program: Command, ui: UiFactory): void {
+  addSecretOptions(
+    program
+      .command('check')
+      .description('grade your endpoint: does it take what Oblic sends and refuse what it must?')
+      .argument('[url]', 'your endpoint: a URL, host:port/path or port/path (3000/webhooks)')
+      .option('--only <probes>', 'run only these probes or groups (comma-separated; repeatable)', collect)
+      .option('--skip <probes>', 'leave out these probes or groups (comma-separated; repeatable)', collect)
+      .option('--deadline <duration>', 'the answer time answers-in-time grades against (ms, or 5s)', '5s')
+      .option('--timeout <duration>', 'give up on one response after this long', '10s')
+      .option(
+        '--seed <n>',
+        'make every body reproducible (the report says the seed used)',
+        parseIntFlag('--seed', 0, 2 ** 32 - 1),
+      )
+      .option('--json', 'print one JSON object per probe, then a summary object, and nothing else on stdout')
+      .option('--junit <file>', 'also write the report as JUnit XML to this file', once('--junit'))
+      .option('--strict', 'a warning fails the run too')
+      .option('-v, --verbose', 'print every request and response on stderr')
+      .addOption(new Option('--list', 'list the probes and what each sends, then exit').conflicts(['only', 'skip'])),
+    SIGNING_SECRET,
+  )
+    .addHelpText('after', HELP)
+    .action(async (url: string | undefined, flags: CheckFlags) =>
+      (await import('./run.js')).run(url, flags, await ui()),
+    );
+}

@@ -1,0 +1,170 @@
+import { STATUS_CODES } from 'node:http';
+import type { ChalkInstance } from 'chalk';
+import { formatBytes, formatCount, formatMs, printable, shellArg } from '../../../base/text.js';
+import type { Exchange, Probe, ProbeReport, Verdict } from '../../../check/probe.js';
+import type { SuiteResult } from '../../../check/suite.js';
+import { LineWriter, type Ui } from '../../io.js';
+import { paintStatus } from '../../paint.js';
+
+export interface Summary {
+  kind: 'summary';
+  target: string;
+  seed: number;
+  probes: number;
+  passed: number;
+  failed: number;
+  warned: number;
+  deliveries: number;
+  ms: number;
+  deadlineMs: number;
+  timeoutMs: number;
+  strict: boolean;
+  /** What the exit status says: no failure, and no warning under --strict. */
+  ok: boolean;
+  /** The ids of the probes that failed (or warned, under --strict). */
+  failing: string[];
+}
+
+export function summarize(
+  result: SuiteResult,
+  run: { target: string; seed: number; strict: boolean; deadlineMs: number; timeoutMs: number },
+): Summary {
+  const count = (verdict: Verdict) => result.reports.filter((report) => report.verdict === verdict).length;
+  const failing = result.reports
+    .filter((report) => report.verdict === 'fail' || (run.strict && report.verdict === 'warn'))
+    .map((report) => report.id);
+  return {
+    kind: 'summary',
+    target: run.target,
+    seed: run.seed,
+    probes: result.reports.length,
+    passed: count('pass'),
+    failed: count('fail'),
+    warned: count('warn'),
+    deliveries: result.deliveries,
+    ms: Math.round(result.ms),
+    deadlineMs: run.deadlineMs,
+    timeoutMs: run.timeoutMs,
+    strict: run.strict,
+    ok: failing.length === 0,
+    failing,
+  };
+}
+
+/** The first line of a response body, as text, at most 200 characters; null for an empty or absent one. */
+function firstLine(body: Buffer | null): string | null {
+  if (body === null || body.length === 0) return null;
+  const line = body.toString('utf8').split(/\r?\n/, 1)[0]!.trim();
+  return line === '' ? null : line.slice(0, 200);
+}
+
+function exchangeJson({ probe, sent, result, expected }: Exchange): object {
+  return {
+    probe,
+    label: sent.label,
+    type: sent.type,
+    id: sent.id,
+    change: sent.change,
+    status: result.status,
+    ms: Math.round(result.ms * 100) / 100,
+    expected,
+    error: result.error ? { code: result.error.code, message: result.error.message } : null,
+    body: firstLine(result.body),
+  };
+}
+
+export function reportJson(report: ProbeReport): string {
+  const { exchanges, ms, ...rest } = report;
+  return JSON.stringify({ kind: 'probe', ...rest, ms: Math.round(ms), requests: exchanges.map(exchangeJson) });
+}
+
+const SHOWN = 5;
+
+/** A probe's line on the report card, and under a fail or a warning what came back and the fix. */
+export function renderReport(c: ChalkInstance, report: ProbeReport): string {
+  const mark = { pass: c.green('✓'), fail: c.red('✗'), warn: c.yellow('!') }[report.verdict];
+  const lines = [`${mark} ${report.id.padEnd(28)} ${c.dim(formatMs(report.ms).padStart(8))}  ${report.title}`];
+  if (report.verdict === 'pass') return lines.join('\n');
+  lines.push(`    ${report.detail}`);
+  const wrong = report.exchanges.filter((exchange) => !exchange.expected);
+  for (const { probe, sent, result } of wrong.slice(0, SHOWN)) {
+    const what = [
+      probe === report.id ? null : probe,
+      sent.label === sent.type ? null : sent.label,
+      sent.type && sent.id ? `${printable(sent.type, 40)} ${sent.id}` : null,
+      sent.change,
+    ];
+    lines.push(`    ${c.dim('sent')} ${what.filter(Boolean).join(' · ')}`);
+    const body = firstLine(result.body);
+    const answer = result.error
+      ? c.red(printable(result.error.message, 200))
+      : `${paintStatus(c, result.status, `${result.status} ${STATUS_CODES[result.status!] ?? ''}`.trim())}${body ? ` · ${printable(body, 120)}` : ''}`;
+    lines.push(`    ${c.dim('got ')} ${answer} ${c.dim(formatMs(result.ms))}`);
+  }
+  if (wrong.length > SHOWN) lines.push(c.dim(`    … and ${wrong.length - SHOWN} more`));
+  if (report.fix) lines.push(`    ${c.dim('fix ')} ${report.fix}`);
+  return lines.join('\n');
+}
+
+function renderExchange(c: ChalkInstance, probe: Probe, { sent, result }: Exchange): string {
+  const { request } = sent;
+  const lines = [
+    `${c.cyan('→')} ${probe.id} · ${sent.label} · POST ${printable(`${request.url.pathname}${request.url.search}`, 120)} ${c.dim(`(${formatBytes(request.body.length)})`)}`,
+    ...request.headers.map(([name, value]) => c.dim(`    ${name}: ${printable(value, 120)}`)),
+    c.dim(`    ${printable(request.body.toString('utf8'), 160)}`),
+  ];
+  if (result.error)
+    lines.push(`${c.cyan('←')} ${c.red(printable(result.error.message, 200))} ${c.dim(formatMs(result.ms))}`);
+  else {
+    lines.push(`${c.cyan('←')} ${paintStatus(c, result.status)} ${c.dim(formatMs(result.ms))}`);
+    for (const [name, value] of Object.entries(result.headers))
+      lines.push(c.dim(`    ${printable(name, 60)}: ${printable(String(value), 120)}`));
+    const body = firstLine(result.body);
+    if (body) lines.push(c.dim(`    ${printable(body, 160)}`));
+  }
+  return lines.join('\n');
+}
+
+export interface Reporter {
+  report(report: ProbeReport): void;
+  exchange(probe: Probe, exchange: Exchange): void;
+  summary(summary: Summary, target: string, flags: { seed?: number }): Promise<void>;
+}
+
+/** The report card on stdout (or, with --json, one object per probe), and --verbose on stderr. */
+export function createReporter(ui: Ui, run: { json: boolean; verbose: boolean; url: URL; seed: number }): Reporter {
+  const stdout = new LineWriter(ui.io.stdout);
+  ui.say(ui.err.dim(`checking ${printable(run.url.href, 200)} · seed ${run.seed}`));
+  return {
+    report: (report) => void stdout.write(run.json ? reportJson(report) : renderReport(ui.out, report)),
+    exchange: (probe, exchange) => ui.say(renderExchange(ui.err, probe, exchange)),
+    summary: async (summary, target) => {
+      if (run.json) stdout.write(JSON.stringify(summary));
+      else {
+        const parts = [
+          ui.out.green(`${summary.passed} passed`),
+          summary.failed > 0 ? ui.out.red(`${summary.failed} failed`) : `${summary.failed} failed`,
+          summary.warned > 0 ? ui.out.yellow(`${summary.warned} warned`) : `${summary.warned} warned`,
+        ];
+        stdout.write(
+          `\n${summary.probes} probes: ${parts.join(', ')} · ${formatCount(summary.deliveries)} deliveries in ${formatMs(summary.ms)} · seed ${summary.seed}`,
+        );
+      }
+      await stdout.flush();
+      if (summary.failing.length > 0)
+        ui.say(
+          ui.err.dim(
+            `the same bodies again: oblic-hooks check ${shellArg(target)} --seed ${summary.seed} --only ${summary.failing.join(',')}`,
+          ),
+        );
+    },
+  };
+}
+
+export function listText(c: ChalkInstance, probes: readonly Probe[]): string {
+  return `${probes.map((probe) => `${probe.id.padEnd(28)} ${c.dim(probe.group.padEnd(14))} ${probe.title}\n${' '.repeat(29)}${c.dim(`sends ${probe.sends}`)}`).join('\n')}\n`;
+}
+
+export function listJson(probes: readonly Probe[]): string {
+  return `${probes.map(({ id, group, title, sends }) => JSON.stringify({ id, group, title, sends })).join('\n')}\n`;
+}

@@ -1,0 +1,173 @@
+// `oblic-hooks check` (issue 15) against real endpoints on 127.0.0.1: the right one passes every
+// probe, and each broken one fails exactly the probes it should, no others.
+import { afterEach, describe, expect, it } from 'vitest';
+import { PROBES } from '../src/check/probes.js';
+import { runCli } from './helpers/cli.js';
+import { BROKEN_ENDPOINTS, RIGHT_ENDPOINT } from './helpers/endpoints.js';
+import { type Reply, startServer, type TestServer } from './helpers/server.js';
+
+const SECRET = 'check-test-secret-0001';
+
+interface Line {
+  kind: 'probe' | 'summary';
+  id: string;
+  verdict: string;
+  detail: string;
+  fix: string | null;
+  requests: Array<{
+    probe: string;
+    label: string;
+    status: number | null;
+    expected: boolean;
+    error: { code: string; message: string } | null;
+  }>;
+  [key: string]: unknown;
+}
+
+let servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+  servers = [];
+});
+
+async function serve(reply: Reply): Promise<TestServer> {
+  const server = await startServer(reply);
+  servers.push(server);
+  return server;
+}
+
+/** Runs check in this process with --json and returns its exit code, probe lines and summary. */
+async function check(server: TestServer, ...flags: string[]) {
+  const result = await runCli(['check', `${server.port}/webhooks`, '--secret', SECRET, '--json', ...flags]);
+  const lines = result.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Line);
+  const probes = lines.filter((line) => line.kind === 'probe');
+  const verdicts = (verdict: string) => probes.filter((line) => line.verdict === verdict).map((line) => line.id);
+  return { ...result, probes, summary: lines.at(-1)!, fails: verdicts('fail'), warns: verdicts('warn') };
+}
+
+describe('check against a correct endpoint', () => {
+  it('passes every probe, in the fixed order, and exits 0', async () => {
+    const run = await check(await serve(RIGHT_ENDPOINT.reply(SECRET)));
+    expect(run.code).toBe(0);
+    expect(run.probes.map((line) => [line.id, line.verdict])).toEqual(PROBES.map((probe) => [probe.id, 'pass']));
+    expect(run.summary).toMatchObject({ kind: 'summary', probes: 13, passed: 13, failed: 0, warned: 0, ok: true });
+    expect(run.stderr).toMatch(/^signing with --secret/m);
+  });
+
+  it('sends every delivery outside handles-duplicates with a fresh event id', async () => {
+    const server = await serve(RIGHT_ENDPOINT.reply(SECRET));
+    await check(server);
+    const ids = server.received.map((request) => /"id":\s*"([A-Za-z0-9]{16})"/.exec(request.body.toString())?.[1]);
+    const counts = new Map<string | undefined, number>();
+    for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+    counts.delete(undefined); // the body that is JSON but not an event has no id
+    // handles-duplicates sends one delivery twice in a row and another twice at once.
+    expect([...counts.values()].filter((n) => n > 1)).toEqual([2, 2]);
+    expect(counts.size).toBe(server.received.length - 1 - 2);
+  });
+});
+
+describe('check against broken endpoints: each fails exactly its probes', () => {
+  it.each(BROKEN_ENDPOINTS.map((endpoint) => [endpoint.bug, endpoint] as const))(
+    'an endpoint that %s',
+    async (_bug, endpoint) => {
+      const run = await check(await serve(endpoint.reply(SECRET)), ...(endpoint.flags ?? []));
+      expect(run.fails).toEqual(endpoint.fails);
+      expect(run.warns).toEqual(endpoint.warns ?? []);
+      expect(run.code).toBe(endpoint.fails.length > 0 ? 1 : 0);
+      for (const line of run.probes.filter((probe) => probe.verdict !== 'pass')) expect(line.fix).toMatch(/\w/);
+      if (endpoint.fails.length > 0)
+        expect(run.stderr).toContain(`oblic-hooks: ${endpoint.fails.length} of 13 probes failed`);
+    },
+  );
+
+  it('--strict fails a run that only warned', async () => {
+    const refuses = BROKEN_ENDPOINTS.find((endpoint) => endpoint.warns)!;
+    const run = await check(await serve(refuses.reply(SECRET)), '--strict');
+    expect(run.code).toBe(1);
+    expect(run.summary).toMatchObject({ ok: false, failing: ['tolerates-unknown-type'], strict: true });
+    expect(run.stderr).toContain('--strict counts a warning as a failure');
+  });
+
+  it('an endpoint with another secret refuses every event, and the fix says so', async () => {
+    const run = await check(
+      await serve(RIGHT_ENDPOINT.reply('the-app-has-another-secret')),
+      '--only',
+      'accepts-every-type',
+    );
+    expect(run.fails).toEqual(['accepts-every-type']);
+    expect(run.probes[0]!.fix).toContain('verifies with another secret than --secret');
+  });
+
+  it('a timeout fails its probe and answers-in-time, and names --timeout', async () => {
+    // The endpoint never answers the large event: the sender gives up after --timeout.
+    const right = RIGHT_ENDPOINT.reply(SECRET);
+    const server = await serve((request, response, index) => {
+      if (request.body.length < 100_000) right(request, response, index);
+    });
+    const run = await check(
+      server,
+      '--timeout',
+      '300ms',
+      '--deadline',
+      '200ms',
+      '--only',
+      'large-event,answers-in-time',
+    );
+    expect(run.fails).toEqual(['large-event', 'answers-in-time']);
+    expect(run.probes[0]!.fix).toContain('no answer within 300 ms (--timeout)');
+    expect(run.probes[0]!.requests[0]!.error?.code).toBe('UND_ERR_HEADERS_TIMEOUT');
+  });
+
+  it('a redirect is not followed: the fix says to point check at the final URL', async () => {
+    const run = await check(
+      await serve((_request, response) => response.writeHead(308, { location: '/webhooks/' }).end()),
+      '--only',
+      'accepts-every-type',
+    );
+    expect(run.probes[0]!.fix).toContain('redirects (to /webhooks/)');
+  });
+
+  it('an endpoint that crashes part way fails the probes after, with the connection error', async () => {
+    const right = RIGHT_ENDPOINT.reply(SECRET);
+    let server: TestServer | undefined;
+    server = await serve((request, response, index) => {
+      // Answers the first probe; the burst, which runs alone after it, finds it gone.
+      if (index < 15) return right(request, response, index);
+      response.socket?.destroy();
+      void server?.close();
+    });
+    const run = await check(server, '--only', 'accepts-every-type,handles-burst');
+    expect(run.fails).toEqual(['handles-burst']);
+    expect(run.probes[1]!.fix).toMatch(
+      /the connection failed \((ECONNRESET|ECONNREFUSED|UND_ERR_SOCKET)\): did the app crash/,
+    );
+  });
+});
+
+describe('check --seed', () => {
+  const bodies = (server: TestServer) =>
+    server.received
+      .map((request) => `${request.headers['x-oblic-signature']} ${request.body.toString('base64')}`)
+      .sort();
+
+  it('makes every body the same, byte for byte, and a probe alone sends what it sends in the whole run', async () => {
+    const [a, b, c, d] = await Promise.all([1, 2, 3, 4].map(() => serve(RIGHT_ENDPOINT.reply(SECRET))));
+    await check(a!, '--seed', '42');
+    await check(b!, '--seed', '42');
+    await check(c!, '--seed', '43');
+    await check(d!, '--seed', '42', '--only', 'rejects-tampered-body');
+    expect(bodies(a!)).toEqual(bodies(b!));
+    // Only the one body that is not made from the seed is the same under another seed.
+    const shared = bodies(c!).filter((body) => bodies(a!).includes(body));
+    expect(shared.map((body) => Buffer.from(body.split(' ')[1]!, 'base64').toString())).toEqual([
+      '{"greeting":"hello, world"}',
+    ]);
+    expect(bodies(a!)).toEqual(expect.arrayContaining(bodies(d!)));
+    const run = await check(a!, '--seed', '42', '--only', 'deliveries');
+    expect(run.summary).toMatchObject({ seed: 42, probes: 4 });
+  });
+});
