@@ -115,11 +115,12 @@ describe('check against broken endpoints: each fails exactly its probes', () => 
       '--deadline',
       '200ms',
       '--only',
-      'large-event,answers-in-time',
+      // Another probe answers first: an app that answers nothing at all is one line (check.cli.test.ts).
+      'rejects-wrong-secret,large-event,answers-in-time',
     );
     expect(run.fails).toEqual(['large-event', 'answers-in-time']);
-    expect(run.probes[0]!.fix).toContain('no answer within 300 ms (--timeout)');
-    expect(run.probes[0]!.requests[0]!.error?.code).toBe('UND_ERR_HEADERS_TIMEOUT');
+    expect(run.probes[1]!.fix).toContain('no answer within 300 ms (--timeout)');
+    expect(run.probes[1]!.requests[0]!.error?.code).toBe('UND_ERR_HEADERS_TIMEOUT');
   });
 
   it('a redirect is not followed: the fix says to point check at the final URL', async () => {

@@ -142,10 +142,21 @@ describe('the command line', () => {
     expect(result.code).toBe(0);
     for (const word of ['events', 'secret', 'sign', 'send', 'Exit codes:', 'OBLIC_WEBHOOK_SECRET'])
       expect(result.stdout).toContain(word);
-    // Only a named command is built at start-up; help in any form still lists all nine.
+    // Only a named command is built at start-up; help in any form still lists all ten.
     for (const args of [['--help'], ['help'], ['--no-color', '--help']]) {
       const listing = (await runCli(args)).stdout;
-      for (const command of ['events', 'secret', 'sign', 'send', 'verify', 'listen', 'replay', 'demo', 'schema'])
+      for (const command of [
+        'events',
+        'secret',
+        'sign',
+        'send',
+        'verify',
+        'listen',
+        'replay',
+        'demo',
+        'schema',
+        'check',
+      ])
         expect(listing).toMatch(new RegExp(`^  ${command} `, 'm'));
     }
   });

@@ -319,5 +319,6 @@ describe('demo', () => {
     expect(result.stdout.match(/✔ verified/g)).toHaveLength(15);
     expect(result.stderr).toContain('15 received · 15 verified · 0 invalid · 0 unsigned');
     expect(result.stderr).toContain('✔ all 15 events verified');
+    expect(result.stderr).toContain('then `oblic-hooks check <your app>/webhooks` grades your endpoint'); // issue 15
   });
 });

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { serve as serveFetch } from '@hono/node-server';
 import express from 'express';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { createEventSource } from '../src/samples/bodies.js';
@@ -211,7 +212,7 @@ describe('the README examples, run as written', () => {
     ['fastify', () => example('fastify')],
     ['koa', () => example('koa')],
     ['hono', () => example('hono')],
-  ])('%s: a signed send gets 2xx, a wrongly signed one 401', async (name, code) => {
+  ])('%s: a signed send gets 2xx, a wrongly signed one 401, and check finds no failure', async (name, code) => {
     const { port, child } = await startExample(`${name}.mjs`, code(), SECRET);
     try {
       const good = await runCli(['send', 'message.created', '--to', `${port}/webhooks`, '--json'], {
@@ -222,6 +223,7 @@ describe('the README examples, run as written', () => {
         env: { OBLIC_WEBHOOK_SECRET: 'not-the-secret' },
       });
       expect(JSON.parse(bad.stdout).status).toBe(401);
+      expect(await failedProbes(`${port}/webhooks`)).toEqual([]);
     } finally {
       child.kill();
     }
@@ -244,5 +246,24 @@ describe('the README examples, run as written', () => {
       );
     expect((await send(body)).status).toBe(204);
     expect((await send(Buffer.concat([body, Buffer.from(' ')]))).status).toBe(401);
+    // Served as a Web Request runtime serves it (here @hono/node-server), it passes every probe.
+    const server = serveFetch({ fetch: (request: Request) => POST(request), port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    try {
+      expect(await failedProbes(`${(server.address() as AddressInfo).port}/api/webhooks`)).toEqual([]);
+    } finally {
+      server.close();
+    }
   });
 });
+
+/** The probes `oblic-hooks check` fails at `target` (warnings aside), with the examples' secret. */
+async function failedProbes(target: string): Promise<string[]> {
+  const run = await runCli(['check', target, '--json'], { env: { OBLIC_WEBHOOK_SECRET: SECRET } });
+  const lines = run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { kind: string; id: string; verdict: string });
+  expect(lines.filter((line) => line.kind === 'probe')).toHaveLength(13);
+  return lines.filter((line) => line.verdict === 'fail' || line.verdict === 'warn').map((line) => line.id);
+}

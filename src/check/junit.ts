@@ -1,4 +1,4 @@
-import type { ProbeReport } from './probe.js';
+import { firstBodyLine, type ProbeReport } from './probe.js';
 
 // JUnit XML, the test report GitHub Actions (through a reporter action), GitLab and Jenkins show:
 // one testcase per probe, a fail as <failure>, a warn as a pass with its note in <system-out>, or as
@@ -28,7 +28,9 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
 function failureText(report: ProbeReport): string {
   const lines = [report.detail, ...(report.fix ? [`fix: ${report.fix}`] : [])];
   for (const { sent, result } of report.exchanges.filter((exchange) => !exchange.expected)) {
-    const answer = result.status === null ? (result.error?.message ?? 'no answer') : `${result.status}`;
+    const body = firstBodyLine(result.body);
+    const answer =
+      result.status === null ? (result.error?.message ?? 'no answer') : `${result.status}${body ? ` ${body}` : ''}`;
     lines.push(`${sent.label}${sent.id ? ` (${sent.type} ${sent.id})` : ''}: ${answer}, ${Math.round(result.ms)} ms`);
   }
   return lines.join('\n');

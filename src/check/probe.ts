@@ -152,3 +152,10 @@ export function gradeEach(
       'the endpoint did not answer as a correct one would (see the answers above)',
   };
 }
+
+/** The first line of a response body, as text, at most 200 characters; null for an empty or absent one. */
+export function firstBodyLine(body: Buffer | null): string | null {
+  if (body === null || body.length === 0) return null;
+  const line = body.toString('utf8').split(/\r?\n/, 1)[0]!.trim();
+  return line === '' ? null : line.slice(0, 200);
+}

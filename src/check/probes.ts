@@ -1,6 +1,7 @@
 import { InputError } from '../base/errors.js';
 import type { Probe } from './probe.js';
-import { DELIVERY_PROBES, TIMING_PROBE } from './probes-deliveries.js';
+import { DELIVERY_PROBES } from './probes-deliveries.js';
+import { TIMING_PROBE } from './probes-timing.js';
 import { SIGNATURE_PROBES } from './probes-signatures.js';
 
 /** The probes of both files in the order given; a name that is not one is a bug, found by any test. */

@@ -49,7 +49,7 @@ export interface SuiteResult {
   /** Requests sent and answered, or failed. */
   deliveries: number;
   ms: number;
-  /** Set when the first requests found nothing to talk to at all: the run stopped there. */
+  /** Set when the first requests found nothing to talk to, or got no answer in time: the run stopped there. */
   unreachable: DeliveryError | null;
   interrupted: boolean;
 }
@@ -61,7 +61,8 @@ const REQUESTS_AT_ONCE = 4;
 /**
  * Runs the probes in their order, a few at a time, and grades each. A probe that is `alone` (the
  * burst) and the one that grades the whole run (`answers-in-time`, last) run with nothing else in
- * flight. When nothing answers the very first requests (nothing listening), it stops.
+ * flight. When the very first requests get no answer at all (nothing listening, or an app that
+ * answers nothing within the timeout), it stops.
  */
 export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   const now = options.now ?? monotonicMs;
@@ -79,7 +80,8 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     const result = await options.deliverer.deliver(sent.request, options.readBody ?? 0);
     if (options.signal?.aborted) return null;
     if (result.status !== null) answered = true;
-    else if (result.error?.fatal && !answered) {
+    // Nothing there, or something that answers nothing: one line now, not a report of timeouts later.
+    else if (!answered && (result.error?.fatal || result.error?.code.includes('TIMEOUT'))) {
       unreachable ??= result.error;
       return null;
     }

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { ChalkInstance } from 'chalk';
 import { formatBytes, formatCount, formatMs, printable, shellArg } from '../../../base/text.js';
-import type { Exchange, Probe, ProbeReport, Verdict } from '../../../check/probe.js';
+import { type Exchange, firstBodyLine, type Probe, type ProbeReport, type Verdict } from '../../../check/probe.js';
 import type { SuiteResult } from '../../../check/suite.js';
 import { LineWriter, type Ui } from '../../io.js';
 import { paintStatus } from '../../paint.js';
@@ -51,13 +51,6 @@ export function summarize(
   };
 }
 
-/** The first line of a response body, as text, at most 200 characters; null for an empty or absent one. */
-function firstLine(body: Buffer | null): string | null {
-  if (body === null || body.length === 0) return null;
-  const line = body.toString('utf8').split(/\r?\n/, 1)[0]!.trim();
-  return line === '' ? null : line.slice(0, 200);
-}
-
 function exchangeJson({ probe, sent, result, expected }: Exchange): object {
   return {
     probe,
@@ -69,7 +62,7 @@ function exchangeJson({ probe, sent, result, expected }: Exchange): object {
     ms: Math.round(result.ms * 100) / 100,
     expected,
     error: result.error ? { code: result.error.code, message: result.error.message } : null,
-    body: firstLine(result.body),
+    body: firstBodyLine(result.body),
   };
 }
 
@@ -95,7 +88,7 @@ export function renderReport(c: ChalkInstance, report: ProbeReport): string {
       sent.change,
     ];
     lines.push(`    ${c.dim('sent')} ${what.filter(Boolean).join(' · ')}`);
-    const body = firstLine(result.body);
+    const body = firstBodyLine(result.body);
     const answer = result.error
       ? c.red(printable(result.error.message, 200))
       : `${paintStatus(c, result.status, `${result.status} ${STATUS_CODES[result.status!] ?? ''}`.trim())}${body ? ` · ${printable(body, 120)}` : ''}`;
@@ -119,7 +112,7 @@ function renderExchange(c: ChalkInstance, probe: Probe, { sent, result }: Exchan
     lines.push(`${c.cyan('←')} ${paintStatus(c, result.status)} ${c.dim(formatMs(result.ms))}`);
     for (const [name, value] of Object.entries(result.headers))
       lines.push(c.dim(`    ${printable(name, 60)}: ${printable(String(value), 120)}`));
-    const body = firstLine(result.body);
+    const body = firstBodyLine(result.body);
     if (body) lines.push(c.dim(`    ${printable(body, 160)}`));
   }
   return lines.join('\n');

@@ -45,6 +45,7 @@ export async function run(ui: Ui): Promise<void> {
     throw new CheckError(`only ${open.tally.verified} of ${EVENT_TYPES.length} events verified`);
   ui.say(
     `${ui.err.green('✔')} all ${EVENT_TYPES.length} events verified. Next: \`oblic-hooks listen\` in one terminal, ` +
-      '`oblic-hooks send message.created` in another, or `oblic-hooks send all --to <your app>`.',
+      '`oblic-hooks send message.created` in another, or `oblic-hooks send all --to <your app>`; ' +
+      'then `oblic-hooks check <your app>/webhooks` grades your endpoint.',
   );
 }
