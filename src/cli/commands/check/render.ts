@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { ChalkInstance } from 'chalk';
-import { formatBytes, formatCount, formatMs, printable, shellArg } from '../../../base/text.js';
+import { formatBytes, formatCount, formatMs, printable, shellArg, terminalText } from '../../../base/text.js';
 import { type Exchange, firstBodyLine, type Probe, type ProbeReport, type Verdict } from '../../../check/probe.js';
 import type { SuiteResult } from '../../../check/suite.js';
 import { LineWriter, type Ui } from '../../io.js';
@@ -78,7 +78,8 @@ export function renderReport(c: ChalkInstance, report: ProbeReport): string {
   const mark = { pass: c.green('✓'), fail: c.red('✗'), warn: c.yellow('!') }[report.verdict];
   const lines = [`${mark} ${report.id.padEnd(28)} ${c.dim(formatMs(report.ms).padStart(8))}  ${report.title}`];
   if (report.verdict === 'pass') return lines.join('\n');
-  lines.push(`    ${report.detail}`);
+  // A fix may quote the endpoint (a Location header): escaped like everything else that came from it.
+  lines.push(`    ${terminalText(report.detail)}`);
   const wrong = report.exchanges.filter((exchange) => !exchange.expected);
   for (const { probe, sent, result } of wrong.slice(0, SHOWN)) {
     const what = [
@@ -95,7 +96,7 @@ export function renderReport(c: ChalkInstance, report: ProbeReport): string {
     lines.push(`    ${c.dim('got ')} ${answer} ${c.dim(formatMs(result.ms))}`);
   }
   if (wrong.length > SHOWN) lines.push(c.dim(`    … and ${wrong.length - SHOWN} more`));
-  if (report.fix) lines.push(`    ${c.dim('fix ')} ${report.fix}`);
+  if (report.fix) lines.push(`    ${c.dim('fix ')} ${terminalText(report.fix)}`);
   return lines.join('\n');
 }
 
