@@ -23,6 +23,7 @@ import {
 } from './lib.js';
 import { listenerCpu } from './cpu.js';
 import { startup } from './startup.js';
+import { checkRun } from './check.js';
 
 interface Row {
   name: string;
@@ -205,6 +206,7 @@ const cases: Record<string, () => Promise<void>> = {
     await listenerMemory(true);
   },
   'send-memory': senderMemory,
+  check: () => checkRun({ dir, env, row }),
 };
 
 // Diagnostics that explain a goal rather than measure one: run only when named.
