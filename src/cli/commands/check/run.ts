@@ -57,8 +57,12 @@ export async function run(target: string | undefined, flags: CheckFlags, ui: Ui)
       words: WORDS,
     });
     const reporter = createReporter(ui, { json: flags.json === true, verbose: flags.verbose === true, url, seed });
+    // Ctrl-C stops the run at once: what is in flight is aborted, not waited for (a second Ctrl-C kills).
     const interrupt = new AbortController();
-    const onInterrupt = () => interrupt.abort();
+    const onInterrupt = () => {
+      interrupt.abort();
+      void deliverer.destroy();
+    };
     process.once('SIGINT', onInterrupt);
     let result: Awaited<ReturnType<typeof runSuite>>;
     try {
@@ -75,10 +79,14 @@ export async function run(target: string | undefined, flags: CheckFlags, ui: Ui)
       });
     } finally {
       process.off('SIGINT', onInterrupt);
-      await (interrupt.signal.aborted ? deliverer.destroy() : deliverer.close());
+      if (!interrupt.signal.aborted) await deliverer.close();
     }
     if (result.unreachable) throw new CheckError(result.unreachable.message);
-    if (result.interrupted) throw new OblicHooksError('interrupted: no report', EXIT_CODES.interrupted);
+    if (result.interrupted)
+      throw new OblicHooksError(
+        `interrupted after ${result.deliveries} deliveries, before every probe was graded: no report`,
+        EXIT_CODES.interrupted,
+      );
     const summary = summarize(result, { target: url.href, seed, strict: flags.strict === true, deadlineMs, timeoutMs });
     await reporter.summary(summary, target, flags);
     if (junit)
