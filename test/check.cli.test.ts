@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GROUPS, PROBES } from '../src/check/probes.js';
-import { spawnCli } from './helpers/cli.js';
+import { spawnCli, startCli } from './helpers/cli.js';
 import { BROKEN_ENDPOINTS, RIGHT_ENDPOINT } from './helpers/endpoints.js';
 import { type Reply, startServer, type TestServer } from './helpers/server.js';
 
@@ -49,6 +49,24 @@ describe('oblic-hooks check, the process', () => {
     );
     // The first probes' first requests, not the hundred of the run.
     expect(server.received.length).toBeLessThanOrEqual(12);
+  });
+
+  it('Ctrl-C stops the run at once, without waiting for pending answers: one line, exit 130', async () => {
+    let first: () => void = () => {};
+    const received = new Promise<void>((resolve) => {
+      first = resolve;
+    });
+    const server = await serve(() => first()); // takes every request and never answers
+    const running = startCli(['check', `${server.port}/webhooks`], { env });
+    await received;
+    running.signal('SIGINT');
+    const run = await running.exited;
+    expect(run.code).toBe(130);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n').at(-1)).toMatch(
+      /^oblic-hooks: interrupted after 0 deliveries, before every probe was graded: no report$/,
+    );
+    expect(run.ms).toBeLessThan(10_000); // not the --timeout of the pending requests
   });
 
   it.each([
