@@ -3,7 +3,7 @@
 // holds whatever an endpoint answered.
 import { describe, expect, it } from 'vitest';
 import { Craft, TRICKY_TEXT } from '../src/check/craft.js';
-import { renderJunit } from '../src/check/junit.js';
+import { renderJunit } from '../src/cli/commands/check/junit.js';
 import type { ProbeReport } from '../src/check/probe.js';
 import { PROBES, selectProbes } from '../src/check/probes.js';
 import { planSuite } from '../src/check/suite.js';
@@ -15,7 +15,7 @@ const SECRET = 'check-probes-secret-0003';
 const craft = () => new Craft(new URL('http://127.0.0.1:9/webhooks'), SECRET, 11, 1_767_225_600);
 const plans = planSuite(PROBES, craft());
 const requestsOf = (id: string) =>
-  plans.find((plan) => plan.probe.id === id)!.rounds.flatMap((round) => round.requests);
+  plans.probes.find((plan) => plan.probe.id === id)!.rounds.flatMap((round) => round.requests);
 
 describe('accepts-exact-bytes: one event, nine writings', () => {
   const event = craft().event('message.created');

@@ -5,9 +5,15 @@ export function plural(n: number, word: string, many = `${word}s`): string {
 
 /** A value from a request, made safe to print on a terminal: control characters escaped, length capped. */
 export function printable(value: string, max = 80): string {
+  // Bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069) too: they reorder what follows
+  // on the line, so a server's answer could make the text around it read otherwise ("Trojan Source").
   const escaped = value.replace(
-    /[\x00-\x1f\x7f-\x9f\u2028\u2029]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+    /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    // \u2028 rather than \x2028, which reads as \x20 followed by "28".
+    (c) => {
+      const code = c.charCodeAt(0);
+      return code > 0xff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\x${code.toString(16).padStart(2, '0')}`;
+    },
   );
   return escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped;
 }
@@ -59,4 +65,32 @@ export function shellQuote(text: string): string {
  */
 export function shellArg(text: string): string {
   return /^[A-Za-z0-9_./@%+=:,-]+$/.test(text) ? text : shellQuote(text);
+}
+
+/**
+ * The candidate nearest to `input` by edit distance, when it is near enough to be a typo of it (within
+ * two edits, or a third of its length): the "did you mean" of every list a user picks from.
+ */
+export function nearest<T extends string>(input: string, candidates: readonly T[]): T | undefined {
+  const needle = input.toLowerCase();
+  let best: T | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const d = editDistance(needle, candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(needle.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
 }

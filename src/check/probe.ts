@@ -53,6 +53,11 @@ export interface Probe {
   title: string;
   /** What it sends, in one line, for --list and the README. */
   sends: string;
+  /**
+   * Runs first and alone: when none of its deliveries gets a 2xx (a wrong path, another secret), no
+   * other probe's answers mean anything, and the run stops (accepts-every-type).
+   */
+  gate?: boolean;
   /** Runs with nothing else in flight, so that "at once" means at once (the burst). */
   alone?: boolean;
   /** Grades every exchange of the run (`answers-in-time`): runs last, and sends its own only when run alone. */
@@ -79,6 +84,7 @@ export function answerOf(result: DeliveryResult): Answer {
   const { status } = result;
   if (status === null) return 'no-answer';
   if (isSuccess(status)) return 'accepted';
+  if (status >= 600) return 'other'; // not HTTP's (RFC 9110 §15 ends at 599): not a "try again later"
   if (status >= 500) return 'server-error';
   if (status >= 400) return 'rejected';
   if (status >= 300) return 'redirect';
@@ -96,12 +102,20 @@ export function unexpected(exchanges: readonly Exchange[]): Exchange[] {
   return exchanges.filter((exchange) => !exchange.expected);
 }
 
-/** The statuses of `exchanges`, each once, in order: "401", "500 and 503", "no answer". */
+/** The statuses of `exchanges` that got one, each once, in order: "401", "500 and 503". */
 export function statusesOf(exchanges: readonly Exchange[]): string {
-  const seen = [
-    ...new Set(exchanges.map(({ result }) => (result.status === null ? 'no answer' : String(result.status)))),
-  ];
+  const seen = [...new Set(exchanges.flatMap(({ result }) => (result.status === null ? [] : [String(result.status)])))];
   return seen.length <= 1 ? (seen[0] ?? '') : `${seen.slice(0, -1).join(', ')} and ${seen.at(-1)}`;
+}
+
+/** Whether an attempt ended because no whole response came within --timeout. */
+export function timedOut(result: DeliveryResult): boolean {
+  return result.error?.code === 'UND_ERR_HEADERS_TIMEOUT' || result.error?.code === 'UND_ERR_BODY_TIMEOUT';
+}
+
+/** The fix for a 5xx where a refusal or an acceptance was due: `what` crashed the handler. */
+export function crashFix(what: string, answer: string): string {
+  return `${what} crashed the handler (5xx): a 5xx tells the sender to try again, and this one will fail again; ${answer}`;
 }
 
 /**
@@ -111,30 +125,51 @@ export function statusesOf(exchanges: readonly Exchange[]): string {
 export function commonFix(exchanges: readonly Exchange[], timeoutMs: number): string | null {
   const answers = new Set(exchanges.map(({ result }) => answerOf(result)));
   if (answers.has('no-answer')) {
-    const error = exchanges.find(({ result }) => result.error)?.result.error;
-    return error?.code.includes('TIMEOUT')
+    const failed = exchanges.find(({ result }) => result.error !== null)?.result;
+    return failed && timedOut(failed)
       ? `no answer within ${timeoutMs} ms (--timeout): a sender gives up and delivers again; answer first, then do the work`
-      : `the connection failed (${error?.code ?? 'no answer'}): did the app crash? see its log`;
+      : `the connection failed (${failed?.error?.code ?? 'no answer'}): did the app crash? see its log`;
   }
   if (answers.has('redirect')) {
     const location = exchanges.find(({ result }) => result.headers.location)?.result.headers.location;
-    return `the endpoint redirects${location ? ` (to ${String(location)})` : ''}: webhooks are not redirected; point check at the final URL`;
+    return `the endpoint redirects${location ? ` (to ${String(location).slice(0, 200)})` : ''}: webhooks are not redirected; point check at the final URL`;
   }
   if (exchanges.some(({ result }) => result.status === 413))
     return 'the endpoint refuses a large body with 413: Oblic publishes no size limit, so allow at least 1 MiB (express.raw() and express.json() stop at 100 kB unless given { limit: "1mb" })';
   return null;
 }
 
-/** "answered 204", "all 15 answered 204", "3 of 15 answered 500 and no answer". */
+/** "answered 204", "all 15 answered 204", "3 of 15 answered 500", "2 of 15 got no answer", "…answered 500 or got no answer". */
 function answered(exchanges: readonly Exchange[], of?: number): string {
   const statuses = statusesOf(exchanges);
-  if (of !== undefined && of > 1) return `${exchanges.length} of ${of} answered ${statuses}`;
-  return exchanges.length === 1 ? `answered ${statuses}` : `all ${exchanges.length} answered ${statuses}`;
+  const silent = exchanges.some(({ result }) => result.status === null);
+  const verb = statuses === '' ? 'got no answer' : `answered ${statuses}${silent ? ' or got no answer' : ''}`;
+  if (of !== undefined && of > 1) return `${exchanges.length} of ${of} ${verb}`;
+  return exchanges.length === 1 ? verb : `all ${exchanges.length} ${verb}`;
+}
+
+/**
+ * When every wrong answer here is to an event type that `accepts-every-type` already found failing,
+ * the fix is that one: the same bug, not one of this probe's.
+ */
+function sameAsEveryType(bad: readonly Exchange[], context: GradeContext): string | null {
+  const failing = new Map<string, string>();
+  for (const { probe, sent, result, expected } of context.all)
+    if (probe === 'accepts-every-type' && !expected && sent.type)
+      failing.set(sent.type, String(result.status ?? 'no answer'));
+  if (
+    failing.size === 0 ||
+    !bad.every(({ probe, sent }) => probe !== 'accepts-every-type' && sent.type && failing.has(sent.type))
+  )
+    return null;
+  const types = [...new Set(bad.map(({ sent }) => sent.type!))];
+  return `these are event types accepts-every-type found failing (${types.map((type) => `${type}: ${failing.get(type)}`).join(', ')}): fix that first`;
 }
 
 /**
  * The grade of a probe whose every request has one right answer: a pass when each got it, else a
- * fail whose fix is the common one (no answer, a redirect, a body limit) or the probe's (`wrong`).
+ * fail whose fix is the common one (no answer, a redirect, a body limit), the one accepts-every-type
+ * found, or the probe's own (`wrong`).
  */
 export function gradeEach(
   exchanges: readonly Exchange[],
@@ -148,6 +183,7 @@ export function gradeEach(
     detail: answered(bad, exchanges.length),
     fix:
       commonFix(bad, context.timeoutMs) ??
+      sameAsEveryType(bad, context) ??
       wrong(bad) ??
       'the endpoint did not answer as a correct one would (see the answers above)',
   };

@@ -1,15 +1,24 @@
 import { formatBytes } from '../base/text.js';
 import { EVENT_TYPES, type EventType } from '../oblic/events.js';
 import type { Craft, EventObject } from './craft.js';
-import { accepts, answerOf, type Grade, gradeEach, type Probe, rejects, statusesOf, unexpected } from './probe.js';
+import {
+  accepts,
+  answerOf,
+  crashFix,
+  type Grade,
+  gradeEach,
+  type Probe,
+  rejects,
+  statusesOf,
+  unexpected,
+} from './probe.js';
 
 // The probes of delivery and of what the body may hold: every type, what Oblic may add, what is not
 // an event, repeats, a burst, a large event, and the time all of it took.
 
 const TYPES: readonly EventType[] = EVENT_TYPES.map((info) => info.type);
 
-const crashed = (what: string) =>
-  `${what} crashed the handler (5xx): a 5xx tells the sender to try again, and this one will fail again; answer 2xx to what you do not know and 400 to what is not an event`;
+const crashed = (what: string) => crashFix(what, 'answer 2xx to what you do not know and 400 to what is not an event');
 
 /** A message.created with 100 attachments and 65,536 characters of text in several scripts. */
 function largeMessage(craft: Craft): EventObject {
@@ -55,6 +64,7 @@ export const DELIVERY_PROBES: readonly Probe[] = [
     group: 'deliveries',
     title: 'accepts each of the 15 event types',
     sends: 'a fresh, validly signed sample of each of the 15 event types',
+    gate: true,
     build: (craft) => [{ atOnce: false, requests: TYPES.map((type) => craft.signed(type, craft.event(type))) }],
     expects: accepts,
     grade: (exchanges, context) =>
@@ -62,7 +72,7 @@ export const DELIVERY_PROBES: readonly Probe[] = [
         const statuses = new Set(bad.map(({ result }) => result.status));
         if (bad.length === exchanges.length && [...statuses].every((s) => s === 401 || s === 403))
           return `every validly signed event was refused (${statusesOf(bad)}): the endpoint verifies with another secret than ${context.signingWith ?? 'the one check signs with'}, or verifies something other than the raw body`;
-        if (statuses.has(404) || statuses.has(405))
+        if (bad.length === exchanges.length && [...statuses].every((s) => s === 404 || s === 405))
           return `nothing takes a POST at ${bad[0]!.sent.request.url.pathname} (${statusesOf(bad)}): check the path of the URL`;
         const types = bad.map(({ sent }) => sent.label).join(', ');
         return `the endpoint fails ${types}: see its log; answer 2xx to every verified event, including the types you ignore`;

@@ -3,6 +3,7 @@ import { TRICKY_TEXT } from './craft.js';
 import {
   accepts,
   answerOf,
+  crashFix,
   type Exchange,
   type Grade,
   type GradeContext,
@@ -21,9 +22,6 @@ function trickyMessage(craft: Craft): EventObject {
   return event;
 }
 
-const CRASHED =
-  'the handler crashed (5xx) instead of refusing: a 5xx tells the sender to try again, so a forgery is retried; answer 401';
-
 /** A rejection probe's grade: a 2xx takes the forgery in (`accepted` says why), a 5xx or no answer is a crash. */
 function gradeRejection(
   exchanges: readonly Exchange[],
@@ -33,7 +31,9 @@ function gradeRejection(
   return gradeEach(exchanges, context, (bad) => {
     const taken = bad.filter(({ result }) => accepts(result));
     if (taken.length > 0) return accepted(taken);
-    return bad.some(({ result }) => answerOf(result) === 'server-error') ? CRASHED : null;
+    return bad.some(({ result }) => answerOf(result) === 'server-error')
+      ? crashFix('a forged or mangled delivery', 'refuse it with 401, and a forgery is not retried')
+      : null;
   });
 }
 
@@ -168,8 +168,11 @@ export const SIGNATURE_PROBES: readonly Probe[] = [
     expects: rejects,
     grade: (exchanges, context) =>
       gradeRejection(exchanges, context, (taken) => {
-        const labels = taken.map(({ sent }) => sent.label).join(', ');
-        return `the endpoint takes a malformed signature (${labels}): Buffer.from(value, "hex") stops at the first character that is not hex and drops an odd last digit, so check that the value is exactly 64 hex digits before comparing`;
+        const labels = taken.map(({ sent }) => sent.label);
+        // An empty value or base64 carries no hex at all: an endpoint that takes them does not verify.
+        if (labels.includes('empty') || labels.includes('base64'))
+          return `the endpoint takes signatures that are not the MAC at all (${labels.join(', ')}): it does not verify x-oblic-signature; compare it with the HMAC of the raw body and answer 401 when they differ`;
+        return `the endpoint takes a malformed signature (${labels.join(', ')}): Buffer.from(value, "hex") stops at the first character that is not hex and drops an odd last digit, so check that the value is exactly 64 hex digits before comparing`;
       }),
   },
 ];

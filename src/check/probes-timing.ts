@@ -1,6 +1,6 @@
 import { formatMs } from '../base/text.js';
 import { EVENT_TYPES } from '../oblic/events.js';
-import type { Grade, Probe } from './probe.js';
+import { type Exchange, type Grade, type Probe, timedOut } from './probe.js';
 
 // `answers-in-time`: the time of every delivery of the run, graded against --deadline.
 
@@ -19,17 +19,16 @@ export const TIMING_PROBE: Probe = {
   build: (craft) => [{ atOnce: false, requests: EVENT_TYPES.map(({ type }) => craft.signed(type, craft.event(type))) }],
   expects: () => true,
   grade: (_own, context): Grade => {
-    // A refused connection is no measure of the endpoint's speed; a timeout is, and counts as slow.
-    const timed = context.all.filter(
-      ({ result }) => result.status !== null || result.error?.code.includes('TIMEOUT') === true,
-    );
-    const sorted = timed.map(({ result }) => result.ms).sort((a, b) => a - b);
+    // A refused connection is no measure of the endpoint's speed. A timeout is, and is slower than
+    // any deadline, whatever --timeout is: it never came at all (a --timeout below --deadline must
+    // not pass an endpoint that answered nothing).
+    const timed = context.all.filter(({ result }) => result.status !== null || timedOut(result));
+    const msOf = (exchange: Exchange) => (timedOut(exchange.result) ? Number.POSITIVE_INFINITY : exchange.result.ms);
+    const sorted = timed.map(msOf).sort((a, b) => a - b);
+    const show = (ms: number) => (Number.isFinite(ms) ? formatMs(ms) : 'no answer');
     const p95 = percentile(sorted, 0.95);
-    const slowest = [...timed]
-      .sort((a, b) => b.result.ms - a.result.ms)
-      .slice(0, 5)
-      .map((exchange) => ({ ...exchange, expected: exchange.result.ms <= context.deadlineMs }));
-    const figures = `p95 ${formatMs(p95)}, p50 ${formatMs(percentile(sorted, 0.5))}, max ${formatMs(sorted.at(-1) ?? 0)} over ${timed.length} deliveries`;
+    const late = timed.filter((exchange) => timedOut(exchange.result)).length;
+    const figures = `p95 ${show(p95)}, p50 ${show(percentile(sorted, 0.5))}, max ${show(sorted.at(-1) ?? 0)} over ${timed.length} deliveries${late > 0 ? ` (${late} got no answer within --timeout)` : ''}`;
     if (timed.length === 0) return { verdict: 'fail', detail: 'no delivery was answered', fix: null, exchanges: [] };
     if (p95 <= context.deadlineMs)
       return {
@@ -38,6 +37,10 @@ export const TIMING_PROBE: Probe = {
         fix: null,
         exchanges: [],
       };
+    const slowest = [...timed]
+      .sort((a, b) => msOf(b) - msOf(a))
+      .slice(0, 5)
+      .map((exchange) => ({ ...exchange, expected: msOf(exchange) <= context.deadlineMs }));
     return {
       verdict: 'fail',
       detail: `${figures}: over the deadline of ${formatMs(context.deadlineMs)}`,

@@ -1,4 +1,5 @@
 import { InputError } from '../base/errors.js';
+import { nearest } from '../base/text.js';
 import type { Probe } from './probe.js';
 import { DELIVERY_PROBES } from './probes-deliveries.js';
 import { TIMING_PROBE } from './probes-timing.js';
@@ -51,6 +52,9 @@ export function selectProbes(only: readonly string[], skip: readonly string[]): 
       .filter((name) => name !== '');
   const matches = (probe: Probe, list: string[]) => list.some((name) => name === probe.id || name === probe.group);
   const [kept, dropped] = [names(only), names(skip)];
+  // `--only ''` (an empty variable in a script) names nothing: it must not quietly mean "all".
+  if (only.length > 0 && kept.length === 0)
+    throw new InputError('--only names no probe; give probe ids or groups, e.g. --only signatures');
   for (const [flag, list] of [
     ['--only', kept],
     ['--skip', dropped],
@@ -66,10 +70,12 @@ export function selectProbes(only: readonly string[], skip: readonly string[]): 
 }
 
 function suggest(name: string): string {
+  // A beginning (sig), a typo (signatrues), then a part of a name (duplicates).
   const candidates = [...GROUPS, ...PROBES.map((probe) => probe.id)];
   const near =
     candidates.find((candidate) => candidate.startsWith(name)) ??
-    candidates.find((candidate) => candidate.includes(name) || name.includes(candidate));
+    nearest(name, candidates) ??
+    candidates.find((candidate) => candidate.includes(name));
   return near
     ? `did you mean ${near}? (\`oblic-hooks check --list\` lists them)`
     : '`oblic-hooks check --list` lists them';

@@ -1,7 +1,17 @@
 import { monotonicMs } from '../wire/attempt.js';
 import type { Deliverer, DeliveryError } from '../wire/deliver.js';
 import type { Craft, ProbeRequest } from './craft.js';
-import type { Exchange, Probe, ProbeReport, Round } from './probe.js';
+import {
+  accepts,
+  type Exchange,
+  type Grade,
+  type GradeContext,
+  type Probe,
+  type ProbeReport,
+  type Round,
+  timedOut,
+} from './probe.js';
+import { PROBES } from './probes.js';
 
 /** A probe and the requests it will send, made before the first is sent. */
 export interface ProbePlan {
@@ -9,25 +19,45 @@ export interface ProbePlan {
   rounds: Round[];
 }
 
+export interface SuitePlan {
+  probes: ProbePlan[];
+  /**
+   * When the probe that gates the run (accepts-every-type) is not chosen: one validly signed delivery
+   * sent first, so that a refusal elsewhere means something.
+   */
+  control: ProbeRequest | null;
+}
+
+/** The probe whose deliveries must get through before any other probe's answers mean anything. */
+const GATE = PROBES.find((probe) => probe.gate)!;
+/** The control delivery is graded as the gate's are, under a name of its own. */
+const CONTROL: Probe = { ...GATE, id: 'control' };
+
 /**
  * Every body of the run, made in the probes' order before anything is sent, so that `--seed` gives
  * the same bytes however the requests interleave. The run's timing probe sends its own deliveries
  * only when there is nothing else to time.
  */
-export function planSuite(probes: readonly Probe[], craft: Craft): ProbePlan[] {
-  return probes.map((probe) => ({
-    probe,
-    rounds: probe.gradesTheRun && probes.length > 1 ? [] : probe.build(craft.forProbe(probe.id)),
-  }));
+export function planSuite(probes: readonly Probe[], craft: Craft): SuitePlan {
+  const gated = probes.some((probe) => probe.gate);
+  const control = craft.forProbe('control');
+  return {
+    probes: probes.map((probe) => ({
+      probe,
+      rounds: probe.gradesTheRun && probes.length > 1 ? [] : probe.build(craft.forProbe(probe.id)),
+    })),
+    control: gated ? null : control.signed('a validly signed control delivery', control.event('message.created')),
+  };
 }
 
-/** How many requests the plans send. */
-export function countRequests(plans: readonly ProbePlan[]): number {
-  return plans.reduce((sum, { rounds }) => sum + rounds.reduce((n, round) => n + round.requests.length, 0), 0);
+/** How many requests the plan sends. */
+export function countRequests(plan: SuitePlan): number {
+  const rounds = plan.probes.flatMap((probe) => probe.rounds);
+  return rounds.reduce((n, round) => n + round.requests.length, plan.control ? 1 : 0);
 }
 
 export interface SuiteOptions {
-  plans: readonly ProbePlan[];
+  plan: SuitePlan;
   deliverer: Deliverer;
   deadlineMs: number;
   timeoutMs: number;
@@ -36,7 +66,7 @@ export interface SuiteOptions {
   /** Bytes of each response body kept for the report. */
   readBody?: number;
   /** Each exchange as it completes (--verbose). */
-  onExchange?: (probe: Probe, exchange: Exchange) => void;
+  onExchange?: (exchange: Exchange) => void;
   /** Each report in the fixed order, as soon as it and every one before it are done. */
   onReport?: (report: ProbeReport) => void;
   /** Stops the run (Ctrl-C): nothing more is sent. */
@@ -51,6 +81,13 @@ export interface SuiteResult {
   ms: number;
   /** Set when the first requests found nothing to talk to, or got no answer in time: the run stopped there. */
   unreachable: DeliveryError | null;
+  /**
+   * Set when not one validly signed delivery got a 2xx (a wrong path, another secret): a refusal
+   * then proves nothing, so no other probe was run. Its grade says why.
+   */
+  blocked: Grade | null;
+  /** The probes chosen but not run (after `blocked`, `unreachable` or Ctrl-C). */
+  notRun: string[];
   interrupted: boolean;
 }
 
@@ -58,36 +95,55 @@ export interface SuiteResult {
 const PROBES_AT_ONCE = 3;
 const REQUESTS_AT_ONCE = 4;
 
+/** An error that says the app took the connection and dropped it: it was there, then it was not. */
+const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
 /**
- * Runs the probes in their order, a few at a time, and grades each. A probe that is `alone` (the
- * burst) and the one that grades the whole run (`answers-in-time`, last) run with nothing else in
- * flight. When the very first requests get no answer at all (nothing listening, or an app that
- * answers nothing within the timeout), it stops.
+ * Runs the probes in their order, a few at a time, and grades each. The gate (accepts-every-type, or
+ * one control delivery) goes first and alone: if nothing validly signed gets a 2xx, the run stops
+ * there. A probe that is `alone` (the burst) and the one that grades the whole run (answers-in-time,
+ * last) run with nothing else in flight. When the very first requests get no answer at all (nothing
+ * listening, or an app that answers nothing within the timeout), it stops.
  */
 export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   const now = options.now ?? monotonicMs;
   const started = now();
-  const { plans } = options;
+  const plans = options.plan.probes;
   const all: Exchange[] = [];
   const reports: Array<ProbeReport | undefined> = [];
+  const context: GradeContext = {
+    deadlineMs: options.deadlineMs,
+    timeoutMs: options.timeoutMs,
+    all,
+    ...(options.signingWith === undefined ? {} : { signingWith: options.signingWith }),
+  };
   let shown = 0;
-  let answered = false;
+  let gotAnswer = false;
+  let dropped = false;
   let unreachable: DeliveryError | null = null;
-  const stopped = () => unreachable !== null || options.signal?.aborted === true;
+  let blocked: Grade | null = null;
+  const stopped = () => unreachable !== null || blocked !== null || options.signal?.aborted === true;
 
   async function send(probe: Probe, sent: ProbeRequest): Promise<Exchange | null> {
     if (stopped()) return null;
     const result = await options.deliverer.deliver(sent.request, options.readBody ?? 0);
     if (options.signal?.aborted) return null;
-    if (result.status !== null) answered = true;
+    if (result.status !== null) gotAnswer = true;
     // Nothing there, or something that answers nothing: one line now, not a report of timeouts later.
-    else if (!answered && (result.error?.fatal || result.error?.code.includes('TIMEOUT'))) {
-      unreachable ??= result.error;
+    // (A server that does not speak HTTP, HPE_*, is the same: none of the rest would be graded.)
+    else if (!gotAnswer && (result.error?.fatal || timedOut(result) || result.error?.code.startsWith('HPE_'))) {
+      unreachable ??=
+        dropped && result.error?.fatal
+          ? {
+              ...result.error,
+              message: `${sent.request.url.href} closed the first connections without an answer, then stopped listening: did the app crash? see its log`,
+            }
+          : result.error;
       return null;
-    }
+    } else if (result.error && DROPPED.has(result.error.code)) dropped = true;
     const exchange: Exchange = { probe: probe.id, sent, result, expected: probe.expects(result) };
     all.push(exchange);
-    options.onExchange?.(probe, exchange);
+    options.onExchange?.(exchange);
     return exchange;
   }
 
@@ -113,26 +169,31 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
       for (const exchange of await runRound(probe, round)) if (exchange) exchanges.push(exchange);
       if (stopped()) return;
     }
-    const grade = probe.grade(exchanges, {
-      deadlineMs: options.deadlineMs,
-      timeoutMs: options.timeoutMs,
-      all,
-      ...(options.signingWith === undefined ? {} : { signingWith: options.signingWith }),
-    });
-    const { exchanges: shownExchanges, ...rest } = grade;
+    const { exchanges: shownExchanges, ...grade } = probe.grade(exchanges, context);
     reports[index] = {
       id: probe.id,
       group: probe.group,
       title: probe.title,
-      ...rest,
+      ...grade,
       ms: now() - begun,
       exchanges: shownExchanges ?? exchanges,
     };
     while (shown < plans.length && reports[shown]) options.onReport?.(reports[shown++]!);
   }
 
+  // The gate: nothing else is graded until a validly signed delivery gets through.
+  const gate = plans.findIndex(({ probe }) => probe.gate);
+  const control = options.plan.control;
+  if (gate >= 0) await runProbe(gate);
+  else if (control) await send(CONTROL, control);
+  const gateExchanges = all.filter((exchange) => exchange.probe === GATE.id || exchange.probe === CONTROL.id);
+  const others = plans.length - (gate >= 0 ? 1 : 0);
+  if (!stopped() && others > 0 && !gateExchanges.some(({ result }) => accepts(result)))
+    blocked = GATE.grade(gateExchanges, context);
+
   const inFlight = new Set<Promise<void>>();
   for (let index = 0; index < plans.length && !stopped(); index++) {
+    if (index === gate) continue;
     const { probe } = plans[index]!;
     const solo = probe.alone === true || probe.gradesTheRun === true;
     if (solo) await Promise.all(inFlight);
@@ -142,11 +203,14 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     if (solo) await running;
   }
   await Promise.all(inFlight);
+  const done = reports.filter((report): report is ProbeReport => report !== undefined);
   return {
-    reports: reports.filter((report): report is ProbeReport => report !== undefined),
+    reports: done,
     deliveries: all.length,
     ms: now() - started,
     unreachable,
+    blocked,
+    notRun: plans.filter((_, index) => reports[index] === undefined).map(({ probe }) => probe.id),
     interrupted: options.signal?.aborted === true,
   };
 }

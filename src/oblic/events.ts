@@ -1,3 +1,4 @@
+import { nearest } from '../base/text.js';
 import { InputError } from '../base/errors.js';
 
 export const RESOURCES = ['contact', 'conversation', 'message', 'group', 'attachment'] as const;
@@ -90,26 +91,9 @@ function unknownTypeMessage(pattern: string): string {
 
 /** The nearest event type by edit distance, when it is near enough to be a typo. */
 export function suggestEventType(input: string): EventType | undefined {
-  const needle = input.toLowerCase();
-  let best: EventType | undefined;
-  let bestDistance = Infinity;
-  for (const { type } of EVENT_TYPES) {
-    const d = editDistance(needle, type);
-    if (d < bestDistance) [best, bestDistance] = [type, d];
-  }
   // A swapped resource ("messages.created") or a plural action is still a typo; a different word is not.
-  return bestDistance <= Math.max(2, Math.floor(needle.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
+  return nearest(
+    input,
+    EVENT_TYPES.map(({ type }) => type),
+  );
 }

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { addSecretOptions, collect, once, parseIntFlag, SIGNING_SECRET, type UiFactory } from '../../flags.js';
+import { DEADLINE, TIMEOUT } from './defaults.js';
 import type { CheckFlags } from './run.js';
 
 // The probe ids and groups are written out here so that --help costs no sample factory; a test holds
@@ -38,8 +39,8 @@ export function registerCheck(program: Command, ui: UiFactory): void {
       .argument('[url]', 'your endpoint: a URL, host:port/path or port/path (3000/webhooks)')
       .option('--only <probes>', 'run only these probes or groups (comma-separated; repeatable)', collect)
       .option('--skip <probes>', 'leave out these probes or groups (comma-separated; repeatable)', collect)
-      .option('--deadline <duration>', 'the answer time answers-in-time grades against (ms, or 5s)', '5s')
-      .option('--timeout <duration>', 'give up on one response after this long', '10s')
+      .option('--deadline <duration>', 'the answer time answers-in-time grades against (ms, or 5s)', DEADLINE)
+      .option('--timeout <duration>', 'give up on one response after this long', TIMEOUT)
       .option(
         '--seed <n>',
         'make every body reproducible (the report says the seed used)',

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { ChalkInstance } from 'chalk';
-import { formatBytes, formatCount, formatMs, printable, shellArg, terminalText } from '../../../base/text.js';
+import { formatBytes, formatMs, plural, printable, terminalText } from '../../../base/text.js';
 import { type Exchange, firstBodyLine, type Probe, type ProbeReport, type Verdict } from '../../../check/probe.js';
 import type { SuiteResult } from '../../../check/suite.js';
 import { LineWriter, type Ui } from '../../io.js';
@@ -23,6 +23,8 @@ export interface Summary {
   ok: boolean;
   /** The ids of the probes that failed (or warned, under --strict). */
   failing: string[];
+  /** The ids of the probes chosen but not run (the gate let nothing through). */
+  notRun: string[];
 }
 
 export function summarize(
@@ -46,8 +48,9 @@ export function summarize(
     deadlineMs: run.deadlineMs,
     timeoutMs: run.timeoutMs,
     strict: run.strict,
-    ok: failing.length === 0,
+    ok: failing.length === 0 && result.blocked === null,
     failing,
+    notRun: result.notRun,
   };
 }
 
@@ -77,7 +80,7 @@ const SHOWN = 5;
 export function renderReport(c: ChalkInstance, report: ProbeReport): string {
   const mark = { pass: c.green('✓'), fail: c.red('✗'), warn: c.yellow('!') }[report.verdict];
   const lines = [`${mark} ${report.id.padEnd(28)} ${c.dim(formatMs(report.ms).padStart(8))}  ${report.title}`];
-  if (report.verdict === 'pass') return lines.join('\n');
+  if (report.verdict === 'pass') return `${lines[0]} ${c.dim(`· ${terminalText(report.detail)}`)}`;
   // A fix may quote the endpoint (a Location header): escaped like everything else that came from it.
   lines.push(`    ${terminalText(report.detail)}`);
   const wrong = report.exchanges.filter((exchange) => !exchange.expected);
@@ -100,10 +103,10 @@ export function renderReport(c: ChalkInstance, report: ProbeReport): string {
   return lines.join('\n');
 }
 
-function renderExchange(c: ChalkInstance, probe: Probe, { sent, result }: Exchange): string {
+function renderExchange(c: ChalkInstance, { probe, sent, result }: Exchange): string {
   const { request } = sent;
   const lines = [
-    `${c.cyan('→')} ${probe.id} · ${sent.label} · POST ${printable(`${request.url.pathname}${request.url.search}`, 120)} ${c.dim(`(${formatBytes(request.body.length)})`)}`,
+    `${c.cyan('→')} ${probe} · ${sent.label} · POST ${printable(`${request.url.pathname}${request.url.search}`, 120)} ${c.dim(`(${formatBytes(request.body.length)})`)}`,
     ...request.headers.map(([name, value]) => c.dim(`    ${name}: ${printable(value, 120)}`)),
     c.dim(`    ${printable(request.body.toString('utf8'), 160)}`),
   ];
@@ -121,36 +124,32 @@ function renderExchange(c: ChalkInstance, probe: Probe, { sent, result }: Exchan
 
 export interface Reporter {
   report(report: ProbeReport): void;
-  exchange(probe: Probe, exchange: Exchange): void;
-  summary(summary: Summary, target: string, flags: { seed?: number }): Promise<void>;
+  exchange(exchange: Exchange): void;
+  summary(summary: Summary): Promise<void>;
 }
 
 /** The report card on stdout (or, with --json, one object per probe), and --verbose on stderr. */
-export function createReporter(ui: Ui, run: { json: boolean; verbose: boolean; url: URL; seed: number }): Reporter {
+export function createReporter(ui: Ui, run: { json: boolean; url: URL; seed: number }): Reporter {
   const stdout = new LineWriter(ui.io.stdout);
   ui.say(ui.err.dim(`checking ${printable(run.url.href, 200)} · seed ${run.seed}`));
   return {
     report: (report) => void stdout.write(run.json ? reportJson(report) : renderReport(ui.out, report)),
-    exchange: (probe, exchange) => ui.say(renderExchange(ui.err, probe, exchange)),
-    summary: async (summary, target) => {
+    exchange: (exchange) => ui.say(renderExchange(ui.err, exchange)),
+    summary: async (summary) => {
       if (run.json) stdout.write(JSON.stringify(summary));
       else {
+        const c = ui.out;
         const parts = [
-          ui.out.green(`${summary.passed} passed`),
-          summary.failed > 0 ? ui.out.red(`${summary.failed} failed`) : `${summary.failed} failed`,
-          summary.warned > 0 ? ui.out.yellow(`${summary.warned} warned`) : `${summary.warned} warned`,
+          c.green(`${summary.passed} passed`),
+          summary.failed > 0 ? c.red(`${summary.failed} failed`) : `${summary.failed} failed`,
+          summary.warned > 0 ? c.yellow(`${summary.warned} warned`) : `${summary.warned} warned`,
+          ...(summary.notRun.length > 0 ? [c.red(`${summary.notRun.length} not run`)] : []),
         ];
         stdout.write(
-          `\n${summary.probes} probes: ${parts.join(', ')} · ${formatCount(summary.deliveries)} deliveries in ${formatMs(summary.ms)} · seed ${summary.seed}`,
+          `\n${plural(summary.probes + summary.notRun.length, 'probe')}: ${parts.join(', ')} · ${plural(summary.deliveries, 'delivery', 'deliveries')} in ${formatMs(summary.ms)} · seed ${summary.seed}`,
         );
       }
       await stdout.flush();
-      if (summary.failing.length > 0)
-        ui.say(
-          ui.err.dim(
-            `the same bodies again: oblic-hooks check ${shellArg(target)} --seed ${summary.seed} --only ${summary.failing.join(',')}`,
-          ),
-        );
     },
   };
 }

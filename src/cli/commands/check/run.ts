@@ -1,18 +1,17 @@
 import { randomInt } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
 import { CheckError, EXIT_CODES, InputError, OblicHooksError } from '../../../base/errors.js';
-import { describeFsError } from '../../../base/files.js';
 import { Craft } from '../../../check/craft.js';
-import { renderJunit } from '../../../check/junit.js';
 import { PROBES, selectProbes } from '../../../check/probes.js';
-import { countRequests, planSuite, runSuite } from '../../../check/suite.js';
+import { countRequests, planSuite, runSuite, type SuiteResult } from '../../../check/suite.js';
 import { SEEDED_NOW } from '../../../samples/bodies.js';
 import { createDeliverer } from '../../../wire/deliver.js';
 import { parseTarget } from '../../../wire/target.js';
 import { parseTimeout, type SecretFlags } from '../../flags.js';
 import type { Ui } from '../../io.js';
-import { describeSecrets, useSecret } from '../../secrets.js';
-import { createReporter, listJson, listText, summarize } from './render.js';
+import { describeSecrets, type ResolvedSecret, useSecret } from '../../secrets.js';
+import { openReportFile, type ReportFile, renderJunit, renderJunitError } from './junit.js';
+import { createReporter, listJson, listText, type Summary, summarize } from './render.js';
+import { rerunCommand } from './rerun.js';
 
 export interface CheckFlags extends SecretFlags {
   only?: string[];
@@ -42,84 +41,95 @@ export async function run(target: string | undefined, flags: CheckFlags, ui: Ui)
   const probes = selectProbes(flags.only ?? [], flags.skip ?? []);
   const deadlineMs = parseTimeout(flags.deadline, '--deadline');
   const timeoutMs = parseTimeout(flags.timeout, '--timeout');
-  // A report file that cannot be written is found before anything is sent.
-  const junit = flags.junit === undefined ? undefined : await openReport(flags.junit);
+  const seed = flags.seed ?? randomInt(2 ** 32 - 1);
+  const junit = { target: url.href, seed, strict: flags.strict === true, ms: 0 };
+  // A report file that cannot be written is found before anything is sent; whatever ends the run
+  // after this, the file says it (renderJunitError), never left empty or stale.
+  const report: ReportFile | undefined = flags.junit === undefined ? undefined : await openReportFile(flags.junit);
+  let saved = false;
   try {
     const resolved = await useSecret(ui, flags.secretSources ?? [], 'signing');
-    const seed = flags.seed ?? randomInt(2 ** 32 - 1);
-    const now = flags.seed === undefined ? Math.floor(Date.now() / 1000) : SEEDED_NOW;
-    const plans = planSuite(probes, new Craft(url, resolved.secret, seed, now));
-    const deliverer = createDeliverer(url, {
-      connections: CONNECTIONS,
-      timeoutMs,
-      retries: 0,
-      deliveries: countRequests(plans),
-      words: WORDS,
-    });
-    const reporter = createReporter(ui, { json: flags.json === true, verbose: flags.verbose === true, url, seed });
-    // Ctrl-C stops the run at once: what is in flight is aborted, not waited for (a second Ctrl-C kills).
-    const interrupt = new AbortController();
-    const onInterrupt = () => {
-      interrupt.abort();
-      void deliverer.destroy();
-    };
-    process.once('SIGINT', onInterrupt);
-    let result: Awaited<ReturnType<typeof runSuite>>;
-    try {
-      result = await runSuite({
-        plans,
-        deliverer,
-        deadlineMs,
-        timeoutMs,
-        signingWith: describeSecrets([resolved]),
-        readBody: 512,
-        onReport: reporter.report,
-        ...(flags.verbose ? { onExchange: reporter.exchange } : {}),
-        signal: interrupt.signal,
-      });
-    } finally {
-      process.off('SIGINT', onInterrupt);
-      if (!interrupt.signal.aborted) await deliverer.close();
-    }
-    if (result.unreachable) throw new CheckError(result.unreachable.message);
-    if (result.interrupted)
-      throw new OblicHooksError(
-        `interrupted after ${result.deliveries} deliveries, before every probe was graded: no report`,
-        EXIT_CODES.interrupted,
-      );
-    const summary = summarize(result, { target: url.href, seed, strict: flags.strict === true, deadlineMs, timeoutMs });
-    await reporter.summary(summary, target, flags);
-    if (junit)
-      await junit.write(
-        renderJunit(result.reports, { target: url.href, seed, strict: flags.strict === true, ms: result.ms }),
-      );
-    if (!summary.ok)
+    const { result, summary } = await runChecks({ url, probes, seed, deadlineMs, timeoutMs, resolved, flags, ui });
+    const why = result.blocked ? 'not run: no validly signed delivery got a 2xx' : 'not run';
+    await report?.save(renderJunit(result.reports, { ...junit, ms: result.ms, notRun: { ids: result.notRun, why } }));
+    saved = true;
+    if (result.blocked)
       throw new CheckError(
-        summary.failed > 0
-          ? `${summary.failed} of ${summary.probes} probes failed`
-          : `${summary.warned} of ${summary.probes} probes warned, and --strict counts a warning as a failure`,
+        result.reports.length > 0
+          ? `no validly signed delivery got a 2xx, so the other ${result.notRun.length} probes were not run (see accepts-every-type)`
+          : `${result.blocked.detail.replace(/^answered/, 'a validly signed delivery answered')}, so no probe was run: ${result.blocked.fix}`,
       );
-  } finally {
-    await junit?.close();
-  }
-}
-
-interface Report {
-  write(text: string): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function openReport(path: string): Promise<Report> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'w');
+    if (summary.ok) return;
+    ui.say(ui.err.dim(`the same bodies again: ${rerunCommand(target, flags, summary, resolved)}`));
+    throw new CheckError(
+      summary.failed > 0
+        ? `${summary.failed} of ${summary.probes} probes failed`
+        : `${summary.warned} of ${summary.probes} probes warned, and --strict counts a warning as a failure`,
+    );
   } catch (error) {
-    throw new InputError(`cannot write the JUnit report ${path}: ${describeFsError(error)}`);
+    if (report && !saved && error instanceof OblicHooksError) await report.save(renderJunitError(error.message, junit));
+    throw error;
+  } finally {
+    await report?.discard();
   }
-  return {
-    write: async (text) => {
-      await handle.write(text);
-    },
-    close: () => handle.close(),
+}
+
+interface Checks {
+  url: URL;
+  probes: ReturnType<typeof selectProbes>;
+  seed: number;
+  deadlineMs: number;
+  timeoutMs: number;
+  resolved: ResolvedSecret;
+  flags: CheckFlags;
+  ui: Ui;
+}
+
+/** Plans and runs the probes, reporting each as it is graded; a run that could not be made is an error. */
+async function runChecks(checks: Checks): Promise<{ result: SuiteResult; summary: Summary }> {
+  const { url, probes, seed, deadlineMs, timeoutMs, resolved, flags, ui } = checks;
+  // Every body comes from the seed, its timestamps too (leading up to 2026-01-01, as with send
+  // --seed), so the seed the report prints makes the very same run again.
+  const plan = planSuite(probes, new Craft(url, resolved.secret, seed, SEEDED_NOW));
+  const deliverer = createDeliverer(url, {
+    connections: CONNECTIONS,
+    timeoutMs,
+    retries: 0,
+    deliveries: countRequests(plan),
+    words: WORDS,
+  });
+  const reporter = createReporter(ui, { json: flags.json === true, url, seed });
+  // Ctrl-C stops the run at once: what is in flight is aborted, not waited for (a second Ctrl-C kills).
+  const interrupt = new AbortController();
+  const onInterrupt = () => {
+    interrupt.abort();
+    void deliverer.destroy();
   };
+  process.once('SIGINT', onInterrupt);
+  let result: SuiteResult;
+  try {
+    result = await runSuite({
+      plan,
+      deliverer,
+      deadlineMs,
+      timeoutMs,
+      signingWith: describeSecrets([resolved]),
+      readBody: 512,
+      onReport: reporter.report,
+      ...(flags.verbose ? { onExchange: reporter.exchange } : {}),
+      signal: interrupt.signal,
+    });
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    if (!interrupt.signal.aborted) await deliverer.close();
+  }
+  if (result.unreachable) throw new CheckError(result.unreachable.message);
+  if (result.interrupted)
+    throw new OblicHooksError(
+      `interrupted after ${result.deliveries} deliveries, before every probe was graded: no report`,
+      EXIT_CODES.interrupted,
+    );
+  const summary = summarize(result, { target: url.href, seed, strict: flags.strict === true, deadlineMs, timeoutMs });
+  await reporter.summary(summary);
+  return { result, summary };
 }

@@ -1,0 +1,134 @@
+import { open, rename, rm } from 'node:fs/promises';
+import { InputError } from '../../../base/errors.js';
+import { describeFsError } from '../../../base/files.js';
+import { firstBodyLine, type ProbeReport } from '../../../check/probe.js';
+
+// JUnit XML, the test report GitHub Actions (through a reporter action), GitLab and Jenkins show:
+// one testcase per probe, a fail as <failure>, a warn as a pass with its note in <system-out> (a
+// <failure> under --strict), a probe that was not run as <skipped>, and a run that could not be
+// made (nothing listening, Ctrl-C) as one testcase with an <error>, so that CI never keeps an empty
+// or stale file.
+
+export interface JunitRun {
+  target: string;
+  seed: number;
+  strict: boolean;
+  ms: number;
+  /** Probes chosen but not run, and why. */
+  notRun?: { ids: readonly string[]; why: string };
+}
+
+/** Text for XML: the five special characters escaped, and what XML 1.0 cannot hold at all replaced. */
+function xml(text: string): string {
+  return text
+    .replace(/[^\t\n\r\x20-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '\ufffd')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(3);
+
+/** What went wrong in a probe, as the body of its <failure>: what was seen, the fix, each wrong answer. */
+function failureText(report: ProbeReport): string {
+  const lines = [report.detail, ...(report.fix ? [`fix: ${report.fix}`] : [])];
+  for (const { sent, result } of report.exchanges.filter((exchange) => !exchange.expected)) {
+    const body = firstBodyLine(result.body);
+    const answer =
+      result.status === null ? (result.error?.message ?? 'no answer') : `${result.status}${body ? ` ${body}` : ''}`;
+    const what = sent.label === sent.type ? '' : `${sent.label} `;
+    lines.push(`${what}${sent.id ? `(${sent.type} ${sent.id})` : ''}: ${answer}, ${Math.round(result.ms)} ms`.trim());
+  }
+  return lines.join('\n');
+}
+
+function document(
+  run: JunitRun,
+  cases: readonly string[],
+  counts: { failures: number; errors: number; skipped: number },
+) {
+  const tests = cases.length;
+  const attributes = `tests="${tests}" failures="${counts.failures}" errors="${counts.errors}"`;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="oblic-hooks check" ${attributes} time="${seconds(run.ms)}">`,
+    `  <testsuite name="${xml(`oblic-hooks check ${run.target}`)}" ${attributes} skipped="${counts.skipped}" time="${seconds(run.ms)}">`,
+    '    <properties>',
+    `      <property name="target" value="${xml(run.target)}"/>`,
+    `      <property name="seed" value="${run.seed}"/>`,
+    '    </properties>',
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+export function renderJunit(reports: readonly ProbeReport[], run: JunitRun): string {
+  const failing = (report: ProbeReport) => report.verdict === 'fail' || (run.strict && report.verdict === 'warn');
+  const cases = reports.map((report) => {
+    const open = `    <testcase classname="oblic-hooks.check.${report.group}" name="${xml(`${report.id}: ${report.title}`)}" time="${seconds(report.ms)}"`;
+    if (failing(report))
+      return `${open}>\n      <failure message="${xml(report.fix ?? report.detail)}" type="${report.verdict}">${xml(failureText(report))}</failure>\n    </testcase>`;
+    if (report.verdict === 'warn')
+      return `${open}>\n      <system-out>${xml(`warning: ${failureText(report)}`)}</system-out>\n    </testcase>`;
+    return `${open}/>`;
+  });
+  const skipped = (run.notRun?.ids ?? []).map(
+    (id) =>
+      `    <testcase classname="oblic-hooks.check" name="${xml(id)}" time="0.000">\n      <skipped message="${xml(run.notRun!.why)}"/>\n    </testcase>`,
+  );
+  return document(run, [...cases, ...skipped], {
+    failures: reports.filter(failing).length,
+    errors: 0,
+    skipped: skipped.length,
+  });
+}
+
+/** The report of a run that could not be made: one testcase, in error, with the one line the user saw. */
+export function renderJunitError(message: string, run: JunitRun): string {
+  const error = `    <testcase classname="oblic-hooks.check" name="oblic-hooks check" time="${seconds(run.ms)}">\n      <error message="${xml(message)}"/>\n    </testcase>`;
+  return document(run, [error], { failures: 0, errors: 1, skipped: 0 });
+}
+
+export interface ReportFile {
+  /** Writes the report and puts it in place of any earlier one. */
+  save(text: string): Promise<void>;
+  /** Leaves no partial file behind. */
+  discard(): Promise<void>;
+}
+
+/**
+ * The --junit file, opened before anything is sent (a path that cannot be written is found at once)
+ * as a file beside it, renamed over it only when the report is whole: a run cut short never leaves
+ * an empty or half-written report where CI looks for one.
+ */
+export async function openReportFile(path: string): Promise<ReportFile> {
+  const partial = `${path}.${process.pid}.partial`;
+  const handle = await open(partial, 'w').catch((error: unknown) => {
+    throw new InputError(`cannot write the JUnit report ${path}: ${describeFsError(error)}`);
+  });
+  let closed = false;
+  const close = async () => {
+    if (!closed) await handle.close();
+    closed = true;
+  };
+  return {
+    save: async (text) => {
+      try {
+        await handle.writeFile(text);
+        await close();
+        await rename(partial, path);
+      } catch (error) {
+        // A full disk (/dev/full) is the user's to fix, not a bug (found by attacking it, issue 15).
+        throw new InputError(`cannot write the JUnit report ${path}: ${describeFsError(error)}`);
+      }
+    },
+    discard: async () => {
+      await close();
+      await rm(partial, { force: true });
+    },
+  };
+}
