@@ -124,8 +124,12 @@ export async function main(argv: readonly string[]): Promise<void> {
     env: process.env,
   };
   // `oblic-hooks … | head` closes the pipe early: that is the reader's choice, not an error.
+  // Any other failure (a full disk: ENOSPC) leaves every later write waiting for a 'drain' that never
+  // comes, and Node then exits 0 with the run unreported: `check --json > report` passed with probes failed.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    process.stderr.write(`oblic-hooks: cannot write to standard output (${error.code ?? error.message})\n`);
+    process.exit(EXIT_CODES.usage);
   });
   process.exitCode = await run(argv.slice(2), io);
 }
