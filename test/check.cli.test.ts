@@ -1,6 +1,6 @@
 // `oblic-hooks check` as a process (issue 15): exit codes, what goes to stdout and stderr, the JUnit
 // file, --verbose, colour and escaping. The real built binary against real servers on 127.0.0.1.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -72,6 +72,9 @@ describe('oblic-hooks check, the process', () => {
   it.each([
     [['check'], 'name the endpoint to check'],
     [['check', 'ftp://example.com/'], 'uses ftp; only http and https URLs'],
+    [['check', 'http//localhost:3000/webhooks'], 'http must be followed by "://"; try http://localhost:3000/webhooks'],
+    [['check', '3000', '--only', 'signatrues'], 'did you mean signatures?'],
+    [['check', '3000', '--only', ''], '--only names no probe'],
     [['check', '3000', '--only', 'sig'], '--only "sig" is not a probe or a group; did you mean signatures?'],
     [['check', '3000', '--skip', 'deliveries,signatures,robustness,compatibility'], 'leave no probe to run'],
     [['check', '3000', '--deadline', '0'], '--deadline must be above 0'],
@@ -182,6 +185,44 @@ describe('oblic-hooks check, the process', () => {
       /<testcase classname="oblic-hooks.check.deliveries" name="handles-duplicates: [^"]+" time="[\d.]+">\n {6}<failure message="the endpoint fails a repeated delivery \(500\)/,
     );
     expect(xml).toContain('{&quot;error&quot;:'); // the response body, escaped
+  });
+
+  it('--junit on a run that could not be made: one <error> testcase in place of the old file, nothing partial left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oblic-hooks-junit-'));
+    const path = join(dir, 'check.xml');
+    writeFileSync(path, 'the report of an earlier run');
+    const gone = await startServer();
+    await gone.close();
+    const run = await spawnCli(['check', `${gone.port}/webhooks`, '--junit', path], { env });
+    expect(run.code).toBe(1);
+    const xml = readFileSync(path, 'utf8');
+    expect(xml).toContain('<testsuites name="oblic-hooks check" tests="1" failures="0" errors="1"');
+    expect(xml).toContain(
+      `<error message="nothing is listening at http://localhost:${gone.port}/webhooks; start your app, or point the URL at it"/>`,
+    );
+    expect(readdirSync(dir)).toEqual(['check.xml']);
+  });
+
+  it('the re-run line carries the flags that made the grade, never the secret', async () => {
+    const server = await serve(brokenBy('refuses an unknown type').reply(SECRET));
+    const run = await spawnCli(
+      ['check', `${server.port}/webhooks`, '--strict', '--deadline', '2s', '--secret', SECRET, '--seed', '9'],
+      { env: {} },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `the same bodies again: oblic-hooks check ${server.port}/webhooks --seed 9 --only tolerates-unknown-type --deadline 2s --strict (and your --secret)`,
+    );
+    expect(run.stderr).not.toContain(`--secret ${SECRET}`);
+    const slow = await serve(brokenBy('answers in').reply(SECRET));
+    const again = await spawnCli(
+      ['check', `${slow.port}/webhooks`, '--deadline', '40ms', '--skip', 'handles-burst', '--seed', '3'],
+      { env },
+    );
+    // answers-in-time grades what the others sent: they all run again, as --skip chose them.
+    expect(again.stderr).toContain(
+      `the same bodies again: oblic-hooks check ${slow.port}/webhooks --seed 3 --skip handles-burst --deadline 40ms\n`,
+    );
   });
 
   it('--verbose prints every request and response on stderr, and the report is the same', async () => {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PROBES } from '../src/check/probes.js';
 import { runCli } from './helpers/cli.js';
 import { BROKEN_ENDPOINTS, RIGHT_ENDPOINT } from './helpers/endpoints.js';
-import { type Reply, startServer, type TestServer } from './helpers/server.js';
+import { type Reply, signatureOf, startServer, type TestServer } from './helpers/server.js';
 
 const SECRET = 'check-test-secret-0001';
 
@@ -40,8 +40,8 @@ async function serve(reply: Reply): Promise<TestServer> {
 async function check(server: TestServer, ...flags: string[]) {
   const result = await runCli(['check', `${server.port}/webhooks`, '--secret', SECRET, '--json', ...flags]);
   const lines = result.stdout
-    .trim()
     .split('\n')
+    .filter((line) => line !== '') // a run that could not be made prints nothing
     .map((line) => JSON.parse(line) as Line);
   const probes = lines.filter((line) => line.kind === 'probe');
   const verdicts = (verdict: string) => probes.filter((line) => line.verdict === verdict).map((line) => line.id);
@@ -92,6 +92,56 @@ describe('check against broken endpoints: each fails exactly its probes', () => 
     expect(run.stderr).toContain('--strict counts a warning as a failure');
   });
 
+  it('an endpoint that refuses everything (a wrong path) is not credited with refusing forgeries: nothing else runs', async () => {
+    const server = await serve((_request, response) => response.writeHead(404).end('no route'));
+    const run = await check(server);
+    expect(run.code).toBe(1);
+    expect(run.probes.map((line) => [line.id, line.verdict])).toEqual([['accepts-every-type', 'fail']]);
+    expect(run.probes[0]!.fix).toBe('nothing takes a POST at /webhooks (404): check the path of the URL');
+    expect(run.summary).toMatchObject({ ok: false, probes: 1, failed: 1, notRun: PROBES.slice(1).map((p) => p.id) });
+    expect(server.received).toHaveLength(15);
+    expect(run.stderr).toContain(
+      'oblic-hooks: no validly signed delivery got a 2xx, so the other 12 probes were not run (see accepts-every-type)',
+    );
+  });
+
+  it('without accepts-every-type, one control delivery goes first, and its refusal is the one line', async () => {
+    const server = await serve(RIGHT_ENDPOINT.reply('the-app-has-another-secret'));
+    const run = await check(server, '--only', 'signatures');
+    expect(run.code).toBe(1);
+    expect(run.probes).toEqual([]);
+    expect(server.received).toHaveLength(1);
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(
+      'oblic-hooks: a validly signed delivery answered 401, so no probe was run: every validly signed event was refused (401): the endpoint verifies with another secret than --secret (…0001), or verifies something other than the raw body',
+    );
+  });
+
+  it('a handler that fails some types: the other probes that sent those types point at accepts-every-type', async () => {
+    const right = RIGHT_ENDPOINT.reply(SECRET);
+    const server = await serve((request, response, index) => {
+      // Handles message.* only, and throws on the rest, once the signature is checked.
+      const type = /"type":"([a-z.]+)"/.exec(request.body.toString())?.[1] ?? '';
+      if (
+        /^(contact|conversation|group|attachment)\./.test(type) &&
+        request.headers['x-oblic-signature'] === signatureOf(SECRET, request.body)
+      )
+        return response.writeHead(500).end('TypeError: cannot read properties of undefined');
+      right(request, response, index);
+    });
+    const run = await check(server);
+    expect(run.fails).toEqual([
+      'accepts-every-type',
+      'tolerates-unknown-fields',
+      'handles-duplicates',
+      'handles-burst',
+    ]);
+    expect(run.probes[0]!.fix).toMatch(/^the endpoint fails contact\.created, contact\.updated, .*: see its log/);
+    for (const id of ['tolerates-unknown-fields', 'handles-duplicates', 'handles-burst'])
+      expect(run.probes.find((line) => line.id === id)!.fix).toMatch(
+        /^these are event types accepts-every-type found failing \(contact\.\w+: 500/,
+      );
+  });
+
   it('an endpoint with another secret refuses every event, and the fix says so', async () => {
     const run = await check(
       await serve(RIGHT_ENDPOINT.reply('the-app-has-another-secret')),
@@ -111,9 +161,7 @@ describe('check against broken endpoints: each fails exactly its probes', () => 
     const run = await check(
       server,
       '--timeout',
-      '300ms',
-      '--deadline',
-      '200ms',
+      '300ms', // below the default --deadline of 5 s: a timeout is slower than any deadline all the same
       '--only',
       // Another probe answers first: an app that answers nothing at all is one line (check.cli.test.ts).
       'rejects-wrong-secret,large-event,answers-in-time',
@@ -145,6 +193,21 @@ describe('check against broken endpoints: each fails exactly its probes', () => 
     expect(run.fails).toEqual(['handles-burst']);
     expect(run.probes[1]!.fix).toMatch(
       /the connection failed \((ECONNRESET|ECONNREFUSED|UND_ERR_SOCKET)\): did the app crash/,
+    );
+  });
+});
+
+describe('check and an app that crashes', () => {
+  it('on the very first delivery: it closed the connection and stopped listening, not "nothing is listening"', async () => {
+    let server: TestServer | undefined;
+    server = await serve((_request, response) => {
+      response.socket?.destroy();
+      void server?.close();
+    });
+    const run = await check(server);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(
+      `oblic-hooks: http://localhost:${server.port}/webhooks closed the first connections without an answer, then stopped listening: did the app crash? see its log`,
     );
   });
 });

@@ -4,7 +4,7 @@ import { resolveEventTypes, suggestEventType } from '../src/oblic/events.js';
 import { parseHeader } from '../src/wire/request.js';
 import { applyAssignment, parseAssignment } from '../src/samples/set-path.js';
 import { parseTarget } from '../src/wire/target.js';
-import { formatCount } from '../src/base/text.js';
+import { formatCount, nearest, printable } from '../src/base/text.js';
 
 describe('parseTarget()', () => {
   it.each([
@@ -107,5 +107,23 @@ describe('formatCount()', () => {
     for (const n of [0, 7, 999, 1000, 12_345, 999_999.6, 1_234_567, 20_000_000, -1234, -999]) {
       expect(formatCount(n)).toBe(Math.round(n).toLocaleString('en-US'));
     }
+  });
+});
+
+describe('printable', () => {
+  it('escapes controls, line separators and bidirectional overrides, each readable as what it is', () => {
+    expect(printable('a\x1b[31mb\x00c')).toBe('a\\x1b[31mb\\x00c');
+    expect(printable('x\u2028y')).toBe('x\\u2028y'); // not \x2028, which reads as \x20 then "28"
+    expect(printable('ok \u202egnp.exe')).toBe('ok \\u202egnp.exe'); // "Trojan Source"
+    expect(printable('\u2066i\u2069')).toBe('\\u2066i\\u2069');
+    expect(printable('é 👋 日本')).toBe('é 👋 日本');
+  });
+});
+
+describe('nearest', () => {
+  it('suggests a name within a typo of the input, and nothing for another word', () => {
+    expect(nearest('signatrues', ['deliveries', 'signatures'])).toBe('signatures');
+    expect(nearest('mesage.created', ['message.created', 'contact.created'])).toBe('message.created');
+    expect(nearest('banana', ['deliveries', 'signatures'])).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { open, rename, rm } from 'node:fs/promises';
+import { lstat, open, rename, rm } from 'node:fs/promises';
 import { InputError } from '../../../base/errors.js';
 import { describeFsError } from '../../../base/files.js';
 import { firstBodyLine, type ProbeReport } from '../../../check/probe.js';
@@ -101,14 +101,20 @@ export interface ReportFile {
 }
 
 /**
- * The --junit file, opened before anything is sent (a path that cannot be written is found at once)
- * as a file beside it, renamed over it only when the report is whole: a run cut short never leaves
- * an empty or half-written report where CI looks for one.
+ * The --junit file, opened before anything is sent (a path that cannot be written is found at once).
+ * A regular file, or a new one, is written beside itself and renamed over the old one only when the
+ * report is whole: a run cut short never leaves an empty or half-written report where CI looks for
+ * one. Anything else (a device, a pipe, a symbolic link such as /dev/stdout) is written in place:
+ * renaming over it would replace it (as root, /dev/full became a regular file).
  */
 export async function openReportFile(path: string): Promise<ReportFile> {
-  const partial = `${path}.${process.pid}.partial`;
+  const refused = (error: unknown) =>
+    new InputError(`cannot write the JUnit report ${path}: ${describeFsError(error)}`);
+  const existing = await lstat(path).catch(() => null);
+  const inPlace = existing !== null && !existing.isFile();
+  const partial = inPlace ? path : `${path}.${process.pid}.partial`;
   const handle = await open(partial, 'w').catch((error: unknown) => {
-    throw new InputError(`cannot write the JUnit report ${path}: ${describeFsError(error)}`);
+    throw refused(error);
   });
   let closed = false;
   const close = async () => {
@@ -120,15 +126,15 @@ export async function openReportFile(path: string): Promise<ReportFile> {
       try {
         await handle.writeFile(text);
         await close();
-        await rename(partial, path);
+        if (!inPlace) await rename(partial, path);
       } catch (error) {
         // A full disk (/dev/full) is the user's to fix, not a bug (found by attacking it, issue 15).
-        throw new InputError(`cannot write the JUnit report ${path}: ${describeFsError(error)}`);
+        throw refused(error);
       }
     },
     discard: async () => {
       await close();
-      await rm(partial, { force: true });
+      if (!inPlace) await rm(partial, { force: true });
     },
   };
 }
