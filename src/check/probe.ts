@@ -145,7 +145,8 @@ function answered(exchanges: readonly Exchange[], of?: number): string {
   const silent = exchanges.some(({ result }) => result.status === null);
   const verb = statuses === '' ? 'got no answer' : `answered ${statuses}${silent ? ' or got no answer' : ''}`;
   if (of !== undefined && of > 1) return `${exchanges.length} of ${of} ${verb}`;
-  return exchanges.length === 1 ? verb : `all ${exchanges.length} ${verb}`;
+  if (exchanges.length === 1) return verb;
+  return exchanges.length === 2 ? `both ${verb}` : `all ${exchanges.length} ${verb}`;
 }
 
 /**

@@ -16,7 +16,8 @@ Probes (--only and --skip take these ids or the group names):
                  rejects-tampered-body, rejects-malformed-signature
   robustness     rejects-invalid-json, large-event
   compatibility  tolerates-unknown-fields, tolerates-unknown-type
-\`oblic-hooks check --list\` says what each one sends.
+\`oblic-hooks check --list\` says what each one sends. accepts-every-type runs first: when no validly
+signed delivery gets a 2xx (a wrong path, another secret), nothing else runs and one line says why.
 
 --deadline (default 5s) and --timeout (default 10s) are this tool's assumptions: Oblic publishes no
 timeout. An endpoint that answers right but slowly fails answers-in-time and nothing else.
