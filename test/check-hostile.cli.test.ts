@@ -9,28 +9,20 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, spawnCli, tempConfigHome } from './helpers/cli.js';
-import { type Reply, startServer, type TestServer } from './helpers/server.js';
+import { serveEach } from './helpers/server.js';
 
 const SECRET = 'check-hostile-secret-0015';
 const env = { OBLIC_WEBHOOK_SECRET: SECRET };
 
-let servers: TestServer[] = [];
+const serve = serveEach();
 let raw: Server[] = [];
 let sockets: Socket[] = [];
 afterEach(async () => {
   for (const socket of sockets) socket.destroy();
-  await Promise.all(servers.map((server) => server.close()));
   await Promise.all(raw.map((server) => new Promise((resolve) => server.close(resolve))));
-  servers = [];
   raw = [];
   sockets = [];
 });
-
-async function serve(reply: Reply): Promise<TestServer> {
-  const server = await startServer(reply);
-  servers.push(server);
-  return server;
-}
 
 /** A raw TCP endpoint that writes `answer` once each request's head has arrived, and leaves the socket open. */
 async function serveRaw(answer: string): Promise<number> {

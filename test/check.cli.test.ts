@@ -3,26 +3,16 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GROUPS, PROBES } from '../src/check/probes.js';
 import { spawnCli, startCli } from './helpers/cli.js';
 import { BROKEN_ENDPOINTS, RIGHT_ENDPOINT } from './helpers/endpoints.js';
-import { type Reply, startServer, type TestServer } from './helpers/server.js';
+import { serveEach, startServer } from './helpers/server.js';
 
 const SECRET = 'check-cli-secret-0002';
 const env = { OBLIC_WEBHOOK_SECRET: SECRET };
 
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((server) => server.close()));
-  servers = [];
-});
-
-async function serve(reply: Reply): Promise<TestServer> {
-  const server = await startServer(reply);
-  servers.push(server);
-  return server;
-}
+const serve = serveEach();
 
 const brokenBy = (bug: string) => BROKEN_ENDPOINTS.find((endpoint) => endpoint.bug.startsWith(bug))!;
 

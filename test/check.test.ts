@@ -1,10 +1,10 @@
 // `oblic-hooks check` (issue 15) against real endpoints on 127.0.0.1: the right one passes every
 // probe, and each broken one fails exactly the probes it should, no others.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROBES } from '../src/check/probes.js';
 import { runCli } from './helpers/cli.js';
 import { BROKEN_ENDPOINTS, RIGHT_ENDPOINT } from './helpers/endpoints.js';
-import { type Reply, signatureOf, startServer, type TestServer } from './helpers/server.js';
+import { serveEach, signatureOf, type TestServer } from './helpers/server.js';
 
 const SECRET = 'check-test-secret-0001';
 
@@ -24,17 +24,7 @@ interface Line {
   [key: string]: unknown;
 }
 
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((server) => server.close()));
-  servers = [];
-});
-
-async function serve(reply: Reply): Promise<TestServer> {
-  const server = await startServer(reply);
-  servers.push(server);
-  return server;
-}
+const serve = serveEach();
 
 /** Runs check in this process with --json and returns its exit code, probe lines and summary. */
 async function check(server: TestServer, ...flags: string[]) {

@@ -190,6 +190,16 @@ export function gradeEach(
   };
 }
 
+/** The grade of a probe that `gradeEach` grades, with `wrong` as its own fix: most probes are this. */
+export function graded(wrong: (bad: readonly Exchange[]) => string | null): Probe['grade'] {
+  return (exchanges, context) => gradeEach(exchanges, context, wrong);
+}
+
+/** One round of requests, sent a few at a time: what most probes send. */
+export function inTurn(requests: ProbeRequest[]): Round[] {
+  return [{ atOnce: false, requests }];
+}
+
 /** The first line of a response body, as text, at most 200 characters; null for an empty or absent one. */
 export function firstBodyLine(body: Buffer | null): string | null {
   if (body === null || body.length === 0) return null;

@@ -7,6 +7,8 @@ import {
   crashFix,
   type Grade,
   gradeEach,
+  graded,
+  inTurn,
   type Probe,
   rejects,
   statusesOf,
@@ -65,7 +67,7 @@ export const DELIVERY_PROBES: readonly Probe[] = [
     title: 'accepts each of the 15 event types',
     sends: 'a fresh, validly signed sample of each of the 15 event types',
     gate: true,
-    build: (craft) => [{ atOnce: false, requests: TYPES.map((type) => craft.signed(type, craft.event(type))) }],
+    build: (craft) => inTurn(TYPES.map((type) => craft.signed(type, craft.event(type)))),
     expects: accepts,
     grade: (exchanges, context) =>
       gradeEach(exchanges, context, (bad) => {
@@ -87,42 +89,31 @@ export const DELIVERY_PROBES: readonly Probe[] = [
       const event = craft.event('message.created');
       const cut = JSON.stringify(event).slice(0, 60);
       const stranger = { greeting: 'hello, world' };
-      return [
-        {
-          atOnce: false,
-          requests: [
-            craft.signed('not JSON', {}, { bytes: cut, change: 'an event cut off after 60 bytes' }),
-            craft.signed('JSON, not an event', stranger, { change: JSON.stringify(stranger) }),
-          ],
-        },
-      ];
+      return inTurn([
+        craft.signed('not JSON', {}, { bytes: cut, change: 'an event cut off after 60 bytes' }),
+        craft.signed('JSON, not an event', stranger, { change: JSON.stringify(stranger) }),
+      ]);
     },
     expects: rejects,
-    grade: (exchanges, context) =>
-      gradeEach(exchanges, context, (bad) =>
-        bad.some(({ result }) => accepts(result))
-          ? 'the endpoint answers 2xx to a signed body that is not an Oblic event, so it acts on whatever parses; check it is an event (parseEvent) and answer 400'
-          : crashed('a body that is not an event'),
-      ),
+    grade: graded((bad) =>
+      bad.some(({ result }) => accepts(result))
+        ? 'the endpoint answers 2xx to a signed body that is not an Oblic event, so it acts on whatever parses; check it is an event (parseEvent) and answer 400'
+        : crashed('a body that is not an event'),
+    ),
   },
   {
     id: 'tolerates-unknown-fields',
     group: 'compatibility',
     title: 'accepts events with fields it does not know',
     sends: 'valid events with extra fields in the envelope, the payload, nested objects and array items',
-    build: (craft) => [
-      {
-        atOnce: false,
-        requests: withUnknownFields(craft).map(({ label, event, change }) => craft.signed(label, event, { change })),
-      },
-    ],
+    build: (craft) =>
+      inTurn(withUnknownFields(craft).map(({ label, event, change }) => craft.signed(label, event, { change }))),
     expects: accepts,
-    grade: (exchanges, context) =>
-      gradeEach(exchanges, context, (bad) =>
-        bad.some(({ result }) => answerOf(result) === 'server-error')
-          ? crashed('a field it does not know')
-          : 'the endpoint refuses events with fields it does not know: Oblic may add fields at any level; read what you use and ignore the rest (no additionalProperties: false, no .strict() schema)',
-      ),
+    grade: graded((bad) =>
+      bad.some(({ result }) => answerOf(result) === 'server-error')
+        ? crashed('a field it does not know')
+        : 'the endpoint refuses events with fields it does not know: Oblic may add fields at any level; read what you use and ignore the rest (no additionalProperties: false, no .strict() schema)',
+    ),
   },
   {
     id: 'tolerates-unknown-type',
@@ -136,15 +127,10 @@ export const DELIVERY_PROBES: readonly Probe[] = [
         type: 'poll.created',
         payload: { id: craft.random().id(), question: 'Lunch?', options: ['yes', 'no'], created_at: 1_767_225_600 },
       };
-      return [
-        {
-          atOnce: false,
-          requests: [
-            craft.signed('message.reacted', reacted, { change: 'a new action of a known resource' }),
-            craft.signed('poll.created', poll, { change: 'a new resource' }),
-          ],
-        },
-      ];
+      return inTurn([
+        craft.signed('message.reacted', reacted, { change: 'a new action of a known resource' }),
+        craft.signed('poll.created', poll, { change: 'a new resource' }),
+      ]);
     },
     expects: accepts,
     grade: (exchanges, context): Grade => {
@@ -176,13 +162,10 @@ export const DELIVERY_PROBES: readonly Probe[] = [
       ];
     },
     expects: accepts,
-    grade: (exchanges, context) =>
-      gradeEach(
-        exchanges,
-        context,
-        (bad) =>
-          `the endpoint fails a repeated delivery (${statusesOf(bad)}): Oblic delivers at least once, and a retry is the same bytes; remember the event ids you handled and answer 2xx to a repeat without doing the work again`,
-      ),
+    grade: graded(
+      (bad) =>
+        `the endpoint fails a repeated delivery (${statusesOf(bad)}): Oblic delivers at least once, and a retry is the same bytes; remember the event ids you handled and answer 2xx to a repeat without doing the work again`,
+    ),
   },
   {
     id: 'handles-burst',
@@ -200,13 +183,10 @@ export const DELIVERY_PROBES: readonly Probe[] = [
       },
     ],
     expects: accepts,
-    grade: (exchanges, context) =>
-      gradeEach(
-        exchanges,
-        context,
-        (bad) =>
-          `${bad.length} of ${exchanges.length} deliveries sent at once failed: the endpoint cannot take a burst (a small pool, a lock, a rate limit); answer at once and queue the work`,
-      ),
+    grade: graded(
+      (bad) =>
+        `${bad.length} of the 50 deliveries sent at once failed: the endpoint cannot take a burst (a small pool, a lock, a rate limit); answer at once and queue the work`,
+    ),
   },
   {
     id: 'large-event',
@@ -216,24 +196,16 @@ export const DELIVERY_PROBES: readonly Probe[] = [
     build: (craft) => {
       const event = largeMessage(craft);
       const size = Buffer.byteLength(JSON.stringify(event));
-      return [
-        {
-          atOnce: false,
-          requests: [
-            craft.signed('large message', event, {
-              change: `${formatBytes(size)}: 100 attachments, 65,536 characters of text`,
-            }),
-          ],
-        },
-      ];
+      return inTurn([
+        craft.signed('large message', event, {
+          change: `${formatBytes(size)}: 100 attachments, 65,536 characters of text`,
+        }),
+      ]);
     },
     expects: accepts,
-    grade: (exchanges, context) =>
-      gradeEach(
-        exchanges,
-        context,
-        () =>
-          'the endpoint fails a large event: a message may carry long text and many attachments; allow bodies of at least 1 MiB',
-      ),
+    grade: graded(
+      () =>
+        'the endpoint fails a large event: a message may carry long text and many attachments; allow bodies of at least 1 MiB',
+    ),
   },
 ];

@@ -1,16 +1,6 @@
 import type { Craft, EventObject } from './craft.js';
 import { TRICKY_TEXT } from './craft.js';
-import {
-  accepts,
-  answerOf,
-  crashFix,
-  type Exchange,
-  type Grade,
-  type GradeContext,
-  gradeEach,
-  type Probe,
-  rejects,
-} from './probe.js';
+import { accepts, answerOf, crashFix, type Exchange, graded, inTurn, type Probe, rejects } from './probe.js';
 import { WRITINGS } from './writings.js';
 
 // The probes of the signature: the exact bytes are what is signed, and nothing else gets in.
@@ -22,13 +12,9 @@ function trickyMessage(craft: Craft): EventObject {
   return event;
 }
 
-/** A rejection probe's grade: a 2xx takes the forgery in (`accepted` says why), a 5xx or no answer is a crash. */
-function gradeRejection(
-  exchanges: readonly Exchange[],
-  context: GradeContext,
-  accepted: (bad: readonly Exchange[]) => string,
-): Grade {
-  return gradeEach(exchanges, context, (bad) => {
+/** A rejection probe's grade: a 2xx takes the forgery in (`accepted` says why), a 5xx is a crash. */
+function rejection(accepted: (taken: readonly Exchange[]) => string): Probe['grade'] {
+  return graded((bad) => {
     const taken = bad.filter(({ result }) => accepts(result));
     if (taken.length > 0) return accepted(taken);
     return bad.some(({ result }) => answerOf(result) === 'server-error')
@@ -43,45 +29,31 @@ export const SIGNATURE_PROBES: readonly Probe[] = [
     group: 'signatures',
     title: 'verifies the raw bytes, however the JSON is written',
     sends: `the same kind of event written ${WRITINGS.length} ways (\\u escapes, \\/, spaces, key order, a trailing newline, 1.0, 1e3), each validly signed`,
-    build: (craft) => [
-      {
-        atOnce: false,
-        requests: WRITINGS.map((writing) => {
+    build: (craft) =>
+      inTurn(
+        WRITINGS.map((writing) => {
           const event = trickyMessage(craft);
           return craft.signed(writing.label, event, { bytes: writing.write(event), change: writing.change });
         }),
-      },
-    ],
-    expects: accepts,
-    grade: (exchanges, context) =>
-      gradeEach(
-        exchanges,
-        context,
-        () =>
-          'validly signed bodies were refused: the endpoint verifies a re-serialized body (JSON.stringify(req.body), json.dumps(data)) instead of the bytes it received; verify the raw body (express.raw(), await request.text(), Fastify parseAs: "buffer") and parse it after',
       ),
+    expects: accepts,
+    grade: graded(
+      () =>
+        'validly signed bodies were refused: the endpoint verifies a re-serialized body (JSON.stringify(req.body), json.dumps(data)) instead of the bytes it received; verify the raw body (express.raw(), await request.text(), Fastify parseAs: "buffer") and parse it after',
+    ),
   },
   {
     id: 'rejects-missing-signature',
     group: 'signatures',
     title: 'refuses a delivery with no signature',
     sends: 'a valid event with no x-oblic-signature header',
-    build: (craft) => [
-      {
-        atOnce: false,
-        requests: [
-          craft.withSignatures('no signature', craft.event('message.created'), [], 'no x-oblic-signature header'),
-        ],
-      },
-    ],
+    build: (craft) =>
+      inTurn([craft.withSignatures('no signature', craft.event('message.created'), [], 'no x-oblic-signature header')]),
     expects: rejects,
-    grade: (exchanges, context) =>
-      gradeRejection(
-        exchanges,
-        context,
-        () =>
-          'the endpoint takes events nobody signed: anyone who knows its URL can post them; answer 401 when x-oblic-signature is missing',
-      ),
+    grade: rejection(
+      () =>
+        'the endpoint takes events nobody signed: anyone who knows its URL can post them; answer 401 when x-oblic-signature is missing',
+    ),
   },
   {
     id: 'rejects-wrong-secret',
@@ -90,26 +62,18 @@ export const SIGNATURE_PROBES: readonly Probe[] = [
     sends: 'a valid event signed with a secret that is not the endpoint’s',
     build: (craft) => {
       const other = `oblicwrong_${craft.random().id()}${craft.random().id()}`;
-      return [
-        {
-          atOnce: false,
-          requests: [
-            craft.signed('another secret', craft.event('contact.updated'), {
-              secret: other,
-              change: 'signed with another secret',
-            }),
-          ],
-        },
-      ];
+      return inTurn([
+        craft.signed('another secret', craft.event('contact.updated'), {
+          secret: other,
+          change: 'signed with another secret',
+        }),
+      ]);
     },
     expects: rejects,
-    grade: (exchanges, context) =>
-      gradeRejection(
-        exchanges,
-        context,
-        () =>
-          'the endpoint takes a signature made with another secret: it checks that a signature is there, not that it matches; compare it with the HMAC of the raw body under your secret',
-      ),
+    grade: rejection(
+      () =>
+        'the endpoint takes a signature made with another secret: it checks that a signature is there, not that it matches; compare it with the HMAC of the raw body under your secret',
+    ),
   },
   {
     id: 'rejects-tampered-body',
@@ -123,23 +87,15 @@ export const SIGNATURE_PROBES: readonly Probe[] = [
       // The H of ¡Hola!: the body stays a valid event, only the signature tells.
       const at = bytes.indexOf('Hola');
       bytes[at] = 'h'.charCodeAt(0);
-      return [
-        {
-          atOnce: false,
-          requests: [
-            craft.raw('one byte changed', event, bytes, [mac], `byte ${at} changed from "H" to "h" after signing`),
-          ],
-        },
-      ];
+      return inTurn([
+        craft.raw('one byte changed', event, bytes, [mac], `byte ${at} changed from "H" to "h" after signing`),
+      ]);
     },
     expects: rejects,
-    grade: (exchanges, context) =>
-      gradeRejection(
-        exchanges,
-        context,
-        () =>
-          'the endpoint takes a body that was changed after signing: it does not compare the signature with the HMAC of the body it received',
-      ),
+    grade: rejection(
+      () =>
+        'the endpoint takes a body that was changed after signing: it does not compare the signature with the HMAC of the body it received',
+    ),
   },
   {
     id: 'rejects-malformed-signature',
@@ -151,28 +107,22 @@ export const SIGNATURE_PROBES: readonly Probe[] = [
         const event = craft.event('message.created');
         return craft.withSignatures(label, event, values(craft.mac(JSON.stringify(event))), change);
       };
-      return [
-        {
-          atOnce: false,
-          requests: [
-            forged('sha256= prefix', (mac) => [`sha256=${mac}`], 'x-oblic-signature: sha256=<the right MAC>'),
-            forged('63 hex digits', (mac) => [mac.slice(0, 63)], 'the right MAC without its last digit'),
-            forged('65 hex digits', (mac) => [`${mac}0`], 'the right MAC and one more digit'),
-            forged('empty', () => [''], 'x-oblic-signature with an empty value'),
-            forged('base64', (mac) => [Buffer.from(mac, 'hex').toString('base64')], 'the right MAC in base64'),
-            forged('two headers', (mac) => [mac, mac], 'x-oblic-signature twice, each the right MAC'),
-          ],
-        },
-      ];
+      return inTurn([
+        forged('sha256= prefix', (mac) => [`sha256=${mac}`], 'x-oblic-signature: sha256=<the right MAC>'),
+        forged('63 hex digits', (mac) => [mac.slice(0, 63)], 'the right MAC without its last digit'),
+        forged('65 hex digits', (mac) => [`${mac}0`], 'the right MAC and one more digit'),
+        forged('empty', () => [''], 'x-oblic-signature with an empty value'),
+        forged('base64', (mac) => [Buffer.from(mac, 'hex').toString('base64')], 'the right MAC in base64'),
+        forged('two headers', (mac) => [mac, mac], 'x-oblic-signature twice, each the right MAC'),
+      ]);
     },
     expects: rejects,
-    grade: (exchanges, context) =>
-      gradeRejection(exchanges, context, (taken) => {
-        const labels = taken.map(({ sent }) => sent.label);
-        // An empty value or base64 carries no hex at all: an endpoint that takes them does not verify.
-        if (labels.includes('empty') || labels.includes('base64'))
-          return `the endpoint takes signatures that are not the MAC at all (${labels.join(', ')}): it does not verify x-oblic-signature; compare it with the HMAC of the raw body and answer 401 when they differ`;
-        return `the endpoint takes a malformed signature (${labels.join(', ')}): Buffer.from(value, "hex") stops at the first character that is not hex and drops an odd last digit, so check that the value is exactly 64 hex digits before comparing`;
-      }),
+    grade: rejection((taken) => {
+      const labels = taken.map(({ sent }) => sent.label);
+      // An empty value or base64 carries no hex at all: an endpoint that takes them does not verify.
+      if (labels.includes('empty') || labels.includes('base64'))
+        return `the endpoint takes signatures that are not the MAC at all (${labels.join(', ')}): it does not verify x-oblic-signature; compare it with the HMAC of the raw body and answer 401 when they differ`;
+      return `the endpoint takes a malformed signature (${labels.join(', ')}): Buffer.from(value, "hex") stops at the first character that is not hex and drops an odd last digit, so check that the value is exactly 64 hex digits before comparing`;
+    }),
   },
 ];

@@ -1,6 +1,6 @@
 import { formatMs } from '../base/text.js';
 import { EVENT_TYPES } from '../oblic/events.js';
-import { type Exchange, type Grade, type Probe, timedOut } from './probe.js';
+import { type Exchange, type Grade, inTurn, type Probe, timedOut } from './probe.js';
 
 // `answers-in-time`: the time of every delivery of the run, graded against --deadline.
 
@@ -16,7 +16,7 @@ export const TIMING_PROBE: Probe = {
   title: 'answers within the deadline',
   sends: 'nothing more: it times every delivery above (run alone, one of each type)',
   gradesTheRun: true,
-  build: (craft) => [{ atOnce: false, requests: EVENT_TYPES.map(({ type }) => craft.signed(type, craft.event(type))) }],
+  build: (craft) => inTurn(EVENT_TYPES.map(({ type }) => craft.signed(type, craft.event(type)))),
   expects: () => true,
   grade: (_own, context): Grade => {
     // A refused connection is no measure of the endpoint's speed. A timeout is, and is slower than

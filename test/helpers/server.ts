@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 export interface Received {
   method: string;
@@ -60,4 +61,21 @@ export async function startServer(reply: Reply = ok): Promise<TestServer> {
 /** The check an app does, written here independently of the product's code. */
 export function signatureOf(secret: string, body: Buffer): string {
   return createHmac('sha256', secret).update(body).digest('hex');
+}
+
+/**
+ * `serve(reply)` for a test file: starts a server as startServer does and closes every one it
+ * started after each test.
+ */
+export function serveEach(): (reply: Reply) => Promise<TestServer> {
+  let servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.map((server) => server.close()));
+    servers = [];
+  });
+  return async (reply) => {
+    const server = await startServer(reply);
+    servers.push(server);
+    return server;
+  };
 }
