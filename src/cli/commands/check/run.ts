@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { CheckError, EXIT_CODES, InputError, OblicHooksError } from '../../../base/errors.js';
+import { plural } from '../../../base/text.js';
 import { Craft } from '../../../check/craft.js';
 import { PROBES, selectProbes } from '../../../check/probes.js';
 import { countRequests, planSuite, runSuite, type SuiteResult } from '../../../check/suite.js';
@@ -126,7 +127,7 @@ async function runChecks(checks: Checks): Promise<{ result: SuiteResult; summary
   if (result.unreachable) throw new CheckError(result.unreachable.message);
   if (result.interrupted)
     throw new OblicHooksError(
-      `interrupted after ${result.deliveries} deliveries, before every probe was graded: no report`,
+      `interrupted after ${plural(result.deliveries, 'delivery', 'deliveries')}, before every probe was graded: no report`,
       EXIT_CODES.interrupted,
     );
   const summary = summarize(result, { target: url.href, seed, strict: flags.strict === true, deadlineMs, timeoutMs });
