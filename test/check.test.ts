@@ -202,6 +202,23 @@ describe('check and an app that crashes', () => {
   });
 });
 
+describe('check and an app that stops answering', () => {
+  it('after eight timeouts in a row the rest is not run: the probe it happened in is graded, one line says why', async () => {
+    const right = RIGHT_ENDPOINT.reply(SECRET);
+    const server = await serve((request, response, index) => {
+      if (index === 0) right(request, response, index); // the first answer, then never again
+    });
+    const run = await check(server, '--timeout', '200ms');
+    expect(run.code).toBe(1);
+    expect(run.fails).toEqual(['accepts-every-type']);
+    expect(run.summary).toMatchObject({ ok: false, notRun: PROBES.slice(1).map((probe) => probe.id) });
+    expect(server.received.length).toBeLessThanOrEqual(15);
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(
+      'oblic-hooks: the endpoint stopped answering: 8 deliveries in a row got no answer within 200 ms (--timeout), so the probes after them were not run; is the app stuck? see its log',
+    );
+  });
+});
+
 describe('check --seed', () => {
   const bodies = (server: TestServer) =>
     server.received

@@ -86,7 +86,9 @@ export interface SuiteResult {
    * then proves nothing, so no other probe was run. Its grade says why.
    */
   blocked: Grade | null;
-  /** The probes chosen but not run (after `blocked`, `unreachable` or Ctrl-C). */
+  /** Set when the endpoint stopped answering part way (STALLED timeouts in a row): the rest was not run. */
+  stalled: string | null;
+  /** The probes chosen but not run (after `blocked`, `stalled`, `unreachable` or Ctrl-C). */
   notRun: string[];
   interrupted: boolean;
 }
@@ -94,6 +96,13 @@ export interface SuiteResult {
 /** Probes in flight at once, and requests of one probe's round at once (a round `atOnce` sends all of its). */
 const PROBES_AT_ONCE = 3;
 const REQUESTS_AT_ONCE = 4;
+
+/**
+ * Timeouts in a row, with no answer between them, after which the endpoint is taken to have stopped
+ * answering: without it an app that hangs after its first answer holds a run for about twelve times
+ * --timeout (two minutes by default), each probe waiting out its own requests.
+ */
+const STALLED = 8;
 
 /** An error that says the app took the connection and dropped it: it was there, then it was not. */
 const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
@@ -122,7 +131,10 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   let dropped = false;
   let unreachable: DeliveryError | null = null;
   let blocked: Grade | null = null;
-  const stopped = () => unreachable !== null || blocked !== null || options.signal?.aborted === true;
+  let silent = 0;
+  let stalled: string | null = null;
+  const stopped = () =>
+    unreachable !== null || blocked !== null || stalled !== null || options.signal?.aborted === true;
 
   async function send(probe: Probe, sent: ProbeRequest): Promise<Exchange | null> {
     if (stopped()) return null;
@@ -141,6 +153,9 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
           : result.error;
       return null;
     } else if (result.error && DROPPED.has(result.error.code)) dropped = true;
+    silent = result.status !== null ? 0 : silent + (timedOut(result) ? 1 : 0);
+    if (silent >= STALLED && stalled === null)
+      stalled = `the endpoint stopped answering: ${STALLED} deliveries in a row got no answer within ${options.timeoutMs} ms (--timeout), so the probes after them were not run; is the app stuck? see its log`;
     const exchange: Exchange = { probe: probe.id, sent, result, expected: probe.expects(result) };
     all.push(exchange);
     options.onExchange?.(exchange);
@@ -167,7 +182,10 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     const exchanges: Exchange[] = [];
     for (const round of rounds) {
       for (const exchange of await runRound(probe, round)) if (exchange) exchanges.push(exchange);
-      if (stopped()) return;
+      if (!stopped()) continue;
+      // A probe the endpoint stopped answering in is graded on what it got: its own timeouts.
+      if (stalled !== null && exchanges.length > 0) break;
+      return;
     }
     const { exchanges: shownExchanges, ...grade } = probe.grade(exchanges, context);
     reports[index] = {
@@ -210,6 +228,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     ms: now() - started,
     unreachable,
     blocked,
+    stalled,
     notRun: plans.filter((_, index) => reports[index] === undefined).map(({ probe }) => probe.id),
     interrupted: options.signal?.aborted === true,
   };

@@ -48,7 +48,7 @@ export function summarize(
     deadlineMs: run.deadlineMs,
     timeoutMs: run.timeoutMs,
     strict: run.strict,
-    ok: failing.length === 0 && result.blocked === null,
+    ok: failing.length === 0 && result.blocked === null && result.stalled === null,
     failing,
     notRun: result.notRun,
   };

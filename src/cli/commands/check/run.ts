@@ -51,7 +51,11 @@ export async function run(target: string | undefined, flags: CheckFlags, ui: Ui)
   try {
     const resolved = await useSecret(ui, flags.secretSources ?? [], 'signing');
     const { result, summary } = await runChecks({ url, probes, seed, deadlineMs, timeoutMs, resolved, flags, ui });
-    const why = result.blocked ? 'not run: no validly signed delivery got a 2xx' : 'not run';
+    const why = result.blocked
+      ? 'not run: no validly signed delivery got a 2xx'
+      : result.stalled
+        ? 'not run: the endpoint stopped answering'
+        : 'not run';
     await report?.save(renderJunit(result.reports, { ...junit, ms: result.ms, notRun: { ids: result.notRun, why } }));
     saved = true;
     if (result.blocked)
@@ -60,6 +64,7 @@ export async function run(target: string | undefined, flags: CheckFlags, ui: Ui)
           ? `no validly signed delivery got a 2xx, so the other ${result.notRun.length} probes were not run (see accepts-every-type)`
           : `${result.blocked.detail.replace(/^answered/, 'a validly signed delivery answered')}, so no probe was run: ${result.blocked.fix}`,
       );
+    if (result.stalled) throw new CheckError(result.stalled);
     if (summary.ok) return;
     ui.say(ui.err.dim(`the same bodies again: ${rerunCommand(target, flags, summary, resolved)}`));
     throw new CheckError(
