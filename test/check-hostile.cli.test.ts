@@ -88,7 +88,7 @@ describe('oblic-hooks check against a hostile endpoint', () => {
     // Where every delivery is redirected, the other probes are not run: the one line quotes it shortened too.
     const blocked = await spawnCli(['check', `${port}/webhooks`, '--only', 'signatures'], { env });
     expect(blocked.stderr.trim().split('\n').at(-1)).toMatch(
-      /^oblic-hooks: a validly signed delivery answered 301, so no probe was run: the endpoint redirects \(to \/L+…?\)/,
+      /^oblic-hooks: the control delivery \(a validly signed message\.created\) answered 301, so no probe was run: the endpoint redirects \(to \/L+…?\)/,
     );
     expect(blocked.stderr.trim().split('\n').at(-1)!.length).toBeLessThan(400);
     const junit = join(mkdtempSync(join(tmpdir(), 'oblic-hooks-junit-')), 'check.xml');

@@ -1,6 +1,15 @@
 // `oblic-hooks check` as a process (issue 15): exit codes, what goes to stdout and stderr, the JUnit
 // file, --verbose, colour and escaping. The real built binary against real servers on 127.0.0.1.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,6 +72,8 @@ describe('oblic-hooks check, the process', () => {
     [['check'], 'name the endpoint to check'],
     [['check', 'ftp://example.com/'], 'uses ftp; only http and https URLs'],
     [['check', 'http//localhost:3000/webhooks'], 'http must be followed by "://"; try http://localhost:3000/webhooks'],
+    [['check', 'http:3000/webhooks'], 'http must be followed by "://"; try http://localhost:3000/webhooks'],
+    [['check', '3000', '--junit', '/nonexistent-dir/x.xml'], 'the folder /nonexistent-dir does not exist'],
     [['check', '3000', '--only', 'signatrues'], 'did you mean signatures?'],
     [['check', '3000', '--only', ''], '--only names no probe'],
     [['check', '3000', '--only', 'sig'], '--only "sig" is not a probe or a group; did you mean signatures?'],
@@ -190,6 +201,64 @@ describe('oblic-hooks check, the process', () => {
     expect(xml).toContain(
       `<error message="nothing is listening at http://localhost:${gone.port}/webhooks; start your app, or point the URL at it"/>`,
     );
+    expect(readdirSync(dir)).toEqual(['check.xml']);
+  });
+
+  it('--junit when the control delivery stops the run: an <error> with the one line, and the probes not run as <skipped>', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oblic-hooks-junit-'));
+    const server = await serve((_request, response) => response.writeHead(401).end());
+    const run = await spawnCli(
+      ['check', `${server.port}/webhooks`, '--only', 'signatures', '--junit', join(dir, 'check.xml')],
+      { env },
+    );
+    expect(run.code).toBe(1);
+    const xml = readFileSync(join(dir, 'check.xml'), 'utf8');
+    expect(xml).toContain('tests="6" failures="0" errors="1"');
+    expect(xml).toMatch(
+      /<error message="the control delivery \(a validly signed message\.created\) answered 401, so no probe was run: every validly signed event was refused/,
+    );
+    // Named as they are when they run, so CI keeps one history per probe.
+    expect(xml).toMatch(
+      /<testcase classname="oblic-hooks.check.signatures" name="rejects-wrong-secret: refuses a signature made with another secret" time="0.000">\n {6}<skipped message="not run: the control delivery/,
+    );
+  });
+
+  it('--junit through a symbolic link replaces the file it points at, keeps the link and the mode', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oblic-hooks-junit-'));
+    mkdirSync(join(dir, 'reports'));
+    writeFileSync(join(dir, 'reports', 'real.xml'), '<old/>', { mode: 0o600 });
+    symlinkSync(join(dir, 'reports', 'real.xml'), join(dir, 'link.xml'));
+    const server = await serve(RIGHT_ENDPOINT.reply(SECRET));
+    const run = await spawnCli(
+      ['check', `${server.port}/webhooks`, '--only', 'rejects-wrong-secret', '--junit', join(dir, 'link.xml')],
+      { env },
+    );
+    expect(run.code).toBe(0);
+    expect(lstatSync(join(dir, 'link.xml')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'reports', 'real.xml'), 'utf8')).toContain(
+      '<testcase classname="oblic-hooks.check.signatures" name="rejects-wrong-secret',
+    );
+    expect(statSync(join(dir, 'reports', 'real.xml')).mode & 0o777).toBe(0o600);
+    expect(readdirSync(join(dir, 'reports'))).toEqual(['real.xml']);
+  });
+
+  it('SIGTERM (a CI timeout) stops the run at once with 143, and --junit says it was cut short', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oblic-hooks-junit-'));
+    writeFileSync(join(dir, 'check.xml'), '<old/>');
+    let first: () => void = () => {};
+    const received = new Promise<void>((resolve) => {
+      first = resolve;
+    });
+    const server = await serve(() => first()); // takes every request and never answers
+    const running = startCli(['check', `${server.port}/webhooks`, '--junit', join(dir, 'check.xml')], { env });
+    await received;
+    running.signal('SIGTERM');
+    const run = await running.exited;
+    expect(run.code).toBe(143);
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(
+      'oblic-hooks: terminated after 0 deliveries, before every probe was graded: no report',
+    );
+    expect(readFileSync(join(dir, 'check.xml'), 'utf8')).toContain('<error message="terminated after 0 deliveries');
     expect(readdirSync(dir)).toEqual(['check.xml']);
   });
 

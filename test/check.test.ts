@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { PROBES } from '../src/check/probes.js';
 import { runCli } from './helpers/cli.js';
 import { BROKEN_ENDPOINTS, RIGHT_ENDPOINT } from './helpers/endpoints.js';
+
+const brokenBy = (bug: string) => BROKEN_ENDPOINTS.find((endpoint) => endpoint.bug.startsWith(bug))!;
 import { serveEach, signatureOf, type TestServer } from './helpers/server.js';
 
 const SECRET = 'check-test-secret-0001';
@@ -100,9 +102,21 @@ describe('check against broken endpoints: each fails exactly its probes', () => 
     const run = await check(server, '--only', 'signatures');
     expect(run.code).toBe(1);
     expect(run.probes).toEqual([]);
+    expect(run.summary).toMatchObject({
+      ok: false,
+      failing: [],
+      notRun: [
+        'accepts-exact-bytes',
+        'rejects-missing-signature',
+        'rejects-wrong-secret',
+        'rejects-tampered-body',
+        'rejects-malformed-signature',
+      ],
+    });
+    expect(run.summary.stopped).toMatch(/^the control delivery \(a validly signed message\.created\) answered 401/);
     expect(server.received).toHaveLength(1);
     expect(run.stderr.trim().split('\n').at(-1)).toBe(
-      'oblic-hooks: a validly signed delivery answered 401, so no probe was run: every validly signed event was refused (401): the endpoint verifies with another secret than --secret (…0001), or verifies something other than the raw body',
+      'oblic-hooks: the control delivery (a validly signed message.created) answered 401, so no probe was run: every validly signed event was refused (401): the endpoint verifies with another secret than --secret (…0001), or verifies something other than the raw body',
     );
   });
 
@@ -215,6 +229,77 @@ describe('check and an app that stops answering', () => {
     expect(server.received.length).toBeLessThanOrEqual(15);
     expect(run.stderr.trim().split('\n').at(-1)).toBe(
       'oblic-hooks: the endpoint stopped answering: 8 deliveries in a row got no answer within 200 ms (--timeout), so the probes after them were not run; is the app stuck? see its log',
+    );
+  });
+});
+
+describe('check points at the cause, not at the probe', () => {
+  const typeOf = (body: Buffer) => /"type":"([a-z.]+)"/.exec(body.toString())?.[1] ?? '';
+
+  it('a burst whose only failures are one type says that type fails, not the load', async () => {
+    const right = RIGHT_ENDPOINT.reply(SECRET);
+    const server = await serve((request, response, index) => {
+      if (typeOf(request.body) === 'group.created') return response.writeHead(500).end();
+      right(request, response, index);
+    });
+    const run = await check(server, '--only', 'handles-burst');
+    expect(run.probes[0]!.fix).toBe(
+      'every failure here is group.created (3 of 50), and the other types got a 2xx: the endpoint fails group.created; see its log',
+    );
+  });
+
+  it('a rejection probe is not pointed at accepts-every-type: forgeries that got in are the bug', async () => {
+    const naive = brokenBy("decodes the header with Buffer.from(value, 'hex')").reply(SECRET);
+    const server = await serve((request, response, index) => {
+      // Takes what Buffer.from lets through, then crashes in its message.created handler.
+      if (typeOf(request.body) !== 'message.created') return naive(request, response, index);
+      const given = String(request.headers['x-oblic-signature'] ?? '');
+      const mac = signatureOf(SECRET, request.body);
+      if (Buffer.from(given, 'hex').equals(Buffer.from(mac, 'hex'))) return response.writeHead(500).end();
+      response.writeHead(401).end();
+    });
+    const run = await check(server, '--only', 'accepts-every-type,rejects-malformed-signature');
+    expect(run.fails).toEqual(['accepts-every-type', 'rejects-malformed-signature']);
+    expect(run.probes[1]!.fix).toMatch(/^a forged or mangled delivery crashed the handler \(5xx\)/);
+  });
+
+  it('a 401 to the large event alone is a signature that did not verify on a large body', async () => {
+    const right = RIGHT_ENDPOINT.reply(SECRET);
+    const server = await serve((request, response, index) =>
+      request.body.length > 100_000 ? response.writeHead(401).end() : right(request, response, index),
+    );
+    const run = await check(server, '--only', 'large-event');
+    expect(run.probes[0]!.fix).toMatch(/^the signature of the large event did not verify/);
+  });
+
+  it('a server that cuts slow requests short fails answers-in-time, and says the connection was closed after a wait', async () => {
+    const right = RIGHT_ENDPOINT.reply(SECRET);
+    const server = await serve((request, response, index) => {
+      // As Node's server.timeout or a proxy does to a handler that takes too long.
+      if (typeOf(request.body) === 'group.created') setTimeout(() => response.socket?.destroy(), 1100);
+      else right(request, response, index);
+    });
+    const run = await check(server, '--only', 'accepts-every-type,answers-in-time');
+    expect(run.fails).toEqual(['accepts-every-type', 'answers-in-time']);
+    expect(run.probes[0]!.fix).toMatch(
+      /^the app closed the connection after 1\d{3} ms without answering: a server or proxy timeout/,
+    );
+    expect(run.probes[1]!.detail).toMatch(/\(1 got no answer\)/);
+  });
+
+  it('an app that dies part way: one line naming the delivery it died on; the rest is not run', async () => {
+    const right = RIGHT_ENDPOINT.reply(SECRET);
+    let server: TestServer | undefined;
+    server = await serve((request, response, index) => {
+      if (!request.body.includes('\\u00a1Hola')) return right(request, response, index);
+      response.socket?.destroy(); // dies on the \u escapes of accepts-exact-bytes
+      void server?.close();
+    });
+    const run = await check(server, '--only', 'accepts-every-type,accepts-exact-bytes,handles-burst');
+    expect(run.code).toBe(1);
+    expect(run.summary.notRun).toEqual(['handles-burst']);
+    expect(run.stderr.trim().split('\n').at(-1)).toMatch(
+      /^oblic-hooks: the app stopped listening part way \(ECONNREFUSED\), just after accepts-exact-bytes's "non-ASCII text as \\u escapes" message\.created [A-Za-z0-9]{16} got its connection closed without an answer: did it crash\? see its log; the probes after it were not run$/,
     );
   });
 });

@@ -40,4 +40,6 @@ export const EXIT_CODES = {
   internal: 70,
   /** 128 + SIGINT, as shells report a command ended by Ctrl-C: `send` and `replay` cut short. */
   interrupted: 130,
+  /** 128 + SIGTERM: `check` stopped by `kill` or a CI timeout, its report said to be cut short. */
+  terminated: 143,
 } as const;

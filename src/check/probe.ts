@@ -126,9 +126,12 @@ export function commonFix(exchanges: readonly Exchange[], timeoutMs: number): st
   const answers = new Set(exchanges.map(({ result }) => answerOf(result)));
   if (answers.has('no-answer')) {
     const failed = exchanges.find(({ result }) => result.error !== null)?.result;
-    return failed && timedOut(failed)
-      ? `no answer within ${timeoutMs} ms (--timeout): a sender gives up and delivers again; answer first, then do the work`
-      : `the connection failed (${failed?.error?.code ?? 'no answer'}): did the app crash? see its log`;
+    if (failed && timedOut(failed))
+      return `no answer within ${timeoutMs} ms (--timeout): a sender gives up and delivers again; answer first, then do the work`;
+    // Closed after a long wait: a server or proxy timeout (Node's server.timeout, nginx) cut it short.
+    if (failed && failed.ms >= 1000)
+      return `the app closed the connection after ${Math.round(failed.ms)} ms without answering: a server or proxy timeout cut the request short; answer first, then do the work`;
+    return `the connection failed (${failed?.error?.code ?? 'no answer'}): did the app crash? see its log`;
   }
   if (answers.has('redirect')) {
     const location = exchanges.find(({ result }) => result.headers.location)?.result.headers.location;
@@ -167,32 +170,45 @@ function sameAsEveryType(bad: readonly Exchange[], context: GradeContext): strin
   return `these are event types accepts-every-type found failing (${types.map((type) => `${type}: ${failing.get(type)}`).join(', ')}): fix that first`;
 }
 
+/** When every wrong answer is to one event type and the others got a 2xx, that type is the bug, not the probe's. */
+function oneType(bad: readonly Exchange[], exchanges: readonly Exchange[]): string | null {
+  const types = new Set(bad.map(({ sent }) => sent.type));
+  const [type] = types;
+  // Not for accepts-every-type, whose own fix names the failing types, nor for a probe of two.
+  if (exchanges.length < 3 || bad[0]?.probe === 'accepts-every-type') return null;
+  if (types.size !== 1 || !type || !exchanges.some(({ sent, expected }) => expected && sent.type !== type)) return null;
+  return `every failure here is ${type} (${bad.length} of ${exchanges.length}), and the other types got a 2xx: the endpoint fails ${type}; see its log`;
+}
+
 /**
  * The grade of a probe whose every request has one right answer: a pass when each got it, else a
- * fail whose fix is the common one (no answer, a redirect, a body limit), the one accepts-every-type
- * found, or the probe's own (`wrong`).
+ * fail whose fix is, in turn: that accepts-every-type found these types failing, or that one type
+ * fails (for a probe whose answers should be 2xx: `accepting`); the common one (no answer, a
+ * redirect, a body limit); or the probe's own (`wrong`).
  */
 export function gradeEach(
   exchanges: readonly Exchange[],
   context: GradeContext,
   wrong: (bad: readonly Exchange[]) => string | null,
+  { accepting = true } = {},
 ): Grade {
   const bad = unexpected(exchanges);
   if (bad.length === 0) return { verdict: 'pass', detail: answered(exchanges), fix: null };
+  const rootCause = accepting ? (sameAsEveryType(bad, context) ?? oneType(bad, exchanges)) : null;
   return {
     verdict: 'fail',
     detail: answered(bad, exchanges.length),
     fix:
+      rootCause ??
       commonFix(bad, context.timeoutMs) ??
-      sameAsEveryType(bad, context) ??
       wrong(bad) ??
       'the endpoint did not answer as a correct one would (see the answers above)',
   };
 }
 
 /** The grade of a probe that `gradeEach` grades, with `wrong` as its own fix: most probes are this. */
-export function graded(wrong: (bad: readonly Exchange[]) => string | null): Probe['grade'] {
-  return (exchanges, context) => gradeEach(exchanges, context, wrong);
+export function graded(wrong: (bad: readonly Exchange[]) => string | null, accepting = true): Probe['grade'] {
+  return (exchanges, context) => gradeEach(exchanges, context, wrong, { accepting });
 }
 
 /** One round of requests, sent a few at a time: what most probes send. */

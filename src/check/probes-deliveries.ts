@@ -95,10 +95,12 @@ export const DELIVERY_PROBES: readonly Probe[] = [
       ]);
     },
     expects: rejects,
-    grade: graded((bad) =>
-      bad.some(({ result }) => accepts(result))
-        ? 'the endpoint answers 2xx to a signed body that is not an Oblic event, so it acts on whatever parses; check it is an event (parseEvent) and answer 400'
-        : crashed('a body that is not an event'),
+    grade: graded(
+      (bad) =>
+        bad.some(({ result }) => accepts(result))
+          ? 'the endpoint answers 2xx to a signed body that is not an Oblic event, so it acts on whatever parses; check it is an event (parseEvent) and answer 400'
+          : crashed('a body that is not an event'),
+      false,
     ),
   },
   {
@@ -203,9 +205,10 @@ export const DELIVERY_PROBES: readonly Probe[] = [
       ]);
     },
     expects: accepts,
-    grade: graded(
-      () =>
-        'the endpoint fails a large event: a message may carry long text and many attachments; allow bodies of at least 1 MiB',
+    grade: graded((bad) =>
+      bad.some(({ result }) => result.status === 401 || result.status === 403)
+        ? 'the signature of the large event did not verify, though it was signed as every other: does the app verify a body cut short at a size limit, or only part of it? verify every byte received'
+        : 'the endpoint fails a large event: a message may carry long text and many attachments; allow bodies of at least 1 MiB',
     ),
   },
 ];

@@ -20,7 +20,7 @@ function rejection(accepted: (taken: readonly Exchange[]) => string): Probe['gra
     return bad.some(({ result }) => answerOf(result) === 'server-error')
       ? crashFix('a forged or mangled delivery', 'refuse it with 401, and a forgery is not retried')
       : null;
-  });
+  }, false);
 }
 
 export const SIGNATURE_PROBES: readonly Probe[] = [

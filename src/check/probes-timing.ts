@@ -1,6 +1,6 @@
 import { formatMs } from '../base/text.js';
 import { EVENT_TYPES } from '../oblic/events.js';
-import { type Exchange, type Grade, inTurn, type Probe, timedOut } from './probe.js';
+import { type Exchange, type Grade, inTurn, type Probe } from './probe.js';
 
 // `answers-in-time`: the time of every delivery of the run, graded against --deadline.
 
@@ -19,16 +19,18 @@ export const TIMING_PROBE: Probe = {
   build: (craft) => inTurn(EVENT_TYPES.map(({ type }) => craft.signed(type, craft.event(type)))),
   expects: () => true,
   grade: (_own, context): Grade => {
-    // A refused connection is no measure of the endpoint's speed. A timeout is, and is slower than
-    // any deadline, whatever --timeout is: it never came at all (a --timeout below --deadline must
-    // not pass an endpoint that answered nothing).
-    const timed = context.all.filter(({ result }) => result.status !== null || timedOut(result));
-    const msOf = (exchange: Exchange) => (timedOut(exchange.result) ? Number.POSITIVE_INFINITY : exchange.result.ms);
+    // A refused connection is no measure of the endpoint's speed. No answer at all (a timeout, a
+    // connection the app or its server closed without answering) is, and is slower than any
+    // deadline whatever --timeout is: a --timeout below --deadline, or a server.timeout that cuts
+    // slow requests, must not pass an endpoint that answered nothing.
+    const timed = context.all.filter(({ result }) => result.status !== null || result.error?.fatal === false);
+    const msOf = (exchange: Exchange) =>
+      exchange.result.status === null ? Number.POSITIVE_INFINITY : exchange.result.ms;
     const sorted = timed.map(msOf).sort((a, b) => a - b);
     const show = (ms: number) => (Number.isFinite(ms) ? formatMs(ms) : 'no answer');
     const p95 = percentile(sorted, 0.95);
-    const late = timed.filter((exchange) => timedOut(exchange.result)).length;
-    const figures = `p95 ${show(p95)}, p50 ${show(percentile(sorted, 0.5))}, max ${show(sorted.at(-1) ?? 0)} over ${timed.length} deliveries${late > 0 ? ` (${late} got no answer within --timeout)` : ''}`;
+    const late = timed.filter((exchange) => exchange.result.status === null).length;
+    const figures = `p95 ${show(p95)}, p50 ${show(percentile(sorted, 0.5))}, max ${show(sorted.at(-1) ?? 0)} over ${timed.length} deliveries${late > 0 ? ` (${late} got no answer)` : ''}`;
     if (timed.length === 0) return { verdict: 'fail', detail: 'no delivery was answered', fix: null, exchanges: [] };
     if (p95 <= context.deadlineMs)
       return {

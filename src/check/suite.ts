@@ -46,7 +46,7 @@ export function planSuite(probes: readonly Probe[], craft: Craft): SuitePlan {
       probe,
       rounds: probe.gradesTheRun && probes.length > 1 ? [] : probe.build(craft.forProbe(probe.id)),
     })),
-    control: gated ? null : control.signed('a validly signed control delivery', control.event('message.created')),
+    control: gated ? null : control.signed('message.created', control.event('message.created')),
   };
 }
 
@@ -86,9 +86,13 @@ export interface SuiteResult {
    * then proves nothing, so no other probe was run. Its grade says why.
    */
   blocked: Grade | null;
-  /** Set when the endpoint stopped answering part way (STALLED timeouts in a row): the rest was not run. */
-  stalled: string | null;
-  /** The probes chosen but not run (after `blocked`, `stalled`, `unreachable` or Ctrl-C). */
+  /**
+   * Set when the endpoint went away part way: it stopped answering (STALLED timeouts in a row), or
+   * stopped listening after it had answered (it crashed). The probe it happened in is graded on what
+   * it got, the rest are not run, and this says why in one line.
+   */
+  halted: string | null;
+  /** The probes chosen but not run (after `blocked`, `halted`, `unreachable` or Ctrl-C). */
   notRun: string[];
   interrupted: boolean;
 }
@@ -103,6 +107,12 @@ const REQUESTS_AT_ONCE = 4;
  * --timeout (two minutes by default), each probe waiting out its own requests.
  */
 const STALLED = 8;
+
+/** A delivery in a few words: `accepts-exact-bytes's "a trailing newline" (message.created Ab…)`. */
+function describe({ probe, sent }: Exchange): string {
+  const what = sent.label === sent.type ? '' : ` "${sent.label}"`;
+  return `${probe}'s${what}${sent.type ? ` ${sent.type}` : ''}${sent.id ? ` ${sent.id}` : ''}`;
+}
 
 /** An error that says the app took the connection and dropped it: it was there, then it was not. */
 const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
@@ -132,9 +142,10 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   let unreachable: DeliveryError | null = null;
   let blocked: Grade | null = null;
   let silent = 0;
-  let stalled: string | null = null;
-  const stopped = () =>
-    unreachable !== null || blocked !== null || stalled !== null || options.signal?.aborted === true;
+  let halted: string | null = null;
+  /** The first delivery dropped without an answer since the last answer: what an app that died, died of. */
+  let firstDropped: Exchange | null = null;
+  const stopped = () => unreachable !== null || blocked !== null || halted !== null || options.signal?.aborted === true;
 
   async function send(probe: Probe, sent: ProbeRequest): Promise<Exchange | null> {
     if (stopped()) return null;
@@ -153,10 +164,16 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
           : result.error;
       return null;
     } else if (result.error && DROPPED.has(result.error.code)) dropped = true;
-    silent = result.status !== null ? 0 : silent + (timedOut(result) ? 1 : 0);
-    if (silent >= STALLED && stalled === null)
-      stalled = `the endpoint stopped answering: ${STALLED} deliveries in a row got no answer within ${options.timeoutMs} ms (--timeout), so the probes after them were not run; is the app stuck? see its log`;
     const exchange: Exchange = { probe: probe.id, sent, result, expected: probe.expects(result) };
+    // The first connection dropped since the last answer: the others in flight went down with it.
+    if (result.status !== null) firstDropped = null;
+    else if (result.error && DROPPED.has(result.error.code)) firstDropped ??= exchange;
+    silent = result.status !== null ? 0 : silent + (timedOut(result) ? 1 : 0);
+    if (halted === null && silent >= STALLED)
+      halted = `the endpoint stopped answering: ${STALLED} deliveries in a row got no answer within ${options.timeoutMs} ms (--timeout), so the probes after them were not run; is the app stuck? see its log`;
+    // Refused after it had answered: the app is gone, and every delivery after would say only that.
+    if (halted === null && gotAnswer && result.error?.fatal)
+      halted = `the app stopped listening part way (${result.error.code})${firstDropped ? `, just after ${describe(firstDropped)} got its connection closed without an answer` : ''}: did it crash? see its log; the probes after it were not run`;
     all.push(exchange);
     options.onExchange?.(exchange);
     return exchange;
@@ -183,8 +200,8 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     for (const round of rounds) {
       for (const exchange of await runRound(probe, round)) if (exchange) exchanges.push(exchange);
       if (!stopped()) continue;
-      // A probe the endpoint stopped answering in is graded on what it got: its own timeouts.
-      if (stalled !== null && exchanges.length > 0) break;
+      // A probe the endpoint went away in is graded on what it got.
+      if (halted !== null && exchanges.length > 0) break;
       return;
     }
     const { exchanges: shownExchanges, ...grade } = probe.grade(exchanges, context);
@@ -228,7 +245,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     ms: now() - started,
     unreachable,
     blocked,
-    stalled,
+    halted,
     notRun: plans.filter((_, index) => reports[index] === undefined).map(({ probe }) => probe.id),
     interrupted: options.signal?.aborted === true,
   };

@@ -21,6 +21,7 @@ Exit codes:
   2   usage or input error (unknown event type, bad flag value, unreadable file)
   70  internal error (a bug: please report it with the command you ran)
   130 interrupted by Ctrl-C (send, replay: after summing up what was sent; check)
+  143 terminated by SIGTERM (check)
 
 Environment:
   OBLIC_WEBHOOK_SECRET   the secret used when no --secret or --secret-file is given

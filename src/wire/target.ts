@@ -10,12 +10,14 @@ export const DEFAULT_PORT = 4242;
 export function parseTarget(input: string, flag = '--to'): URL {
   const raw = input.trim();
   if (raw === '') throw new InputError(`${flag} is empty; give a URL, host:port or port`);
-  // `http//host` or `http:/host` would otherwise be read as a host named "http" (and port 4242).
-  const typo = /^(https?)(?::\/(?!\/)|\/\/)/i.exec(raw);
-  if (typo)
-    throw new InputError(
-      `"${input}" is not a URL: ${typo[1]} must be followed by "://"; try ${typo[1]}://${raw.slice(typo[0].length)}`,
-    );
+  // `http//host`, `http:/host`, `http:\\host` or `http:3000` would otherwise be read as a host named
+  // "http" (on port 4242, or 3000).
+  const typo = /^(https?)(?::(?!\/\/)|\/\/)[\\/]*/i.exec(raw);
+  if (typo) {
+    const rest = raw.slice(typo[0].length);
+    const fixed = `${typo[1]}://${/^\d/.test(rest) ? 'localhost:' : ''}${rest}`;
+    throw new InputError(`"${input}" is not a URL: ${typo[1]} must be followed by "://"; try ${fixed}`);
+  }
   let candidate: string;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) candidate = raw;
   else if (/^:?\d+(\/|$)/.test(raw)) candidate = `http://localhost:${raw.replace(/^:/, '')}`;

@@ -29,8 +29,9 @@ Examples:
   $ oblic-hooks check 3000/webhooks --only signatures --deadline 2s
   $ oblic-hooks check 3000/webhooks --skip handles-burst --seed 7 --verbose
 
-Exit codes: 0 no probe failed (warnings allowed unless --strict), 1 a probe failed or nothing
-listened at the URL, 2 usage error (bad URL, unknown probe, bad secret), 130 interrupted by Ctrl-C.`;
+Exit codes: 0 no probe failed (warnings allowed unless --strict), 1 a probe failed, nothing
+listened at the URL or the run stopped short, 2 usage error (bad URL, unknown probe, bad secret, a
+--junit path that cannot be written), 130 interrupted by Ctrl-C, 143 terminated by SIGTERM.`;
 
 export function registerCheck(program: Command, ui: UiFactory): void {
   addSecretOptions(

@@ -1,7 +1,8 @@
-import { lstat, open, rename, rm } from 'node:fs/promises';
+import { open, realpath, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { InputError } from '../../../base/errors.js';
 import { describeFsError } from '../../../base/files.js';
-import { firstBodyLine, type ProbeReport } from '../../../check/probe.js';
+import { firstBodyLine, type Probe, type ProbeReport } from '../../../check/probe.js';
 
 // JUnit XML, the test report GitHub Actions (through a reporter action), GitLab and Jenkins show:
 // one testcase per probe, a fail as <failure>, a warn as a pass with its note in <system-out> (a
@@ -15,7 +16,7 @@ export interface JunitRun {
   strict: boolean;
   ms: number;
   /** Probes chosen but not run, and why. */
-  notRun?: { ids: readonly string[]; why: string };
+  notRun?: { probes: readonly Probe[]; why: string };
 }
 
 /** Text for XML: the five special characters escaped, and what XML 1.0 cannot hold at all replaced. */
@@ -69,17 +70,14 @@ function document(
 export function renderJunit(reports: readonly ProbeReport[], run: JunitRun): string {
   const failing = (report: ProbeReport) => report.verdict === 'fail' || (run.strict && report.verdict === 'warn');
   const cases = reports.map((report) => {
-    const open = `    <testcase classname="oblic-hooks.check.${report.group}" name="${xml(`${report.id}: ${report.title}`)}" time="${seconds(report.ms)}"`;
+    const open = testcase(report, report.ms);
     if (failing(report))
       return `${open}>\n      <failure message="${xml(report.fix ?? report.detail)}" type="${report.verdict}">${xml(failureText(report))}</failure>\n    </testcase>`;
     if (report.verdict === 'warn')
       return `${open}>\n      <system-out>${xml(`warning: ${failureText(report)}`)}</system-out>\n    </testcase>`;
     return `${open}/>`;
   });
-  const skipped = (run.notRun?.ids ?? []).map(
-    (id) =>
-      `    <testcase classname="oblic-hooks.check" name="${xml(id)}" time="0.000">\n      <skipped message="${xml(run.notRun!.why)}"/>\n    </testcase>`,
-  );
+  const skipped = skippedCases(run);
   return document(run, [...cases, ...skipped], {
     failures: reports.filter(failing).length,
     errors: 0,
@@ -87,10 +85,26 @@ export function renderJunit(reports: readonly ProbeReport[], run: JunitRun): str
   });
 }
 
-/** The report of a run that could not be made: one testcase, in error, with the one line the user saw. */
+/** The testcase of a probe, named the same whether it ran or not. */
+function testcase(probe: Pick<Probe, 'id' | 'group' | 'title'>, ms: number): string {
+  return `    <testcase classname="oblic-hooks.check.${probe.group}" name="${xml(`${probe.id}: ${probe.title}`)}" time="${seconds(ms)}"`;
+}
+
+function skippedCases(run: JunitRun): string[] {
+  return (run.notRun?.probes ?? []).map(
+    (probe) => `${testcase(probe, 0)}>\n      <skipped message="${xml(run.notRun!.why)}"/>\n    </testcase>`,
+  );
+}
+
+/**
+ * The report of a run that could not be made, or was stopped before any probe (nothing listening,
+ * Ctrl-C, the control delivery refused): one testcase in error with the one line the user saw, and
+ * the probes not run.
+ */
 export function renderJunitError(message: string, run: JunitRun): string {
   const error = `    <testcase classname="oblic-hooks.check" name="oblic-hooks check" time="${seconds(run.ms)}">\n      <error message="${xml(message)}"/>\n    </testcase>`;
-  return document(run, [error], { failures: 0, errors: 1, skipped: 0 });
+  const skipped = skippedCases(run);
+  return document(run, [error, ...skipped], { failures: 0, errors: 1, skipped: skipped.length });
 }
 
 export interface ReportFile {
@@ -102,18 +116,24 @@ export interface ReportFile {
 
 /**
  * The --junit file, opened before anything is sent (a path that cannot be written is found at once).
- * A regular file, or a new one, is written beside itself and renamed over the old one only when the
- * report is whole: a run cut short never leaves an empty or half-written report where CI looks for
- * one. Anything else (a device, a pipe, a symbolic link such as /dev/stdout) is written in place:
- * renaming over it would replace it (as root, /dev/full became a regular file).
+ * A regular file, or a new one, is written beside itself and renamed over the old one (its mode
+ * kept) only when the report is whole: a run cut short never leaves an empty or half-written report
+ * where CI looks for one. A symbolic link is followed to its file, which is replaced the same way.
+ * Anything else (a device, a pipe, /dev/stdout) is written in place: renaming over it would replace
+ * it (as root, /dev/full became a regular file).
  */
 export async function openReportFile(path: string): Promise<ReportFile> {
-  const refused = (error: unknown) =>
-    new InputError(`cannot write the JUnit report ${path}: ${describeFsError(error)}`);
-  const existing = await lstat(path).catch(() => null);
+  const refused = (error: unknown) => {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return new InputError(
+      `cannot write the JUnit report ${path}: ${missing ? `the folder ${dirname(path)} does not exist` : describeFsError(error)}`,
+    );
+  };
+  const real = await realpath(path).catch(() => path); // a link's file; a new path as it is
+  const existing = await stat(real).catch(() => null);
   const inPlace = existing !== null && !existing.isFile();
-  const partial = inPlace ? path : `${path}.${process.pid}.partial`;
-  const handle = await open(partial, 'w').catch((error: unknown) => {
+  const partial = inPlace ? real : join(dirname(real), `.${basename(real)}.${process.pid}.partial`);
+  const handle = await open(partial, 'w', existing?.mode).catch((error: unknown) => {
     throw refused(error);
   });
   let closed = false;
@@ -126,7 +146,7 @@ export async function openReportFile(path: string): Promise<ReportFile> {
       try {
         await handle.writeFile(text);
         await close();
-        if (!inPlace) await rename(partial, path);
+        if (!inPlace) await rename(partial, real);
       } catch (error) {
         // A full disk (/dev/full) is the user's to fix, not a bug (found by attacking it, issue 15).
         throw refused(error);

@@ -23,8 +23,20 @@ export interface Summary {
   ok: boolean;
   /** The ids of the probes that failed (or warned, under --strict). */
   failing: string[];
-  /** The ids of the probes chosen but not run (the gate let nothing through). */
+  /** The ids of the probes chosen but not run. */
   notRun: string[];
+  /** Why the run stopped before every probe was run, in the one line that ends it; null when it did not. */
+  stopped: string | null;
+}
+
+/** Why the run stopped short, in one line, or null when every chosen probe ran. */
+function stopReason(result: SuiteResult): string | null {
+  if (result.halted) return result.halted;
+  if (!result.blocked) return null;
+  if (result.reports.length > 0)
+    return `no validly signed delivery got a 2xx, so the other ${plural(result.notRun.length, 'probe')} were not run (see accepts-every-type)`;
+  // The control delivery: a validly signed message.created, sent when accepts-every-type is not chosen.
+  return `the control delivery (a validly signed message.created) ${result.blocked.detail}, so no probe was run: ${result.blocked.fix}`;
 }
 
 export function summarize(
@@ -48,9 +60,10 @@ export function summarize(
     deadlineMs: run.deadlineMs,
     timeoutMs: run.timeoutMs,
     strict: run.strict,
-    ok: failing.length === 0 && result.blocked === null && result.stalled === null,
+    ok: failing.length === 0 && result.blocked === null && result.halted === null,
     failing,
     notRun: result.notRun,
+    stopped: stopReason(result),
   };
 }
 

@@ -43,6 +43,7 @@ export async function run(target: string | undefined, flags: CheckFlags, ui: Ui)
   const deadlineMs = parseTimeout(flags.deadline, '--deadline');
   const timeoutMs = parseTimeout(flags.timeout, '--timeout');
   const seed = flags.seed ?? randomInt(2 ** 32 - 1);
+  const started = Date.now();
   const junit = { target: url.href, seed, strict: flags.strict === true, ms: 0 };
   // A report file that cannot be written is found before anything is sent; whatever ends the run
   // after this, the file says it (renderJunitError), never left empty or stale.
@@ -51,20 +52,19 @@ export async function run(target: string | undefined, flags: CheckFlags, ui: Ui)
   try {
     const resolved = await useSecret(ui, flags.secretSources ?? [], 'signing');
     const { result, summary } = await runChecks({ url, probes, seed, deadlineMs, timeoutMs, resolved, flags, ui });
-    const why = result.blocked
-      ? 'not run: no validly signed delivery got a 2xx'
-      : result.stalled
-        ? 'not run: the endpoint stopped answering'
-        : 'not run';
-    await report?.save(renderJunit(result.reports, { ...junit, ms: result.ms, notRun: { ids: result.notRun, why } }));
+    const notRun = {
+      probes: PROBES.filter((probe) => result.notRun.includes(probe.id)),
+      why: `not run: ${summary.stopped ?? 'stopped'}`,
+    };
+    const run = { ...junit, ms: result.ms, notRun };
+    // Stopped at the control delivery: no probe has a testcase of its own to say why, so the run does.
+    await report?.save(
+      result.blocked && result.reports.length === 0
+        ? renderJunitError(summary.stopped!, run)
+        : renderJunit(result.reports, run),
+    );
     saved = true;
-    if (result.blocked)
-      throw new CheckError(
-        result.reports.length > 0
-          ? `no validly signed delivery got a 2xx, so the other ${result.notRun.length} probes were not run (see accepts-every-type)`
-          : `${result.blocked.detail.replace(/^answered/, 'a validly signed delivery answered')}, so no probe was run: ${result.blocked.fix}`,
-      );
-    if (result.stalled) throw new CheckError(result.stalled);
+    if (summary.stopped) throw new CheckError(summary.stopped);
     if (summary.ok) return;
     ui.say(ui.err.dim(`the same bodies again: ${rerunCommand(target, flags, summary, resolved)}`));
     throw new CheckError(
@@ -73,7 +73,8 @@ export async function run(target: string | undefined, flags: CheckFlags, ui: Ui)
         : `${summary.warned} of ${summary.probes} probes warned, and --strict counts a warning as a failure`,
     );
   } catch (error) {
-    if (report && !saved && error instanceof OblicHooksError) await report.save(renderJunitError(error.message, junit));
+    if (report && !saved && error instanceof OblicHooksError)
+      await report.save(renderJunitError(error.message, { ...junit, ms: Date.now() - started }));
     throw error;
   } finally {
     await report?.discard();
@@ -105,13 +106,17 @@ async function runChecks(checks: Checks): Promise<{ result: SuiteResult; summary
     words: WORDS,
   });
   const reporter = createReporter(ui, { json: flags.json === true, url, seed });
-  // Ctrl-C stops the run at once: what is in flight is aborted, not waited for (a second Ctrl-C kills).
+  // Ctrl-C, or a SIGTERM (kill, a CI job's timeout), stops the run at once: what is in flight is
+  // aborted, not waited for, and the JUnit file says the run was cut short. A second one kills.
   const interrupt = new AbortController();
-  const onInterrupt = () => {
+  let signal = 'SIGINT' as NodeJS.Signals;
+  const onSignal = (name: NodeJS.Signals) => {
+    signal = name;
     interrupt.abort();
     void deliverer.destroy();
   };
-  process.once('SIGINT', onInterrupt);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   let result: SuiteResult;
   try {
     result = await runSuite({
@@ -126,14 +131,15 @@ async function runChecks(checks: Checks): Promise<{ result: SuiteResult; summary
       signal: interrupt.signal,
     });
   } finally {
-    process.off('SIGINT', onInterrupt);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     if (!interrupt.signal.aborted) await deliverer.close();
   }
   if (result.unreachable) throw new CheckError(result.unreachable.message);
   if (result.interrupted)
     throw new OblicHooksError(
-      `interrupted after ${plural(result.deliveries, 'delivery', 'deliveries')}, before every probe was graded: no report`,
-      EXIT_CODES.interrupted,
+      `${signal === 'SIGTERM' ? 'terminated' : 'interrupted'} after ${plural(result.deliveries, 'delivery', 'deliveries')}, before every probe was graded: no report`,
+      signal === 'SIGTERM' ? EXIT_CODES.terminated : EXIT_CODES.interrupted,
     );
   const summary = summarize(result, { target: url.href, seed, strict: flags.strict === true, deadlineMs, timeoutMs });
   await reporter.summary(summary);
