@@ -6,7 +6,7 @@ import { Craft, TRICKY_TEXT } from '../src/check/craft.js';
 import { renderJunit } from '../src/cli/commands/check/junit.js';
 import type { ProbeReport } from '../src/check/probe.js';
 import { PROBES, selectProbes } from '../src/check/probes.js';
-import { planSuite } from '../src/check/suite.js';
+import { planSuite } from '../src/check/plan.js';
 import { WRITINGS } from '../src/check/writings.js';
 import { parseEvent } from '../src/oblic/parse.js';
 import { verifyRequest } from '../src/signing/verify-request.js';

@@ -1,6 +1,7 @@
 import { monotonicMs } from '../wire/attempt.js';
 import type { Deliverer, DeliveryError } from '../wire/deliver.js';
-import type { Craft, ProbeRequest } from './craft.js';
+import type { ProbeRequest } from './craft.js';
+import { CONTROL, GATE, type SuitePlan } from './plan.js';
 import {
   accepts,
   type Exchange,
@@ -11,50 +12,6 @@ import {
   type Round,
   timedOut,
 } from './probe.js';
-import { PROBES } from './probes.js';
-
-/** A probe and the requests it will send, made before the first is sent. */
-export interface ProbePlan {
-  probe: Probe;
-  rounds: Round[];
-}
-
-export interface SuitePlan {
-  probes: ProbePlan[];
-  /**
-   * When the probe that gates the run (accepts-every-type) is not chosen: one validly signed delivery
-   * sent first, so that a refusal elsewhere means something.
-   */
-  control: ProbeRequest | null;
-}
-
-/** The probe whose deliveries must get through before any other probe's answers mean anything. */
-const GATE = PROBES.find((probe) => probe.gate)!;
-/** The control delivery is graded as the gate's are, under a name of its own. */
-const CONTROL: Probe = { ...GATE, id: 'control' };
-
-/**
- * Every body of the run, made in the probes' order before anything is sent, so that `--seed` gives
- * the same bytes however the requests interleave. The run's timing probe sends its own deliveries
- * only when there is nothing else to time.
- */
-export function planSuite(probes: readonly Probe[], craft: Craft): SuitePlan {
-  const gated = probes.some((probe) => probe.gate);
-  const control = craft.forProbe('control');
-  return {
-    probes: probes.map((probe) => ({
-      probe,
-      rounds: probe.gradesTheRun && probes.length > 1 ? [] : probe.build(craft.forProbe(probe.id)),
-    })),
-    control: gated ? null : control.signed('message.created', control.event('message.created')),
-  };
-}
-
-/** How many requests the plan sends. */
-export function countRequests(plan: SuitePlan): number {
-  const rounds = plan.probes.flatMap((probe) => probe.rounds);
-  return rounds.reduce((n, round) => n + round.requests.length, plan.control ? 1 : 0);
-}
 
 export interface SuiteOptions {
   plan: SuitePlan;
@@ -114,6 +71,13 @@ function describe({ probe, sent }: Exchange): string {
   return `${probe}'s${what}${sent.type ? ` ${sent.type}` : ''}${sent.id ? ` ${sent.id}` : ''}`;
 }
 
+/** `, just after <the deliveries in flight> got their connections closed without an answer`, or nothing. */
+function lastWords(dropped: readonly Exchange[]): string {
+  if (dropped.length === 0) return '';
+  const named = `${dropped.slice(0, 4).map(describe).join(', ')}${dropped.length > 4 ? ` and ${dropped.length - 4} more` : ''}`;
+  return `, just after ${named} got ${dropped.length === 1 ? 'its connection' : 'their connections'} closed without an answer`;
+}
+
 /** An error that says the app took the connection and dropped it: it was there, then it was not. */
 const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
@@ -143,8 +107,8 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   let blocked: Grade | null = null;
   let silent = 0;
   let halted: string | null = null;
-  /** The first delivery dropped without an answer since the last answer: what an app that died, died of. */
-  let firstDropped: Exchange | null = null;
+  /** The deliveries dropped without an answer since the last answer: what an app that died, died of. */
+  let inFlightWhenDropped: Exchange[] = [];
   const stopped = () => unreachable !== null || blocked !== null || halted !== null || options.signal?.aborted === true;
 
   async function send(probe: Probe, sent: ProbeRequest): Promise<Exchange | null> {
@@ -165,15 +129,15 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
       return null;
     } else if (result.error && DROPPED.has(result.error.code)) dropped = true;
     const exchange: Exchange = { probe: probe.id, sent, result, expected: probe.expects(result) };
-    // The first connection dropped since the last answer: the others in flight went down with it.
-    if (result.status !== null) firstDropped = null;
-    else if (result.error && DROPPED.has(result.error.code)) firstDropped ??= exchange;
+    // What was in flight when it went down: which one killed it cannot be told from here.
+    if (result.status !== null) inFlightWhenDropped = [];
+    else if (result.error && DROPPED.has(result.error.code)) inFlightWhenDropped.push(exchange);
     silent = result.status !== null ? 0 : silent + (timedOut(result) ? 1 : 0);
     if (halted === null && silent >= STALLED)
       halted = `the endpoint stopped answering: ${STALLED} deliveries in a row got no answer within ${options.timeoutMs} ms (--timeout), so the probes after them were not run; is the app stuck? see its log`;
     // Refused after it had answered: the app is gone, and every delivery after would say only that.
     if (halted === null && gotAnswer && result.error?.fatal)
-      halted = `the app stopped listening part way (${result.error.code})${firstDropped ? `, just after ${describe(firstDropped)} got its connection closed without an answer` : ''}: did it crash? see its log; the probes after it were not run`;
+      halted = `the app stopped listening part way (${result.error.code})${lastWords(inFlightWhenDropped)}: did it crash? see its log; the probes after it were not run`;
     all.push(exchange);
     options.onExchange?.(exchange);
     return exchange;

@@ -3,7 +3,8 @@ import { CheckError, EXIT_CODES, InputError, OblicHooksError } from '../../../ba
 import { plural } from '../../../base/text.js';
 import { Craft } from '../../../check/craft.js';
 import { PROBES, selectProbes } from '../../../check/probes.js';
-import { countRequests, planSuite, runSuite, type SuiteResult } from '../../../check/suite.js';
+import { countRequests, planSuite } from '../../../check/plan.js';
+import { runSuite, type SuiteResult } from '../../../check/suite.js';
 import { SEEDED_NOW } from '../../../samples/bodies.js';
 import { createDeliverer } from '../../../wire/deliver.js';
 import { parseTarget } from '../../../wire/target.js';
