@@ -2,6 +2,7 @@ import type { BodySource, Body } from '../samples/bodies.js';
 import { monotonicMs } from '../wire/attempt.js';
 import type { Deliverer, DeliveryError, DeliveryResult } from '../wire/deliver.js';
 import type { OutgoingRequest } from '../wire/request.js';
+import { isSuccess } from '../wire/status.js';
 import { Histogram } from './histogram.js';
 
 export interface BatchOptions {
@@ -39,10 +40,6 @@ export interface BatchSummary {
   fatal: DeliveryError | null;
   /** Whether `signal` ended the run before every delivery was made. */
   interrupted: boolean;
-}
-
-export function isSuccess(status: number | null): boolean {
-  return status !== null && status >= 200 && status < 300;
 }
 
 /**
