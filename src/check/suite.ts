@@ -102,7 +102,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   };
   let shown = 0;
   let gotAnswer = false;
-  let dropped = false;
+  let droppedBeforeAnswer = false;
   let unreachable: DeliveryError | null = null;
   let blocked: Grade | null = null;
   let silent = 0;
@@ -120,14 +120,14 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     // (A server that does not speak HTTP, HPE_*, is the same: none of the rest would be graded.)
     else if (!gotAnswer && (result.error?.fatal || timedOut(result) || result.error?.code.startsWith('HPE_'))) {
       unreachable ??=
-        dropped && result.error?.fatal
+        droppedBeforeAnswer && result.error?.fatal
           ? {
               ...result.error,
               message: `${sent.request.url.href} closed the first connections without an answer, then stopped listening: did the app crash? see its log`,
             }
           : result.error;
       return null;
-    } else if (result.error && DROPPED.has(result.error.code)) dropped = true;
+    } else if (result.error && DROPPED.has(result.error.code)) droppedBeforeAnswer = true;
     const exchange: Exchange = { probe: probe.id, sent, result, expected: probe.expects(result) };
     // What was in flight when it went down: which one killed it cannot be told from here.
     if (result.status !== null) inFlightWhenDropped = [];
@@ -202,6 +202,8 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     if (solo) await running;
   }
   await Promise.all(inFlight);
+  // A run stopped short leaves gaps (probes not run): what was graded after a gap is shown now.
+  for (; shown < plans.length; shown++) if (reports[shown]) options.onReport?.(reports[shown]!);
   const done = reports.filter((report): report is ProbeReport => report !== undefined);
   return {
     reports: done,
