@@ -197,7 +197,9 @@ describe('oblic-hooks check, the process', () => {
     const run = await spawnCli(['check', `${gone.port}/webhooks`, '--junit', path], { env });
     expect(run.code).toBe(1);
     const xml = readFileSync(path, 'utf8');
-    expect(xml).toContain('<testsuites name="oblic-hooks check" tests="1" failures="0" errors="1"');
+    // The error, and the thirteen probes as not run.
+    expect(xml).toContain('<testsuites name="oblic-hooks check" tests="14" failures="0" errors="1"');
+    expect(xml.match(/<skipped message="not run: nothing is listening/g)).toHaveLength(13);
     expect(xml).toContain(
       `<error message="nothing is listening at http://localhost:${gone.port}/webhooks; start your app, or point the URL at it"/>`,
     );

@@ -89,7 +89,9 @@ describe('check against broken endpoints: each fails exactly its probes', () => 
     const run = await check(server);
     expect(run.code).toBe(1);
     expect(run.probes.map((line) => [line.id, line.verdict])).toEqual([['accepts-every-type', 'fail']]);
-    expect(run.probes[0]!.fix).toBe('nothing takes a POST at /webhooks (404): check the path of the URL');
+    expect(run.probes[0]!.fix).toBe(
+      'nothing takes a POST at /webhooks (404): check the path of the URL, or that the handler sets a status (Koa answers 404 to one that sets none)',
+    );
     expect(run.summary).toMatchObject({ ok: false, probes: 1, failed: 1, notRun: PROBES.slice(1).map((p) => p.id) });
     expect(server.received).toHaveLength(15);
     expect(run.stderr).toContain(
@@ -116,7 +118,7 @@ describe('check against broken endpoints: each fails exactly its probes', () => 
     expect(run.summary.stopped).toMatch(/^the control delivery \(a validly signed message\.created\) answered 401/);
     expect(server.received).toHaveLength(1);
     expect(run.stderr.trim().split('\n').at(-1)).toBe(
-      'oblic-hooks: the control delivery (a validly signed message.created) answered 401, so no probe was run: every validly signed event was refused (401): the endpoint verifies with another secret than --secret (…0001), or verifies something other than the raw body',
+      'oblic-hooks: the control delivery (a validly signed message.created) answered 401, so no probe was run: every validly signed event was refused (401): the endpoint verifies with another secret than --secret (…0001) (use the secret as given: no prefix stripped, nothing base64-decoded), or verifies something other than the raw body',
     );
   });
 
@@ -184,20 +186,51 @@ describe('check against broken endpoints: each fails exactly its probes', () => 
     expect(run.probes[0]!.fix).toContain('redirects (to /webhooks/)');
   });
 
-  it('an endpoint that crashes part way fails the probes after, with the connection error', async () => {
+  it('an endpoint that crashes part way: one line names the delivery it went down on; no probe is blamed for it', async () => {
     const right = RIGHT_ENDPOINT.reply(SECRET);
     let server: TestServer | undefined;
     server = await serve((request, response, index) => {
-      // Answers the first probe; the burst, which runs alone after it, finds it gone.
+      // Answers the first probe, then goes down on the first of handles-duplicates, whose next
+      // round finds it gone.
       if (index < 15) return right(request, response, index);
       response.socket?.destroy();
       void server?.close();
     });
-    const run = await check(server, '--only', 'accepts-every-type,handles-burst');
-    expect(run.fails).toEqual(['handles-burst']);
-    expect(run.probes[1]!.fix).toMatch(
-      /the connection failed \((ECONNRESET|ECONNREFUSED|UND_ERR_SOCKET)\): did the app crash/,
+    const run = await check(server, '--only', 'accepts-every-type,handles-duplicates');
+    expect(run.code).toBe(1);
+    expect(run.fails).toEqual([]);
+    expect(run.summary).toMatchObject({ ok: false, notRun: ['handles-duplicates'] });
+    expect(run.summary.stopped).toMatch(
+      /^the app stopped listening part way \(ECONNREFUSED\), just after handles-duplicates's "first" message\.created [A-Za-z0-9]{16} got its connection closed without an answer: did it crash\? see its log; the probes in flight and after it were not graded$/,
     );
+  });
+
+  it('a rate limit is not a refusal: forgeries answered 429 fail, and the fix names the limit', async () => {
+    const server = await serve((_request, response, index) =>
+      // No verification at all, behind a limiter that lets the first 15 requests through.
+      index < 15 ? response.writeHead(204).end() : response.writeHead(429, { 'retry-after': '1' }).end(),
+    );
+    const run = await check(server, '--only', 'accepts-every-type,rejects-missing-signature,rejects-wrong-secret');
+    expect(run.fails).toEqual(['rejects-missing-signature', 'rejects-wrong-secret']);
+    expect(run.probes[1]!.fix).toBe(
+      'the endpoint rate-limits (429, retry-after 1): a sender tries again later, and Oblic sends bursts; exempt the webhook route from the limit or raise it',
+    );
+  });
+
+  it('an app slow under the burst is slow, not stuck: the burst and answers-in-time fail, the rest is run', async () => {
+    const right = RIGHT_ENDPOINT.reply(SECRET);
+    let open = 0;
+    const server = await serve((request, response, index) => {
+      // Each request takes 15 ms for every one in flight: 12 at once take 180 ms, the burst 750 ms.
+      open += 1;
+      response.on('close', () => {
+        open -= 1;
+      });
+      setTimeout(() => right(request, response, index), 15 * open);
+    });
+    const run = await check(server, '--timeout', '600ms');
+    expect(run.summary.stopped).toBeNull();
+    expect(run.fails).toEqual(['handles-burst', 'answers-in-time']);
   });
 });
 
@@ -263,6 +296,29 @@ describe('check points at the cause, not at the probe', () => {
     expect(run.probes[1]!.fix).toMatch(/^a forged or mangled delivery crashed the handler \(5xx\)/);
   });
 
+  it('a body that is not an event gets 2xx once and 5xx once: both fixes', async () => {
+    const right = RIGHT_ENDPOINT.reply(SECRET);
+    const server = await serve((request, response, index) => {
+      if (request.body.toString().startsWith('{"greeting"')) return response.writeHead(204).end();
+      if (!request.body.toString().endsWith('}')) return response.writeHead(500).end('SyntaxError');
+      right(request, response, index);
+    });
+    const run = await check(server, '--only', 'rejects-invalid-json');
+    expect(run.probes[0]!.fix).toMatch(
+      /^the endpoint answers 2xx to a signed body that is not an Oblic event.*; and a body that is not an event crashed the handler \(5xx\)/,
+    );
+  });
+
+  it('every event refused with one 4xx (a required header): the fix says what Oblic sends', async () => {
+    const server = await serve((request, response) =>
+      request.headers['user-agent'] ? response.writeHead(204).end() : response.writeHead(400).end('no UA'),
+    );
+    const run = await check(server, '--only', 'accepts-every-type');
+    expect(run.probes[0]!.fix).toBe(
+      'every validly signed event was refused with 400: the endpoint refuses what Oblic sends, which carries only content-type and x-oblic-signature (does it require another header, a user-agent, a token?)',
+    );
+  });
+
   it('a 401 to the large event alone is a signature that did not verify on a large body', async () => {
     const right = RIGHT_ENDPOINT.reply(SECRET);
     const server = await serve((request, response, index) =>
@@ -297,9 +353,10 @@ describe('check points at the cause, not at the probe', () => {
     });
     const run = await check(server, '--only', 'accepts-every-type,accepts-exact-bytes,handles-burst');
     expect(run.code).toBe(1);
-    expect(run.summary.notRun).toEqual(['handles-burst']);
+    // The probe in flight is not graded: which of its deliveries killed the app cannot be told.
+    expect(run.summary.notRun).toEqual(['accepts-exact-bytes', 'handles-burst']);
     expect(run.stderr.trim().split('\n').at(-1)).toMatch(
-      /^oblic-hooks: the app stopped listening part way \(ECONNREFUSED\), just after .*accepts-exact-bytes's "non-ASCII text as \\u escapes" message\.created [A-Za-z0-9]{16}.* closed without an answer: did it crash\? see its log; the probes after it were not run$/,
+      /^oblic-hooks: the app stopped listening part way \(ECONNREFUSED\), just after .*accepts-exact-bytes's "non-ASCII text as \\u escapes" message\.created [A-Za-z0-9]{16}.* closed without an answer: did it crash\? see its log; the probes in flight and after it were not graded$/,
     );
   });
 });

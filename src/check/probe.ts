@@ -78,7 +78,7 @@ export interface ProbeReport extends Grade {
 }
 
 /** How an endpoint answered, in the classes the grades are made of. */
-export type Answer = 'accepted' | 'rejected' | 'server-error' | 'redirect' | 'no-answer' | 'other';
+export type Answer = 'accepted' | 'rejected' | 'throttled' | 'server-error' | 'redirect' | 'no-answer' | 'other';
 
 export function answerOf(result: DeliveryResult): Answer {
   const { status } = result;
@@ -86,6 +86,9 @@ export function answerOf(result: DeliveryResult): Answer {
   if (isSuccess(status)) return 'accepted';
   if (status >= 600) return 'other'; // not HTTP's (RFC 9110 §15 ends at 599): not a "try again later"
   if (status >= 500) return 'server-error';
+  // 408 and 429 say "not now", not "I refuse this": a rate limit that answers every forgery 429 has
+  // refused nothing, and a sender tries again.
+  if (status === 408 || status === 429) return 'throttled';
   if (status >= 400) return 'rejected';
   if (status >= 300) return 'redirect';
   return 'other';
@@ -136,6 +139,13 @@ export function commonFix(exchanges: readonly Exchange[], timeoutMs: number): st
   if (answers.has('redirect')) {
     const location = exchanges.find(({ result }) => result.headers.location)?.result.headers.location;
     return `the endpoint redirects${location ? ` (to ${String(location).slice(0, 200)})` : ''}: webhooks are not redirected; point check at the final URL`;
+  }
+  if (answers.has('throttled')) {
+    const limited = exchanges.find(({ result }) => result.status === 429)?.result;
+    const after = limited?.headers['retry-after'];
+    return limited
+      ? `the endpoint rate-limits (429${after ? `, retry-after ${String(after).slice(0, 40)}` : ''}): a sender tries again later, and Oblic sends bursts; exempt the webhook route from the limit or raise it`
+      : 'the endpoint timed out reading the request (408): a sender tries again; read the body as it comes';
   }
   if (exchanges.some(({ result }) => result.status === 413))
     return 'the endpoint refuses a large body with 413: Oblic publishes no size limit, so allow at least 1 MiB (express.raw() and express.json() stop at 100 kB unless given { limit: "1mb" })';

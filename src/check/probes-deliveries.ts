@@ -72,10 +72,18 @@ export const DELIVERY_PROBES: readonly Probe[] = [
     grade: (exchanges, context) =>
       gradeEach(exchanges, context, (bad) => {
         const statuses = new Set(bad.map(({ result }) => result.status));
-        if (bad.length === exchanges.length && [...statuses].every((s) => s === 401 || s === 403))
-          return `every validly signed event was refused (${statusesOf(bad)}): the endpoint verifies with another secret than ${context.signingWith ?? 'the one check signs with'}, or verifies something other than the raw body`;
-        if (bad.length === exchanges.length && [...statuses].every((s) => s === 404 || s === 405))
-          return `nothing takes a POST at ${bad[0]!.sent.request.url.pathname} (${statusesOf(bad)}): check the path of the URL`;
+        const every = bad.length === exchanges.length;
+        const url = bad[0]!.sent.request.url;
+        // A query string (?token=…) is the one other thing in a delivery the app may check.
+        const query = url.search
+          ? `, or the URL's query string (${url.search.slice(0, 60)}) is not what it expects`
+          : '';
+        if (every && [...statuses].every((s) => s === 401 || s === 403))
+          return `every validly signed event was refused (${statusesOf(bad)}): the endpoint verifies with another secret than ${context.signingWith ?? 'the one check signs with'} (use the secret as given: no prefix stripped, nothing base64-decoded), or verifies something other than the raw body${query}`;
+        if (every && [...statuses].every((s) => s === 404 || s === 405))
+          return `nothing takes a POST at ${url.pathname} (${statusesOf(bad)}): check the path of the URL, or that the handler sets a status (Koa answers 404 to one that sets none)`;
+        if (every && statuses.size === 1 && answerOf(bad[0]!.result) === 'rejected')
+          return `every validly signed event was refused with ${statusesOf(bad)}: the endpoint refuses what Oblic sends, which carries only content-type and x-oblic-signature (does it require another header, a user-agent, a token?)${query}`;
         const types = bad.map(({ sent }) => sent.label).join(', ');
         return `the endpoint fails ${types}: see its log; answer 2xx to every verified event, including the types you ignore`;
       }),
@@ -95,13 +103,15 @@ export const DELIVERY_PROBES: readonly Probe[] = [
       ]);
     },
     expects: rejects,
-    grade: graded(
-      (bad) =>
+    grade: graded((bad) => {
+      const fixes = [
         bad.some(({ result }) => accepts(result))
           ? 'the endpoint answers 2xx to a signed body that is not an Oblic event, so it acts on whatever parses; check it is an event (parseEvent) and answer 400'
-          : crashed('a body that is not an event'),
-      false,
-    ),
+          : null,
+        bad.some(({ result }) => answerOf(result) === 'server-error') ? crashed('a body that is not an event') : null,
+      ].filter((fix) => fix !== null);
+      return fixes.length > 0 ? fixes.join('; and ') : null;
+    }, false),
   },
   {
     id: 'tolerates-unknown-fields',

@@ -59,9 +59,11 @@ const PROBES_AT_ONCE = 3;
 const REQUESTS_AT_ONCE = 4;
 
 /**
- * Timeouts in a row, with no answer between them, after which the endpoint is taken to have stopped
- * answering: without it an app that hangs after its first answer holds a run for about twelve times
- * --timeout (two minutes by default), each probe waiting out its own requests.
+ * Timeouts in a row, with no answer between them for twice --timeout, after which the endpoint is
+ * taken to have stopped answering: without it an app that hangs after its first answer holds a run
+ * for about twelve times --timeout (two minutes by default), each probe waiting out its own requests.
+ * The time matters as much as the count: a burst that times out together comes from an app that is
+ * slow, not stuck, and it answered just before.
  */
 const STALLED = 8;
 
@@ -106,7 +108,10 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   let unreachable: DeliveryError | null = null;
   let blocked: Grade | null = null;
   let silent = 0;
+  let lastAnswerAt = started;
   let halted: string | null = null;
+  /** Whether `halted` is a crash: then a probe whose wrong answers are all lost connections is not graded. */
+  let crashed = false;
   /** The deliveries dropped without an answer since the last answer: what an app that died, died of. */
   let inFlightWhenDropped: Exchange[] = [];
   const stopped = () => unreachable !== null || blocked !== null || halted !== null || options.signal?.aborted === true;
@@ -132,12 +137,15 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     // What was in flight when it went down: which one killed it cannot be told from here.
     if (result.status !== null) inFlightWhenDropped = [];
     else if (result.error && DROPPED.has(result.error.code)) inFlightWhenDropped.push(exchange);
+    if (result.status !== null) lastAnswerAt = now();
     silent = result.status !== null ? 0 : silent + (timedOut(result) ? 1 : 0);
-    if (halted === null && silent >= STALLED)
+    if (halted === null && silent >= STALLED && now() - lastAnswerAt >= 2 * options.timeoutMs)
       halted = `the endpoint stopped answering: ${STALLED} deliveries in a row got no answer within ${options.timeoutMs} ms (--timeout), so the probes after them were not run; is the app stuck? see its log`;
     // Refused after it had answered: the app is gone, and every delivery after would say only that.
-    if (halted === null && gotAnswer && result.error?.fatal)
-      halted = `the app stopped listening part way (${result.error.code})${lastWords(inFlightWhenDropped)}: did it crash? see its log; the probes after it were not run`;
+    if (halted === null && gotAnswer && result.error?.fatal) {
+      crashed = true;
+      halted = `the app stopped listening part way (${result.error.code})${lastWords(inFlightWhenDropped)}: did it crash? see its log; the probes in flight and after it were not graded`;
+    }
     all.push(exchange);
     options.onExchange?.(exchange);
     return exchange;
@@ -164,8 +172,12 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     for (const round of rounds) {
       for (const exchange of await runRound(probe, round)) if (exchange) exchanges.push(exchange);
       if (!stopped()) continue;
-      // A probe the endpoint went away in is graded on what it got.
-      if (halted !== null && exchanges.length > 0) break;
+      // A probe the endpoint went away in is graded on what it got, unless all it got wrong is the
+      // crash itself (a lost connection): which delivery killed the app cannot be told, and the
+      // probes that were merely in flight are not to blame.
+      const lost = (exchange: Exchange) => exchange.result.status === null && !timedOut(exchange.result);
+      const bystander = crashed && exchanges.filter((exchange) => !exchange.expected).every(lost);
+      if (halted !== null && exchanges.length > 0 && !bystander) break;
       return;
     }
     const { exchanges: shownExchanges, ...grade } = probe.grade(exchanges, context);

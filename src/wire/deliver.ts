@@ -162,7 +162,10 @@ export function describeError(
       };
     default:
       if (code.startsWith('ERR_TLS') || code.includes('CERT')) {
-        return { code, fatal: true, message: `TLS failed with ${where}: ${err.message}` };
+        // A development server's own certificate: Node trusts it when told where it is.
+        const own = ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'];
+        const trust = own.includes(code) ? '; to trust it, run with NODE_EXTRA_CA_CERTS=<its certificate file>' : '';
+        return { code, fatal: true, message: `TLS failed with ${where}: ${err.message}${trust}` };
       }
       if (code.startsWith('HPE_') || code === 'UND_ERR_INFO') {
         return { code, fatal: false, message: `${where} sent a response that is not valid HTTP (${code})` };

@@ -31,6 +31,7 @@ export interface Summary {
 
 /** Why the run stopped short, in one line, or null when every chosen probe ran. */
 function stopReason(result: SuiteResult): string | null {
+  if (result.unreachable) return result.unreachable.message;
   if (result.halted) return result.halted;
   if (!result.blocked) return null;
   if (result.reports.length > 0)
@@ -60,7 +61,7 @@ export function summarize(
     deadlineMs: run.deadlineMs,
     timeoutMs: run.timeoutMs,
     strict: run.strict,
-    ok: failing.length === 0 && result.blocked === null && result.halted === null,
+    ok: failing.length === 0 && result.blocked === null && result.halted === null && result.unreachable === null,
     failing,
     notRun: result.notRun,
     stopped: stopReason(result),

@@ -58,10 +58,11 @@ export async function run(target: string | undefined, flags: CheckFlags, ui: Ui)
       why: `not run: ${summary.stopped ?? 'stopped'}`,
     };
     const run = { ...junit, ms: result.ms, notRun };
-    // Stopped at the control delivery: no probe has a testcase of its own to say why, so the run does.
+    // Stopped before any probe (nothing there, the control delivery refused): no probe has a testcase
+    // of its own to say why, so the run does.
     await report?.save(
-      result.blocked && result.reports.length === 0
-        ? renderJunitError(summary.stopped!, run)
+      result.reports.length === 0 && summary.stopped !== null
+        ? renderJunitError(summary.stopped, run)
         : renderJunit(result.reports, run),
     );
     saved = true;
@@ -136,13 +137,13 @@ async function runChecks(checks: Checks): Promise<{ result: SuiteResult; summary
     process.off('SIGTERM', onSignal);
     if (!interrupt.signal.aborted) await deliverer.close();
   }
-  if (result.unreachable) throw new CheckError(result.unreachable.message);
   if (result.interrupted)
     throw new OblicHooksError(
       `${signal === 'SIGTERM' ? 'terminated' : 'interrupted'} after ${plural(result.deliveries, 'delivery', 'deliveries')}, before every probe was graded: no report`,
       signal === 'SIGTERM' ? EXIT_CODES.terminated : EXIT_CODES.interrupted,
     );
   const summary = summarize(result, { target: url.href, seed, strict: flags.strict === true, deadlineMs, timeoutMs });
-  await reporter.summary(summary);
+  // Nothing to talk to is one line on a terminal; --json still ends with its summary object.
+  if (!result.unreachable || flags.json) await reporter.summary(summary);
   return { result, summary };
 }
