@@ -225,6 +225,30 @@ describe('oblic-hooks check, the process', () => {
     );
   });
 
+  it('--junit when the app goes away part way: an <error> with the one line, beside the probes that ran', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oblic-hooks-junit-'));
+    const right = RIGHT_ENDPOINT.reply(SECRET);
+    let server: Awaited<ReturnType<typeof serve>> | undefined;
+    server = await serve((request, response, index) => {
+      if (index < 15) return right(request, response, index);
+      response.socket?.destroy(); // goes down on handles-duplicates's first delivery
+      void server?.close();
+    });
+    const only = 'accepts-every-type,handles-duplicates';
+    const run = await spawnCli(
+      ['check', `${server.port}/webhooks`, '--only', only, '--junit', join(dir, 'check.xml')],
+      { env },
+    );
+    expect(run.code).toBe(1);
+    const xml = readFileSync(join(dir, 'check.xml'), 'utf8');
+    expect(xml).toContain('tests="3" failures="0" errors="1"');
+    expect(xml).toMatch(/<error message="the app stopped listening part way \(ECONNREFUSED\)/);
+    expect(xml).toMatch(/name="accepts-every-type: accepts each of the 15 event types" time="[\d.]+"\/>/);
+    expect(xml).toMatch(
+      /name="handles-duplicates: [^"]+" time="0.000">\n {6}<skipped message="not run: the app stopped listening/,
+    );
+  });
+
   it('--junit through a symbolic link replaces the file it points at, keeps the link and the mode', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'oblic-hooks-junit-'));
     mkdirSync(join(dir, 'reports'));

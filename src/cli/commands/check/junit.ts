@@ -17,6 +17,8 @@ export interface JunitRun {
   ms: number;
   /** Probes chosen but not run, and why. */
   notRun?: { probes: readonly Probe[]; why: string };
+  /** The one line that ended the run short or could not make it, as a testcase in error. */
+  error?: string;
 }
 
 /** Text for XML: the five special characters escaped, and what XML 1.0 cannot hold at all replaced. */
@@ -78,11 +80,17 @@ export function renderJunit(reports: readonly ProbeReport[], run: JunitRun): str
     return `${open}/>`;
   });
   const skipped = skippedCases(run);
-  return document(run, [...cases, ...skipped], {
+  const error = run.error === undefined ? [] : [errorCase(run.error, run.ms)];
+  return document(run, [...error, ...cases, ...skipped], {
     failures: reports.filter(failing).length,
-    errors: 0,
+    errors: error.length,
     skipped: skipped.length,
   });
+}
+
+/** The run itself, in error: nothing listening, the control delivery refused, the app gone, Ctrl-C. */
+function errorCase(message: string, ms: number): string {
+  return `    <testcase classname="oblic-hooks.check" name="oblic-hooks check" time="${seconds(ms)}">\n      <error message="${xml(message)}"/>\n    </testcase>`;
 }
 
 /** The testcase of a probe, named the same whether it ran or not. */
@@ -94,17 +102,6 @@ function skippedCases(run: JunitRun): string[] {
   return (run.notRun?.probes ?? []).map(
     (probe) => `${testcase(probe, 0)}>\n      <skipped message="${xml(run.notRun!.why)}"/>\n    </testcase>`,
   );
-}
-
-/**
- * The report of a run that could not be made, or was stopped before any probe (nothing listening,
- * Ctrl-C, the control delivery refused): one testcase in error with the one line the user saw, and
- * the probes not run.
- */
-export function renderJunitError(message: string, run: JunitRun): string {
-  const error = `    <testcase classname="oblic-hooks.check" name="oblic-hooks check" time="${seconds(run.ms)}">\n      <error message="${xml(message)}"/>\n    </testcase>`;
-  const skipped = skippedCases(run);
-  return document(run, [error, ...skipped], { failures: 0, errors: 1, skipped: skipped.length });
 }
 
 export interface ReportFile {

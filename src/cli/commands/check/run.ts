@@ -11,7 +11,7 @@ import { parseTarget } from '../../../wire/target.js';
 import { parseTimeout, type SecretFlags } from '../../flags.js';
 import type { Ui } from '../../io.js';
 import { describeSecrets, type ResolvedSecret, useSecret } from '../../secrets.js';
-import { openReportFile, type ReportFile, renderJunit, renderJunitError } from './junit.js';
+import { openReportFile, type ReportFile, renderJunit } from './junit.js';
 import { createReporter, listJson, listText, type Summary, summarize } from './render.js';
 import { rerunCommand } from './rerun.js';
 
@@ -47,7 +47,7 @@ export async function run(target: string | undefined, flags: CheckFlags, ui: Ui)
   const started = Date.now();
   const junit = { target: url.href, seed, strict: flags.strict === true, ms: 0 };
   // A report file that cannot be written is found before anything is sent; whatever ends the run
-  // after this, the file says it (renderJunitError), never left empty or stale.
+  // after this, the file says it (a testcase in error), never left empty or stale.
   const report: ReportFile | undefined = flags.junit === undefined ? undefined : await openReportFile(flags.junit);
   let saved = false;
   try {
@@ -57,14 +57,10 @@ export async function run(target: string | undefined, flags: CheckFlags, ui: Ui)
       probes: PROBES.filter((probe) => result.notRun.includes(probe.id)),
       why: `not run: ${summary.stopped ?? 'stopped'}`,
     };
-    const run = { ...junit, ms: result.ms, notRun };
-    // Stopped before any probe (nothing there, the control delivery refused): no probe has a testcase
-    // of its own to say why, so the run does.
-    await report?.save(
-      result.reports.length === 0 && summary.stopped !== null
-        ? renderJunitError(summary.stopped, run)
-        : renderJunit(result.reports, run),
-    );
+    // A run stopped short says why in a testcase of its own, in error: the probes it did not run
+    // are <skipped>, and a CI report must not look green for them.
+    const stopped = summary.stopped === null ? {} : { error: summary.stopped };
+    await report?.save(renderJunit(result.reports, { ...junit, ms: result.ms, notRun, ...stopped }));
     saved = true;
     if (summary.stopped) throw new CheckError(summary.stopped);
     if (summary.ok) return;
@@ -76,7 +72,7 @@ export async function run(target: string | undefined, flags: CheckFlags, ui: Ui)
     );
   } catch (error) {
     if (report && !saved && error instanceof OblicHooksError)
-      await report.save(renderJunitError(error.message, { ...junit, ms: Date.now() - started }));
+      await report.save(renderJunit([], { ...junit, ms: Date.now() - started, error: error.message }));
     throw error;
   } finally {
     await report?.discard();
