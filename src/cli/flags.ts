@@ -77,6 +77,24 @@ export function parseIntFlag(flag: string, min: number, max: number): (value: st
   };
 }
 
+/** A probability: a number from 0 to 1. */
+export function parseFraction(flag: string): (value: string) => number {
+  return (value) => {
+    const p = Number(value);
+    if (value.trim() === '' || !Number.isFinite(p) || p < 0 || p > 1)
+      throw new InputError(`${flag} "${value}" must be a probability from 0 to 1, e.g. 0.3`);
+    return p;
+  };
+}
+
+/** --time-scale: a factor above 0, at most 1000. */
+export function parseScale(value: string): number {
+  const f = Number(value);
+  if (value.trim() === '' || !Number.isFinite(f) || f <= 0 || f > 1000)
+    throw new InputError(`--time-scale "${value}" must be a number above 0 and at most 1000, e.g. 0.01`);
+  return f;
+}
+
 /**
  * A timeout flag: a duration above 0. `zero`, when given, says what 0 would do and gives an
  * example (`would stop before any request`, `30s`); without it the message is the plain rule.

@@ -1,6 +1,5 @@
 import { type Command, Option } from 'commander';
 import { addSecretOptions, collect, once, parseIntFlag, SIGNING_SECRET, type UiFactory } from '../../flags.js';
-import { DEADLINE, TIMEOUT } from './defaults.js';
 import type { CheckFlags } from './run.js';
 
 // The probe ids and groups are written out here so that --help costs no sample factory; a test holds
@@ -41,8 +40,8 @@ export function registerCheck(program: Command, ui: UiFactory): void {
       .argument('[url]', 'your endpoint: a URL, host:port/path or port/path (3000/webhooks)')
       .option('--only <probes>', 'run only these probes or groups (comma-separated; repeatable)', collect)
       .option('--skip <probes>', 'leave out these probes or groups (comma-separated; repeatable)', collect)
-      .option('--deadline <duration>', 'the answer time answers-in-time grades against (ms, or 5s)', DEADLINE)
-      .option('--timeout <duration>', 'give up on one response after this long', TIMEOUT)
+      .option('--deadline <duration>', 'the answer time answers-in-time grades against (ms, or 5s)', '5s')
+      .option('--timeout <duration>', 'give up on one response after this long', '10s')
       .option(
         '--seed <n>',
         'make every body reproducible (the report says the seed used)',
@@ -56,7 +55,10 @@ export function registerCheck(program: Command, ui: UiFactory): void {
     SIGNING_SECRET,
   )
     .addHelpText('after', HELP)
-    .action(async (url: string | undefined, flags: CheckFlags) =>
-      (await import('./run.js')).run(url, flags, await ui()),
-    );
+    // The re-run line carries --deadline and --timeout only when they were given: commander knows.
+    .action(async (url: string | undefined, flags: CheckFlags, command: Command) => {
+      const given = (name: string) => command.getOptionValueSource(name) !== 'default';
+      const run = (await import('./run.js')).run;
+      return run(url, { ...flags, given: { deadline: given('deadline'), timeout: given('timeout') } }, await ui());
+    });
 }

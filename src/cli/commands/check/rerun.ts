@@ -1,6 +1,5 @@
 import { shellArg } from '../../../base/text.js';
 import type { ResolvedSecret } from '../../secrets.js';
-import { DEADLINE, TIMEOUT } from './defaults.js';
 import type { Summary } from './render.js';
 import type { CheckFlags } from './run.js';
 
@@ -16,8 +15,8 @@ export function rerunCommand(target: string, flags: CheckFlags, summary: Summary
     for (const only of flags.only ?? []) words.push('--only', shellArg(only));
     for (const skip of flags.skip ?? []) words.push('--skip', shellArg(skip));
   } else words.push('--only', summary.failing.join(','));
-  if (flags.deadline !== DEADLINE) words.push('--deadline', shellArg(flags.deadline));
-  if (flags.timeout !== TIMEOUT) words.push('--timeout', shellArg(flags.timeout));
+  if (flags.given?.deadline) words.push('--deadline', shellArg(flags.deadline));
+  if (flags.given?.timeout) words.push('--timeout', shellArg(flags.timeout));
   if (flags.strict) words.push('--strict');
   const file = flags.secretSources?.find((source) => source.kind === 'file');
   if (secret.source === 'file' && file?.kind === 'file') words.push('--secret-file', shellArg(file.path));

@@ -26,6 +26,8 @@ export interface CheckFlags extends SecretFlags {
   strict?: boolean;
   verbose?: boolean;
   list?: boolean;
+  /** Which of the flags with a default were given on the command line (for the re-run line). */
+  given?: { deadline: boolean; timeout: boolean };
 }
 
 /** Connections kept open to the endpoint: enough for the burst's 50 at once. */

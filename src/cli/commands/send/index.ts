@@ -4,7 +4,9 @@ import {
   collect,
   MAX_INPUT_TEXT,
   once,
+  parseFraction,
   parseIntFlag,
+  parseScale,
   SIGNING_SECRET,
   type UiFactory,
 } from '../../flags.js';
@@ -20,8 +22,13 @@ Examples:
   $ oblic-hooks send message.created --count 20000 --concurrency 64 --to 3000
   $ oblic-hooks send contact.deleted -H 'x-oblic-signature: bad' --to 3000   # test your rejection path
   $ oblic-hooks send group.created --print-curl
+  $ oblic-hooks send all --to 3000 --duplicate 0.3 --reorder 3 --seed 7    # at-least-once, out of order
+  $ oblic-hooks send message.created --to 3000 --retry-schedule 0,5s,30s,5m,30m --time-scale 0.01
 
 With --count above 1 only failed deliveries are listed, then a summary; --json lists every one.
+With --duplicate, --reorder, --retry-schedule or --time-scale every attempt is a line (simulated and
+real time, attempt number, dup and moved marks), then a summary; --json adds a summary object.
+A retry resends the identical bytes after a timeout, a connection error or a 5xx, never after a 4xx.
 Ctrl-C stops a run: what was sent so far is summed up (with latency percentiles) and it exits 130.
 Exit codes: 0 every delivery got a 2xx, 1 any did not (or nothing listened), 2 usage error,
 130 interrupted by Ctrl-C.`;
@@ -68,6 +75,22 @@ export function registerSend(program: Command, ui: UiFactory): void {
         parseIntFlag('--retries', 0, 10),
         0,
       )
+      .option(
+        '--duplicate <p>',
+        'send each delivery a second time, the same bytes, with probability p (0 to 1; seeded)',
+        parseFraction('--duplicate'),
+      )
+      .option('--duplicate-later', 'send the second delivery later in the run, not right after')
+      .option(
+        '--reorder <n>',
+        'shuffle the deliveries within windows of n (seeded)',
+        parseIntFlag('--reorder', 1, 10_000),
+      )
+      .option(
+        '--retry-schedule <delays>',
+        'on no answer or a 5xx, send the same bytes again after each delay, e.g. 0,5s,30s,5m (an assumption: Oblic publishes none)',
+      )
+      .option('--time-scale <f>', 'multiply every retry delay by f in real time, e.g. 0.01', parseScale)
       .option('-i, --include', 'show the response headers')
       .option('--json', 'print one JSON object per delivery and nothing else on stdout')
       // Nothing is delivered, so there are no results for --json to print (issue 13, item 20).

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { InputError } from '../../../base/errors.js';
 import { resolveEventTypes, type EventType } from '../../../oblic/events.js';
 import { type Body, createEventSource, createFixedSource, type BodySource } from '../../../samples/bodies.js';
@@ -8,8 +9,9 @@ import { parseTimeout, type SecretFlags } from '../../flags.js';
 import { readBytes } from '../../input.js';
 import type { Ui } from '../../io.js';
 import { useSecret } from '../../secrets.js';
+import { type BehaviourFlags, wantsBehaviour } from '../../behaviour.js';
 
-export interface SendFlags extends SecretFlags {
+export interface SendFlags extends SecretFlags, BehaviourFlags {
   to: string;
   set?: string[];
   data?: string;
@@ -36,6 +38,10 @@ interface SendPlan {
 }
 
 export async function run(patterns: string[], flags: SendFlags, ui: Ui): Promise<void> {
+  if (wantsBehaviour(flags) && (flags.dryRun || flags.printCurl))
+    throw new InputError(
+      '--dry-run and --print-curl print requests; delivery behaviour flags need a run that delivers',
+    );
   const plan = await makePlan(patterns, flags, ui);
   const made: BodySource = plan.data
     ? createFixedSource(plan.data)
@@ -59,6 +65,7 @@ export async function run(patterns: string[], flags: SendFlags, ui: Ui): Promise
     }
     return;
   }
+  if (wantsBehaviour(flags)) return sendAtLeastOnce(plan, flags, source, makeRequest, ui);
   // Only a run that delivers loads the deliverer, its HTTP client and the renderers.
   const { runDeliveries, checkDeliveries } = await import('../../deliveries.js');
   const summary = await runDeliveries(ui, {
@@ -101,4 +108,44 @@ async function makePlan(patterns: string[], flags: SendFlags, ui: Ui): Promise<S
   }
   const types = resolveEventTypes(patterns);
   return { url, types, assignments, headers, data: undefined, total: types.length * flags.count, timeoutMs };
+}
+
+/** --duplicate, --reorder, --retry-schedule, --time-scale: every attempt shown (cli/attempts.ts). */
+async function sendAtLeastOnce(
+  plan: SendPlan,
+  flags: SendFlags,
+  source: BodySource,
+  makeRequest: (body: Body) => ReturnType<typeof buildRequest>,
+  ui: Ui,
+): Promise<void> {
+  if (flags.dryRun || flags.printCurl)
+    throw new InputError(
+      '--dry-run and --print-curl print requests; delivery behaviour flags need a run that delivers',
+    );
+  const { MAX_ARRANGED, runAttempts, checkAttempts } = await import('../../attempts.js');
+  if (plan.total > MAX_ARRANGED)
+    throw new InputError(`with delivery behaviour flags a run holds at most ${MAX_ARRANGED} deliveries; lower --count`);
+  const planned = Array.from({ length: plan.total }, (_, index) => ({
+    body: source(index),
+    step: null,
+    waitMs: 0,
+    expect: null,
+  }));
+  // The request of each slot is made once and kept: a duplicate or a retry is the identical bytes.
+  const requests = new Map<number, ReturnType<typeof buildRequest>>();
+  const summary = await runAttempts(ui, {
+    url: plan.url,
+    planned,
+    flags,
+    seed: flags.seed ?? randomInt(2 ** 32 - 1),
+    concurrency: flags.concurrency,
+    timeoutMs: plan.timeoutMs,
+    json: flags.json === true,
+    makeRequest: (slot) => {
+      let request = requests.get(slot.index);
+      if (!request) requests.set(slot.index, (request = makeRequest(slot.planned.body)));
+      return request;
+    },
+  });
+  checkAttempts(summary, plan.total);
 }

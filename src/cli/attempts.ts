@@ -1,0 +1,173 @@
+import { STATUS_CODES } from 'node:http';
+import { CheckError, EXIT_CODES, InputError, OblicHooksError } from '../base/errors.js';
+import { formatCount, formatMs, plural, printable } from '../base/text.js';
+import { arrange, type Planned, type Slot } from '../send/arrange.js';
+import { type AtLeastOnceSummary, type AttemptRecord, runAtLeastOnce } from '../send/at-least-once.js';
+import { createDeliverer } from '../wire/deliver.js';
+import type { OutgoingRequest } from '../wire/request.js';
+import { isSuccess } from '../wire/status.js';
+import { parseDuration } from './units.js';
+import { LineWriter, type Ui } from './io.js';
+import { paintStatus } from './paint.js';
+import type { BehaviourFlags } from './behaviour.js';
+
+// A run with real delivery behaviour (issue 16): --duplicate, --reorder, --retry-schedule and
+// --time-scale, for `send` (and scenarios). Each attempt is a line, then a summary.
+
+/** The most deliveries a run with delivery behaviour holds (it arranges them all before sending). */
+export const MAX_ARRANGED = 100_000;
+
+/** `0,5s,30s,5m,30m`: the simulated delays before each retry; at most 20. */
+export function parseRetrySchedule(text: string): number[] {
+  const parts = text.split(',').map((part) => part.trim());
+  if (parts.length > 20 || parts.some((part) => part === ''))
+    throw new InputError(
+      `--retry-schedule "${text}" must be up to 20 durations, comma-separated, e.g. 0,5s,30s,5m,30m`,
+    );
+  return parts.map((part) => parseDuration(part, '--retry-schedule'));
+}
+
+export interface AttemptsRun {
+  url: URL;
+  planned: readonly Planned[];
+  flags: BehaviourFlags;
+  seed: number;
+  concurrency: number;
+  timeoutMs: number;
+  json: boolean;
+  makeRequest: (slot: Slot) => OutgoingRequest;
+}
+
+/** `+0:00:35.000` on the simulated clock. */
+function clock(ms: number): string {
+  const total = Math.round(ms);
+  const h = Math.floor(total / 3_600_000);
+  const m = Math.floor(total / 60_000) % 60;
+  const s = Math.floor(total / 1000) % 60;
+  return `+${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(total % 1000).padStart(3, '0')}`;
+}
+
+function attemptJson({ slot, attempt, result, simulatedMs, realMs }: AttemptRecord): string {
+  const { body, step } = slot.planned;
+  return JSON.stringify({
+    step,
+    type: body.type,
+    id: body.id,
+    attempt,
+    duplicate: slot.duplicate,
+    reordered: slot.reordered,
+    status: result.status,
+    ms: Math.round(result.ms * 100) / 100,
+    simulated_at: Math.round(simulatedMs),
+    real_at: Math.round(realMs),
+    ok: isSuccess(result.status),
+    error: result.error ? { code: result.error.code, message: result.error.message } : null,
+  });
+}
+
+function attemptLine(ui: Ui, { slot, attempt, result, simulatedMs, realMs, retrying }: AttemptRecord): string {
+  const c = ui.out;
+  const { body, step } = slot.planned;
+  const status = result.error
+    ? c.red(printable(result.error.message, 160))
+    : paintStatus(c, result.status, `${result.status} ${STATUS_CODES[result.status!] ?? ''}`.trim());
+  return [
+    c.dim(`${clock(simulatedMs)} ${`(real ${formatMs(realMs)})`.padEnd(16)}`),
+    ...(step ? [printable(step, 40).padEnd(14)] : []),
+    printable(body.type ?? '(not an event)', 40).padEnd(21),
+    c.dim(printable(body.id ?? '', 20).padEnd(17)),
+    `#${attempt}`,
+    slot.duplicate ? c.magenta('dup') : '   ',
+    slot.reordered ? c.cyan('moved') : '     ',
+    status,
+    c.dim(formatMs(result.ms)),
+    retrying ? c.yellow('→ retry') : '',
+  ]
+    .join(' ')
+    .trimEnd();
+}
+
+/** Arranges the run, delivers it at least once, shows every attempt and returns the summary. */
+export async function runAttempts(ui: Ui, run: AttemptsRun): Promise<AtLeastOnceSummary> {
+  if (run.planned.length > MAX_ARRANGED)
+    throw new InputError(
+      `--duplicate, --reorder and --retry-schedule hold the run in memory: at most ${formatCount(MAX_ARRANGED)} deliveries`,
+    );
+  const slots = arrange(run.planned, {
+    duplicate: run.flags.duplicate ?? 0,
+    duplicateLater: run.flags.duplicateLater === true,
+    reorder: run.flags.reorder ?? 1,
+    seed: run.seed,
+  });
+  const retrySchedule = run.flags.retrySchedule === undefined ? [] : parseRetrySchedule(run.flags.retrySchedule);
+  const deliverer = createDeliverer(run.url, {
+    connections: run.concurrency,
+    timeoutMs: run.timeoutMs,
+    retries: 0,
+    deliveries: slots.length * (retrySchedule.length + 1),
+  });
+  const stdout = new LineWriter(ui.io.stdout);
+  // Ctrl-C: what is in flight is aborted, and the retries waiting are dropped.
+  const interrupt = new AbortController();
+  const onInterrupt = () => {
+    interrupt.abort();
+    void deliverer.destroy();
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    const summary = await runAtLeastOnce({
+      slots,
+      deliverer,
+      makeRequest: run.makeRequest,
+      retrySchedule,
+      timeScale: run.flags.timeScale ?? 1,
+      concurrency: run.concurrency,
+      signal: interrupt.signal,
+      onAttempt: (record) => stdout.write(run.json ? attemptJson(record) : attemptLine(ui, record)),
+    });
+    if (run.json && !summary.fatal) stdout.write(summaryJson(summary, run.planned.length));
+    await stdout.flush();
+    if (!run.json && !summary.fatal) ui.say(renderSummary(ui, summary, run.planned.length));
+    return summary;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    if (!interrupt.signal.aborted) await deliverer.close();
+  }
+}
+
+function summaryJson(summary: AtLeastOnceSummary, events: number): string {
+  return JSON.stringify({
+    kind: 'summary',
+    events,
+    deliveries: summary.slots,
+    attempts: summary.attempts,
+    duplicates: summary.duplicates,
+    retries: summary.retries,
+    undelivered: summary.undelivered.length,
+    real_ms: Math.round(summary.realMs),
+    simulated_ms: Math.round(summary.simulatedMs),
+    ok: summary.undelivered.length === 0,
+  });
+}
+
+function renderSummary(ui: Ui, summary: AtLeastOnceSummary, events: number): string {
+  const parts = [
+    plural(events, 'event'),
+    plural(summary.attempts, 'attempt'),
+    plural(summary.duplicates, 'duplicate'),
+    plural(summary.retries, 'retry', 'retries'),
+    summary.undelivered.length > 0
+      ? ui.err.red(`${summary.undelivered.length} never got a 2xx`)
+      : ui.err.green('every one got a 2xx'),
+  ];
+  return `${parts.join(' · ')} · ${formatMs(summary.realMs)} real for ${clock(summary.simulatedMs)} simulated`;
+}
+
+/** Exit 1 when nothing listened or an event never got a 2xx; 130 when Ctrl-C cut the run short. */
+export function checkAttempts(summary: AtLeastOnceSummary, events: number): void {
+  if (summary.fatal) throw new CheckError(summary.fatal.message);
+  if (summary.interrupted)
+    throw new OblicHooksError(`interrupted after ${plural(summary.attempts, 'attempt')}`, EXIT_CODES.interrupted);
+  if (summary.undelivered.length > 0)
+    throw new CheckError(`${summary.undelivered.length} of ${plural(events, 'event')} never got a 2xx response`);
+}
