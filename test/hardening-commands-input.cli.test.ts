@@ -113,7 +113,8 @@ describe('item 9: input is bounded and a non-capture is refused from its first b
   it('documents the limits in --help', async () => {
     expect((await runCli(['verify', '--help'])).stdout).toContain('Up to 64 MiB is read into memory');
     expect((await runCli(['send', '--help'])).stdout).toMatch(
-      /--data <file\|->\s+send these exact bytes as the body instead of a sample\s+event \(up to 64 MiB\)/,
+      // Any word may wrap: the column widths follow the longest flag.
+      /--data <file\|->\s+send\s+these\s+exact\s+bytes\s+as\s+the\s+body\s+instead\s+of\s+a\s+sample\s+event\s+\(up\s+to\s+64\s+MiB\)/,
     );
     expect((await runCli(['replay', '--help'])).stdout).toContain('Each file is read up to 64 MiB');
   });
