@@ -127,7 +127,15 @@ export async function runAttempts(ui: Ui, run: AttemptsRun): Promise<AtLeastOnce
     });
     if (run.json && !summary.fatal) stdout.write(summaryJson(summary, run.planned.length));
     await stdout.flush();
-    if (!run.json && !summary.fatal) ui.say(renderSummary(ui, summary, run.planned.length));
+    if (!run.json && !summary.fatal)
+      ui.say(
+        renderSummary(
+          ui,
+          summary,
+          run.planned.length,
+          run.planned.some((p) => p.expect !== null),
+        ),
+      );
     return summary;
   } finally {
     process.off('SIGINT', onInterrupt);
@@ -143,22 +151,26 @@ function summaryJson(summary: AtLeastOnceSummary, events: number): string {
     attempts: summary.attempts,
     duplicates: summary.duplicates,
     retries: summary.retries,
-    undelivered: summary.undelivered.length,
+    undelivered: summary.undelivered.length - summary.mismatched.length,
+    mismatched: summary.mismatched.length,
     real_ms: Math.round(summary.realMs),
     simulated_ms: Math.round(summary.simulatedMs),
     ok: summary.undelivered.length === 0,
   });
 }
 
-function renderSummary(ui: Ui, summary: AtLeastOnceSummary, events: number): string {
+function renderSummary(ui: Ui, summary: AtLeastOnceSummary, events: number, expects: boolean): string {
   const parts = [
     plural(events, 'event'),
     plural(summary.attempts, 'attempt'),
     plural(summary.duplicates, 'duplicate'),
     plural(summary.retries, 'retry', 'retries'),
-    summary.undelivered.length > 0
-      ? ui.err.red(`${summary.undelivered.length} never got a 2xx`)
-      : ui.err.green('every one got a 2xx'),
+    summary.undelivered.length > summary.mismatched.length
+      ? ui.err.red(`${summary.undelivered.length - summary.mismatched.length} never got a 2xx`)
+      : ui.err.green(expects ? 'every one got the answer it expects' : 'every one got a 2xx'),
+    ...(summary.mismatched.length > 0
+      ? [ui.err.red(`${plural(summary.mismatched.length, 'expectation')} not met`)]
+      : []),
   ];
   return `${parts.join(' · ')} · ${formatMs(summary.realMs)} real for ${clock(summary.simulatedMs)} simulated`;
 }
@@ -168,6 +180,15 @@ export function checkAttempts(summary: AtLeastOnceSummary, events: number): void
   if (summary.fatal) throw new CheckError(summary.fatal.message);
   if (summary.interrupted)
     throw new OblicHooksError(`interrupted after ${plural(summary.attempts, 'attempt')}`, EXIT_CODES.interrupted);
-  if (summary.undelivered.length > 0)
-    throw new CheckError(`${summary.undelivered.length} of ${plural(events, 'event')} never got a 2xx response`);
+  const unmet = summary.mismatched.length;
+  const lost = summary.undelivered.length - unmet;
+  if (lost > 0 || unmet > 0)
+    throw new CheckError(
+      [
+        lost > 0 ? `${lost} of ${plural(events, 'event')} never got a 2xx response` : '',
+        unmet > 0 ? `${plural(unmet, 'expectation')} not met` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
+    );
 }

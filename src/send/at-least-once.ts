@@ -45,8 +45,10 @@ export interface AtLeastOnceSummary {
   attempts: number;
   retries: number;
   duplicates: number;
-  /** Planned deliveries (by index) none of whose slots ever got a 2xx. */
+  /** Planned deliveries (by index) none of whose slots ever got a 2xx (or the answer they expect). */
   undelivered: number[];
+  /** Of those, the ones whose step expects an answer (`expect`), which it never got. */
+  mismatched: number[];
   /** The first error after which nothing can be delivered (nothing listening), if any. */
   fatal: DeliveryResult['error'];
   interrupted: boolean;
@@ -78,6 +80,7 @@ export async function runAtLeastOnce(options: AtLeastOnceOptions): Promise<AtLea
     retries: 0,
     duplicates: options.slots.filter((slot) => slot.duplicate).length,
     undelivered: [],
+    mismatched: [],
     fatal: null,
     interrupted: false,
     realMs: 0,
@@ -99,7 +102,7 @@ export async function runAtLeastOnce(options: AtLeastOnceOptions): Promise<AtLea
     if (result.error?.fatal && !delivered.size) summary.fatal = result.error;
     const failed = result.status === null || result.status >= 500;
     const retrying = failed && n <= options.retrySchedule.length && !stopped();
-    if (isSuccess(result.status)) delivered.add(slot.index);
+    if (meets(slot.planned.expect, result.status)) delivered.add(slot.index);
     summary.simulatedMs = Math.max(summary.simulatedMs, simulatedMs);
     await options.onAttempt?.({ slot, attempt: n, result, simulatedMs, realMs, retrying });
     if (!retrying) return;
@@ -125,5 +128,16 @@ export async function runAtLeastOnce(options: AtLeastOnceOptions): Promise<AtLea
   summary.interrupted = options.signal?.aborted === true;
   const planned = new Set(options.slots.map((slot) => slot.index));
   summary.undelivered = [...planned].filter((index) => !delivered.has(index)).sort((a, b) => a - b);
+  summary.mismatched = summary.undelivered.filter((index) =>
+    options.slots.some((slot) => slot.index === index && slot.planned.expect !== null),
+  );
   return summary;
+}
+
+/** Whether a status is what a step expects: `2xx`, `4xx`, `5xx` or one status; no expectation means a 2xx. */
+export function meets(expect: string | null, status: number | null): boolean {
+  if (status === null) return false;
+  if (expect === null) return isSuccess(status);
+  const kind = /^([1-5])xx$/i.exec(expect);
+  return kind ? Math.floor(status / 100) === Number(kind[1]) : String(status) === expect;
 }
