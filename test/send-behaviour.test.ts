@@ -2,6 +2,7 @@
 // --time-scale, against real servers on 127.0.0.1, and the arrangement on its own.
 import { describe, expect, it } from 'vitest';
 import { arrange, type Planned } from '../src/send/arrange.js';
+import { meets } from '../src/send/at-least-once.js';
 import { runCli, spawnCli } from './helpers/cli.js';
 import { serveEach } from './helpers/server.js';
 
@@ -53,6 +54,22 @@ describe('arrange', () => {
       expect(places[1]![1]).toBe(true);
       expect(places[1]![0]).toBeGreaterThan(places[0]![0]);
     }
+  });
+});
+
+describe('meets', () => {
+  it('no expectation is a 2xx; 2xx, 4xx and 5xx are classes; anything else one status; no answer meets none', () => {
+    expect([200, 204, 301, 401, 500, null].map((status) => meets(null, status))).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect([204, 401, 422, 503].map((status) => meets('4xx', status))).toEqual([false, true, true, false]);
+    expect([401, 403].map((status) => meets('401', status))).toEqual([true, false]);
+    expect(meets('5xx', null)).toBe(false);
   });
 });
 
