@@ -159,6 +159,7 @@ describe('send with delivery behaviour', () => {
     [['--retry-schedule', 'soon'], '--retry-schedule "soon" is not a duration'],
     [['--reorder', '0'], '--reorder "0" must be a whole number from 1 to 10000'],
     [['--duplicate', '0.5', '--dry-run'], 'delivery behaviour flags need a run that delivers'],
+    [['--retry-schedule', '1s', '--retries', '2'], '--retry-schedule gives the delays: give one of them'],
   ])('usage %j is one line and exit 2 (the real binary)', async (flags, message) => {
     const run = await spawnCli(['send', 'message.created', '--to', '9', ...flags], { env });
     expect(run.code).toBe(2);

@@ -38,6 +38,8 @@ interface SendPlan {
 }
 
 export async function run(patterns: string[], flags: SendFlags, ui: Ui): Promise<void> {
+  if (flags.retrySchedule !== undefined && flags.retries > 0)
+    throw new InputError('--retries backs off on its own; --retry-schedule gives the delays: give one of them');
   if (wantsBehaviour(flags) && (flags.dryRun || flags.printCurl))
     throw new InputError(
       '--dry-run and --print-curl print requests; delivery behaviour flags need a run that delivers',
