@@ -2,6 +2,7 @@ import type { NamedSecret } from '../signing/diagnose.js';
 import { inspectRequest, reasonOf } from '../wire/verdict-request.js';
 import type { Forwarder } from './forward.js';
 import type { RequestRecord } from './record.js';
+import { markRepeat, type Repeats } from './repeats.js';
 
 /*
  * The listener's policy, one request at a time: refuse, verify, reject, forward, save, delay, and
@@ -24,6 +25,8 @@ export interface ListenPolicy {
   inspect?: boolean;
   forwarder?: Forwarder | undefined;
   saveDir?: string | undefined;
+  /** The event ids seen so far, to mark repeats with (repeats.ts); without it none is marked. */
+  repeats?: Repeats | undefined;
 }
 
 /** An answer's body and headers (names and values in turn); its status is the record's. */
@@ -83,6 +86,8 @@ export function deliver(record: RequestRecord, body: Buffer, policy: ListenPolic
       policy.secrets,
       policy.otherSecrets,
     );
+    // Before a rejection: a repeat is marked whatever is answered to it.
+    if (policy.repeats) markRepeat(policy.repeats, record, body);
   }
   if (policy.rejectInvalid && record.inspection && !record.inspection.verdict.verified)
     return refuse(record, 401, `rejected: ${record.inspection.verdict.message}`);

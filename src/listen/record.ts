@@ -24,4 +24,15 @@ export interface RequestRecord {
   refusal: string | null;
   /** Why oblic-hooks failed on a delivery it took (a capture it could not write); it was answered 500. */
   failure?: string;
+  /**
+   * The delivery of the same event id this one repeats (repeats.ts), null when it repeats none;
+   * absent when it was not checked (not read, or reloaded from --save).
+   */
+  duplicateOf?: DuplicateOf | null;
+}
+
+/** What a delivery repeats: when its event id first came in this run, and whether the body was the same. */
+export interface DuplicateOf {
+  receivedAt: Date;
+  sameBytes: boolean;
 }

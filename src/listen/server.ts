@@ -16,6 +16,7 @@ import {
   refuseUnread,
 } from './pipeline.js';
 import type { RequestRecord } from './record.js';
+import { createRepeats } from './repeats.js';
 
 export type { RequestRecord } from './record.js';
 
@@ -45,8 +46,11 @@ export interface Listener {
 }
 
 /** Starts the local listener. A port in use is an InputError naming the fix. */
-export async function startListener(options: ListenerOptions): Promise<Listener> {
-  checkPolicy(options);
+export async function startListener(given: ListenerOptions): Promise<Listener> {
+  checkPolicy(given);
+  // Repeats are marked where requests are inspected: here by default, else by whoever inspects them.
+  const options: ListenerOptions =
+    given.repeats === undefined && given.inspect !== false ? { ...given, repeats: createRepeats() } : given;
   const now = options.now ?? (() => new Date());
   let seq = 0;
   let closing = false;
