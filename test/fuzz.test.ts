@@ -169,6 +169,9 @@ describe('listen --json lines', () => {
       event_error: record.inspection?.eventError ?? null,
       status: record.status,
       forward: record.forward ? { status: record.forward.status, ms: Math.round(record.forward.ms * 100) / 100 } : null,
+      duplicate_of: record.duplicateOf
+        ? { received_at: record.duplicateOf.receivedAt.toISOString(), same_bytes: record.duplicateOf.sameBytes }
+        : null,
     });
   }
 
@@ -227,6 +230,13 @@ describe('listen --json lines', () => {
       fc.record({
         status: fc.option(fc.integer({ min: 100, max: 599 })),
         ms: fc.double({ min: 0, max: 1e6, noNaN: true }),
+      }),
+    ),
+    // issue 16: the delivery of the same event id this one repeats
+    duplicateOf: fc.option(
+      fc.record({
+        receivedAt: fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }),
+        sameBytes: fc.boolean(),
       }),
     ),
   });

@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { ChalkInstance } from 'chalk';
 import { isEventType, resourceOf } from '../../../oblic/events.js';
 import { summarizeEvent } from '../../../oblic/summary.js';
-import type { RequestRecord } from '../../../listen/record.js';
+import type { DuplicateOf, RequestRecord } from '../../../listen/record.js';
 import { printable } from '../../../base/text.js';
 import { formatBytes, formatMs } from '../../../base/text.js';
 import { paintResource, paintStatus } from '../../paint.js';
@@ -36,9 +36,24 @@ export function toJsonLine(record: RequestRecord): string {
     `"matched_secret":${typeof verdict?.matchedSecret === 'number' ? `{"index":${verdict.matchedSecret}}` : 'null'},` +
     `"event":${event ? `{"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)}}` : 'null'},` +
     `"event_error":${inspection?.eventError ? JSON.stringify(inspection.eventError) : 'null'},"status":${record.status},` +
-    `"forward":${record.forward ? JSON.stringify({ status: record.forward.status, ms: round(record.forward.ms) }) : 'null'}}`
+    `"forward":${record.forward ? JSON.stringify({ status: record.forward.status, ms: round(record.forward.ms) }) : 'null'},` +
+    `"duplicate_of":${duplicateJson(record.duplicateOf)}}`
   );
 }
+
+/** `{"received_at":…,"same_bytes":…}`: when the first delivery of the event id came, and whether its body was this one. */
+function duplicateJson(repeat: DuplicateOf | null | undefined): string {
+  if (!repeat) return 'null';
+  // Its own cache: the first delivery's time, asked for between the times of every later one.
+  const time = repeat.receivedAt.getTime();
+  if (time !== lastFirstTime) {
+    lastFirstTime = time;
+    lastFirstIso = repeat.receivedAt.toISOString();
+  }
+  return `{"received_at":"${lastFirstIso}","same_bytes":${repeat.sameBytes}}`;
+}
+let lastFirstTime = NaN;
+let lastFirstIso = '';
 
 /** Header names lower-cased; a repeated header becomes an array of its values, in order. */
 function headerObject(pairs: ReadonlyArray<readonly [string, string]>): Record<string, string | string[]> {
@@ -109,7 +124,7 @@ export function renderRecord(c: ChalkInstance, record: RequestRecord, options: R
       ? paintResource(c, resourceOf(event.type), type.padEnd(20))
       : type.padEnd(20);
     lines.push(
-      `${time}  ${painted}  ${c.dim(printable(event.id, 24))}  ${badge(c, record, options)}${answered(c, record)}`,
+      `${time}  ${painted}  ${c.dim(printable(event.id, 24))}  ${badge(c, record, options)}${answered(c, record)}${repeatMark(c, record.duplicateOf)}`,
     );
     lines.push(`              ${eventSummary(json)}`);
   } else {
@@ -151,6 +166,16 @@ function badge(c: ChalkInstance, record: RequestRecord, options: RenderOptions):
   }
   if (verdict.reason === 'missing_signature') return c.yellow('○ unsigned');
   return c.red(`✘ invalid signature (${verdict.reason === 'mismatch' ? 'mismatch' : 'malformed'})`);
+}
+
+/** `  ↻ duplicate of 10:15:03.412 (same bytes)`, or `(same id, different bytes)`; nothing for a first delivery. */
+function repeatMark(c: ChalkInstance, repeat: DuplicateOf | null | undefined): string {
+  if (!repeat) return '';
+  const first = repeat.receivedAt.toISOString().slice(11, 23);
+  // Different bytes under one id is the odder case: an event is not supposed to change.
+  return repeat.sameBytes
+    ? `  ${c.cyan(`↻ duplicate of ${first} (same bytes)`)}`
+    : `  ${c.yellow(`↻ duplicate of ${first} (same id, different bytes)`)}`;
 }
 
 /** The status answered, when it is not the plain default, and the app's answer when forwarding. */

@@ -214,6 +214,7 @@ export function summarize(ui: Ui, t: Tally): string {
     (t.invalid > 0 ? c.red : c.dim)(`${formatCount(t.invalid)} invalid`),
     (t.unsigned > 0 ? c.yellow : c.dim)(`${formatCount(t.unsigned)} unsigned`),
   ];
+  if (t.duplicates > 0) parts.push(`${formatCount(t.duplicates)} ${t.duplicates === 1 ? 'duplicate' : 'duplicates'}`);
   if (t.forwarded > 0) parts.push(`${formatCount(t.forwarded)} forwarded`);
   if (t.refused > 0) parts.push(`${formatCount(t.refused)} refused (method, path, size or stopping)`);
   if (t.failed > 0) parts.push(c.red(`${formatCount(t.failed)} failed (answered 500)`));

@@ -16,6 +16,8 @@ export interface Tally {
   /** Answered 500: oblic-hooks could not handle them (a capture it could not write). */
   failed: number;
   badClients: number;
+  /** Deliveries of an event id already seen in this run (repeats.ts). */
+  duplicates: number;
 }
 
 export function newTally(): Tally {
@@ -29,6 +31,7 @@ export function newTally(): Tally {
     refused: 0,
     failed: 0,
     badClients: 0,
+    duplicates: 0,
   };
 }
 
@@ -76,6 +79,7 @@ function count(tally: Tally, record: RequestRecord): void {
   tally.received += 1;
   if (record.forward) tally.forwarded += 1;
   if (record.failure) tally.failed += 1;
+  if (record.duplicateOf) tally.duplicates += 1;
   const verdict = record.inspection?.verdict;
   if (!verdict) tally.refused += 1;
   else if (verdict.verified) tally.verified += 1;

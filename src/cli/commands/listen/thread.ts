@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { NamedSecret } from '../../../signing/diagnose.js';
 import type { RequestRecord } from '../../../listen/record.js';
+import type { RepeatLimits } from '../../../listen/repeats.js';
 import { newTally, type ShowOptions, type Tally } from './show.js';
 
 /**
@@ -17,6 +18,8 @@ export interface ThreadSetup {
   otherSecrets: readonly NamedSecret[];
   show: ShowOptions;
   color: boolean;
+  /** How many event ids it remembers to mark repeats (REPEAT_LIMITS unless a test asks for fewer). */
+  repeatLimits?: RepeatLimits;
 }
 
 /** A request as it crosses to the worker: the record without its body, which is in the batch's buffer. */

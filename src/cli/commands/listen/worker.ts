@@ -1,5 +1,6 @@
 /** The verifying thread of `listen` (see thread.ts): verifies, counts and formats each batch. */
 import { parentPort, workerData } from 'node:worker_threads';
+import { createRepeats, markRepeat } from '../../../listen/repeats.js';
 import { inspectRequest } from '../../../wire/verdict-request.js';
 import { PLAIN } from '../../io.js';
 import { createShower } from './show.js';
@@ -13,6 +14,8 @@ void start();
 async function start(): Promise<void> {
   const c = setup.color ? new (await import('chalk')).Chalk({ level: 1 }) : PLAIN;
   const shower = createShower(c, setup.show);
+  // This thread inspects every request, in the order they were taken, so it is the one that remembers ids.
+  const repeats = createRepeats(setup.repeatLimits);
 
   parentPort!.on('message', (batch: Batch) => {
     const lines: string[] = [];
@@ -24,6 +27,7 @@ async function start(): Promise<void> {
           setup.secrets,
           setup.otherSecrets,
         );
+        markRepeat(repeats, record, record.body);
       }
       const text = shower.show(record);
       if (text !== undefined) lines.push(text);
