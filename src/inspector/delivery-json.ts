@@ -31,6 +31,10 @@ export function summaryOf(entry: Entry) {
     status: entry.status,
     appStatus: entry.forward?.status ?? null,
     size: entry.body?.length ?? 0,
+    // A repeat of an event id seen earlier in this run: when it first came, and whether the body was the same.
+    duplicateOf: entry.duplicateOf
+      ? { time: entry.duplicateOf.receivedAt.toISOString(), sameBytes: entry.duplicateOf.sameBytes }
+      : null,
   };
 }
 

@@ -3,7 +3,7 @@ import type { RequestRecord } from '../listen/server.js';
 /** One delivery as the inspector keeps it: the listener's record, less what only the terminal needs. */
 export type Entry = Pick<
   RequestRecord,
-  'seq' | 'receivedAt' | 'method' | 'path' | 'httpVersion' | 'headers' | 'body' | 'inspection'
+  'seq' | 'receivedAt' | 'method' | 'path' | 'httpVersion' | 'headers' | 'body' | 'inspection' | 'duplicateOf'
 > & {
   /** What the listener answered; null for a delivery reloaded from --save. */
   status: number | null;

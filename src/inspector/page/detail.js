@@ -1,6 +1,6 @@
 // The detail pane of the inspector page: one delivery opened (its payload, headers and raw
 // capture; replay, edit & replay, copy as curl, download), or two deliveries compared.
-import { el, jsonTree, reformat } from './dom.js';
+import { el, jsonTree, reformat, repeatText } from './dom.js';
 
 /**
  * `pane` is the element the view fills; `api` reads and posts for it: `getDelivery(seq)` (rejects
@@ -105,6 +105,15 @@ export function createDetail(pane, api) {
         ' ',
         el('span', { id: 'verdict', text: verdict }),
       ),
+      ...(d.duplicateOf
+        ? [
+            el('p', {
+              id: 'duplicate',
+              class: `dup ${d.duplicateOf.sameBytes ? 'same' : 'different'}`,
+              text: `↻ ${repeatText(d.duplicateOf)}`,
+            }),
+          ]
+        : []),
       ...d.hints.map((h) => el('div', { class: 'hint', text: `hint: ${h.message}` })),
       el('div', { class: 'actions' }, url, replayBtn, editBtn, curlBtn, download),
       result,

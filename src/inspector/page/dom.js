@@ -13,6 +13,15 @@ export const el = (tag, props = {}, ...kids) => {
   return e;
 };
 
+/**
+ * What a delivery repeats, as `listen` says it on the terminal: `duplicate of 10:15:03.412 (same
+ * bytes)`, or `(same id, different bytes)`; '' for a first delivery. `repeat` is its `duplicateOf`.
+ */
+export const repeatText = (repeat) =>
+  repeat
+    ? `duplicate of ${repeat.time.slice(11, 23)} (${repeat.sameBytes ? 'same bytes' : 'same id, different bytes'})`
+    : '';
+
 /** A parsed JSON value as a tree that folds: objects and arrays as <details>, leaves coloured by type. */
 export function jsonTree(value, key) {
   const label = key === undefined ? [] : [el('span', { class: 'k', text: JSON.stringify(key) }), ': '];

@@ -4,7 +4,7 @@
 // What the server knows (the token, the listener, the forward target, the event types) comes from
 // /api/config as JSON, so the page declares none of it and no value is ever pasted into its code.
 import { createDetail } from './detail.js';
-import { el } from './dom.js';
+import { el, repeatText } from './dom.js';
 
 const config = await fetch('/api/config').then((r) => r.json());
 const rows = document.getElementById('rows');
@@ -31,6 +31,9 @@ function visible(d) {
     a = document.getElementById('action').value;
   if (r && d.resource !== r) return false;
   if (a && !(d.type || '').endsWith(`.${a}`)) return false;
+  const repeats = document.getElementById('repeats').value;
+  if (repeats && !(d.duplicateOf && (repeats === 'any' || (repeats === 'same') === d.duplicateOf.sameBytes)))
+    return false;
   return searchHits === null || searchHits.has(d.seq);
 }
 // A delivery reloaded from --save has no answer on record: say so rather than show a status (issue 13, item 29).
@@ -42,6 +45,15 @@ const statusCell = (d) =>
         title: 'reloaded from the save directory: what was answered is not stored',
       })
     : el('td', { class: 'status', text: String(d.status) });
+// A repeat of an event id seen before in this run: a short mark, the whole sentence as its title.
+const repeatMark = (repeat) =>
+  repeat
+    ? el('span', {
+        class: `dup ${repeat.sameBytes ? 'same' : 'different'}`,
+        text: repeat.sameBytes ? '↻ same bytes' : '↻ different bytes',
+        title: repeatText(repeat),
+      })
+    : '';
 function addRow(d) {
   if (all.has(d.seq)) return;
   const tr = el(
@@ -51,7 +63,7 @@ function addRow(d) {
     el('td', { class: 'dim', text: d.time.slice(11, 23) }),
     el('td', { class: d.resource ? `r-${d.resource}` : 'dim', text: d.type || `${d.method} ${d.path}` }),
     el('td', { class: 'dim', text: d.id || '' }),
-    el('td', {}, el('span', { class: `badge ${d.badge}`, text: d.badge })),
+    el('td', {}, el('span', { class: `badge ${d.badge}`, text: d.badge }), repeatMark(d.duplicateOf)),
     statusCell(d),
     el('td', { class: 'dim', text: d.appStatus === null ? '' : `app ${d.appStatus}` }),
     el('td', { class: 'dim', text: `${d.size} B` }),
@@ -71,9 +83,14 @@ function addRow(d) {
 }
 function counts() {
   const c = { verified: 0, invalid: 0, unsigned: 0 };
-  for (const { d } of all.values()) if (d.badge in c) c[d.badge]++;
+  let repeats = 0;
+  for (const { d } of all.values()) {
+    if (d.badge in c) c[d.badge]++;
+    if (d.duplicateOf) repeats++;
+  }
   document.getElementById('counts').textContent =
-    `${all.size} deliveries · ${c.verified} verified · ${c.invalid} invalid · ${c.unsigned} unsigned`;
+    `${all.size} deliveries · ${c.verified} verified · ${c.invalid} invalid · ${c.unsigned} unsigned` +
+    (repeats > 0 ? ` · ${repeats} ${repeats === 1 ? 'duplicate' : 'duplicates'}` : '');
 }
 function refilter() {
   for (const { d, tr } of all.values()) tr.style.display = visible(d) ? '' : 'none';
@@ -93,7 +110,7 @@ document.getElementById('send-sample').addEventListener('click', async () => {
   const r = await post('/api/send', { type: document.getElementById('sample-type').value });
   document.getElementById('sample-result').textContent = r.error ? `failed: ${r.error}` : `sent, answered ${r.status}`;
 });
-for (const id of ['resource', 'action']) document.getElementById(id).addEventListener('change', refilter);
+for (const id of ['resource', 'action', 'repeats']) document.getElementById(id).addEventListener('change', refilter);
 let searchTimer;
 document.getElementById('search').addEventListener('input', (e) => {
   clearTimeout(searchTimer);
