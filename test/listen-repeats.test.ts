@@ -15,7 +15,7 @@ const body = (id: string, n = 0) => Buffer.from(JSON.stringify({ id, type: 'mess
 
 describe('createRepeats()', () => {
   it('says nothing of a first id, then gives its time and whether the bytes are the same', () => {
-    const repeats = createRepeats();
+    const repeats = createRepeats([SECRET]);
     expect(repeats.check('A', body('A'), at(412))).toBeNull();
     expect(repeats.check('B', body('B'), at(500))).toBeNull();
     expect(repeats.check('A', body('A'), at(600))).toEqual({ receivedAt: at(412), sameBytes: true });
@@ -27,8 +27,35 @@ describe('createRepeats()', () => {
     expect(repeats.size).toBe(2);
   });
 
+  it('compares by signature what verified, and by HMAC what did not or under another secret', () => {
+    const OTHER = 'the-other-secret';
+    const repeats = createRepeats([SECRET, OTHER]);
+    const signed = (data: Buffer, secret: number) => ({
+      secret,
+      signature: signatureOf([SECRET, OTHER][secret]!, data),
+    });
+    const [a, a2] = [body('A'), body('A', 2)];
+    expect(repeats.check('A', a, at(1), signed(a, 1))).toBeNull();
+    expect(repeats.check('A', a, at(2))).toEqual({ receivedAt: at(1), sameBytes: true }); // unsigned copy
+    expect(repeats.check('A', a, at(3), signed(a, 0))).toEqual({ receivedAt: at(1), sameBytes: true }); // re-signed
+    expect(repeats.check('A', a, at(4), { secret: 1, signature: ` ${signed(a, 1).signature.toUpperCase()} ` })).toEqual(
+      { receivedAt: at(1), sameBytes: true },
+    );
+    expect(repeats.check('A', a2, at(5), signed(a2, 1))).toEqual({ receivedAt: at(1), sameBytes: false });
+    expect(repeats.check('A', a2, at(6), signed(a2, 0))).toEqual({ receivedAt: at(1), sameBytes: false });
+    expect(repeats.check('A', a2, at(7))).toEqual({ receivedAt: at(1), sameBytes: false });
+    // Unsigned first, then signed.
+    expect(repeats.check('B', body('B'), at(8))).toBeNull();
+    expect(repeats.check('B', body('B'), at(9), signed(body('B'), 0))).toEqual({ receivedAt: at(8), sameBytes: true });
+    expect(repeats.check('B', body('B'), at(9), signed(body('B'), 1))).toEqual({ receivedAt: at(8), sameBytes: true });
+    expect(repeats.check('B', body('B', 1), at(9), signed(body('B', 1), 0))).toEqual({
+      receivedAt: at(8),
+      sameBytes: false,
+    });
+  });
+
   it('forgets the oldest ids past its count, and remembers the newest', () => {
-    const repeats = createRepeats({ count: 1000, bytes: 1 << 30 });
+    const repeats = createRepeats([SECRET], { count: 1000, bytes: 1 << 30 });
     for (let i = 0; i < 2500; i++) expect(repeats.check(`id${i}`, body(`id${i}`), at(i % 1000))).toBeNull();
     expect(repeats.size).toBe(1000);
     // Checked newest first: a forgotten id checked now would be remembered again, and push out the oldest.
@@ -39,7 +66,7 @@ describe('createRepeats()', () => {
   });
 
   it('forgets the oldest ids past its byte budget, and keeps one id larger than all of it, alone', () => {
-    const repeats = createRepeats({ count: 100_000, bytes: 10_000 });
+    const repeats = createRepeats([SECRET], { count: 100_000, bytes: 10_000 });
     const long = 'L'.repeat(4000); // 8,064 of the 10,000 (64 + 2 a character)
     expect(repeats.check(long, body('x'), at(1))).toBeNull();
     for (let i = 0; i < 40; i++) repeats.check(`s${i}`, body(`s${i}`), at(2)); // 68 or 70 each: 2,760 in all
@@ -86,7 +113,7 @@ async function listener(options: { rejectInvalid?: boolean; count?: number } = {
     delayMs: 0,
     rejectInvalid: options.rejectInvalid ?? false,
     onRequest: (record) => void shown.push(record),
-    ...(options.count ? { repeats: createRepeats({ count: options.count, bytes: 1 << 20 }) } : {}),
+    ...(options.count ? { repeats: createRepeats([SECRET], { count: options.count, bytes: 1 << 20 }) } : {}),
   });
   listeners.push(l);
   return { url: l.url, shown };

@@ -50,7 +50,9 @@ export async function startListener(given: ListenerOptions): Promise<Listener> {
   checkPolicy(given);
   // Repeats are marked where requests are inspected: here by default, else by whoever inspects them.
   const options: ListenerOptions =
-    given.repeats === undefined && given.inspect !== false ? { ...given, repeats: createRepeats() } : given;
+    given.repeats === undefined && given.inspect !== false
+      ? { ...given, repeats: createRepeats(given.secrets) }
+      : given;
   const now = options.now ?? (() => new Date());
   let seq = 0;
   let closing = false;

@@ -15,7 +15,7 @@ async function start(): Promise<void> {
   const c = setup.color ? new (await import('chalk')).Chalk({ level: 1 }) : PLAIN;
   const shower = createShower(c, setup.show);
   // This thread inspects every request, in the order they were taken, so it is the one that remembers ids.
-  const repeats = createRepeats(setup.repeatLimits);
+  const repeats = createRepeats(setup.secrets, setup.repeatLimits);
 
   parentPort!.on('message', (batch: Batch) => {
     const lines: string[] = [];
