@@ -12,7 +12,9 @@ Each request is read (up to --max-body), verified, and shown as one block on std
 id, a badge (verified, invalid signature with the reason, unsigned) and a one-line summary. Requests
 that are not Oblic events are shown too, with their badge and why they are not; a method other than
 POST gets 405. With several secrets a verified row says which matched: #1 is the first --secret or
---secret-file given. The ready line, warnings and the final summary go to stderr.
+--secret-file given. A delivery of an event id already seen in this run (the last 65,536 ids) is
+marked "↻ duplicate of 10:15:03.412 (same bytes)" or "(same id, different bytes)"; --json gives it as
+duplicate_of. The ready line, warnings and the final summary go to stderr.
 
 Examples:
   $ oblic-hooks listen                                   # http://127.0.0.1:4242/, the development secret
