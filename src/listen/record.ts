@@ -25,8 +25,8 @@ export interface RequestRecord {
   /** Why oblic-hooks failed on a delivery it took (a capture it could not write); it was answered 500. */
   failure?: string;
   /**
-   * The delivery of the same event id this one repeats (repeats.ts), null when it repeats none;
-   * absent when it was not checked (not read, or reloaded from --save).
+   * The delivery of the same event id this one repeats (repeats.ts); null when it repeats none, or
+   * was not checked (not read, or not an event); absent in a record reloaded from --save.
    */
   duplicateOf?: DuplicateOf | null;
 }

@@ -130,6 +130,7 @@ export async function startListener(given: ListenerOptions): Promise<Listener> {
       forward: null,
       savedAs: null,
       refusal: null,
+      duplicateOf: null, // set with the inspection: made here, so every record has one shape
     };
     /** Hands the record to onRequest (which may hold the answer, as output backpressure does), then answers. */
     const finish = (body: Answer) => {

@@ -95,6 +95,7 @@ export function fromWire(batch: Batch): RequestRecord[] {
     forward: null,
     savedAs: null,
     refusal: r.refusal,
+    duplicateOf: null, // the worker marks it once inspected
     ...(r.failure === undefined ? {} : { failure: r.failure }),
   }));
 }
