@@ -24,6 +24,7 @@ const RANK: Record<string, number> = {
   send: 5,
   listen: 5,
   check: 5,
+  scenario: 5,
   inspector: 6,
   cli: 7,
 };
