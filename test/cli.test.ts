@@ -156,6 +156,7 @@ describe('the command line', () => {
         'demo',
         'schema',
         'check',
+        'scenario',
       ])
         expect(listing).toMatch(new RegExp(`^  ${command} `, 'm'));
     }

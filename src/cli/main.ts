@@ -12,6 +12,7 @@ import { registerReplay } from './commands/replay/index.js';
 import { registerDemo } from './commands/demo/index.js';
 import { registerSchema } from './commands/schema/index.js';
 import { registerCheck } from './commands/check/index.js';
+import { registerScenario } from './commands/scenario/index.js';
 import { VERSION } from './version.js';
 
 const EXIT_HELP = `
@@ -39,6 +40,7 @@ const COMMANDS = {
   demo: registerDemo,
   schema: registerSchema,
   check: registerCheck,
+  scenario: registerScenario,
 };
 
 /**

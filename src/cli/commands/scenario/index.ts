@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import { addSecretOptions, once, parseIntFlag, SIGNING_SECRET, type UiFactory } from '../../flags.js';
+import type { ScenarioRunFlags } from './run.js';
+
+// The built-in names are written out here so that --help loads no scenario; a test holds this list
+// to src/scenario/builtins.ts.
+const HELP = `
+A scenario is a sequence of linked events in one world: a message's conversation_id is a conversation
+created earlier in the run, an update carries the id created earlier with updated fields and clock,
+a deletion the object as it last was. Built in: conversation, group, contact, everything.
+\`scenario show <name>\` prints one as a JSON file to edit; \`scenario run <file>\` runs it.
+
+Examples:
+  $ oblic-hooks scenario list
+  $ oblic-hooks scenario run conversation --to 3000/webhooks
+  $ oblic-hooks scenario show group > my.json && oblic-hooks scenario run my.json --to 3000 --seed 7
+  $ oblic-hooks scenario run everything --json > run.ndjson`;
+
+const RUN_HELP = `
+One line per delivery: simulated time, step, event type and id, status, time taken. Waits are
+simulated time: the line shows them, the run does not sleep through them. A step's "expect" (a
+status, "2xx" or "4xx") replaces the 2xx every other event must get.
+
+Examples:
+  $ oblic-hooks scenario run conversation                     # to http://localhost:4242/ (oblic-hooks listen)
+  $ oblic-hooks scenario run group --to localhost:3000/webhooks --seed 7
+  $ oblic-hooks scenario run my.json --to 3000 --json
+  $ cat my.json | oblic-hooks scenario run - --to 3000
+
+Exit codes: 0 every event got a 2xx and every expectation held, 1 an event did not or an expectation
+was not met (or nothing listened), 2 usage or a bad scenario file (the message names the path of the
+problem, e.g. steps[3].set.payload.id).`;
+
+export function registerScenario(program: Command, ui: UiFactory): void {
+  const scenario = program
+    .command('scenario')
+    .description('send realistic traffic: linked events (create, update, delete) in one world, in order')
+    .addHelpText('after', HELP);
+  scenario
+    .command('list')
+    .description('the built-in scenarios, one line each')
+    .option('--json', 'one JSON object per scenario')
+    .addHelpText('after', '\nExamples:\n  $ oblic-hooks scenario list\n  $ oblic-hooks scenario list --json')
+    .action(async (flags: { json?: boolean }) => (await import('./run.js')).runList(flags, await ui()));
+  scenario
+    .command('show')
+    .description('print a built-in scenario as a file that `scenario run` takes')
+    .argument('<name>', 'a built-in scenario (`oblic-hooks scenario list`)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ oblic-hooks scenario show conversation\n  $ oblic-hooks scenario show group > my.json',
+    )
+    .action(async (name: string) => (await import('./run.js')).runShow(name, await ui()));
+  addSecretOptions(
+    scenario
+      .command('run')
+      .description('deliver a scenario, step by step, signed as Oblic signs')
+      .argument('<name|file>', 'a built-in scenario, a scenario file, or - for standard input')
+      .option(
+        '--to <url>',
+        'where to deliver: a URL, host:port, host or port (a bare host means port 4242)',
+        once('--to'),
+        'localhost',
+      )
+      .option('--seed <n>', 'make ids, data and timestamps reproducible', parseIntFlag('--seed', 0, 2 ** 32 - 1))
+      .option('--timeout <duration>', 'give up on a response after this long (ms, or 10s, 1m)', '10s')
+      .option('--json', 'print one JSON object per delivery, then a summary object, and nothing else on stdout'),
+    SIGNING_SECRET,
+  )
+    .addHelpText('after', RUN_HELP)
+    .action(async (source: string, flags: ScenarioRunFlags) =>
+      (await import('./run.js')).runScenario(source, flags, await ui()),
+    );
+}

@@ -1,0 +1,99 @@
+import { randomInt } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { CheckError, InputError } from '../../../base/errors.js';
+import { nearest, plural } from '../../../base/text.js';
+import { SEEDED_NOW } from '../../../samples/bodies.js';
+import { BUILTIN_SCENARIOS, findScenario, scenarioFile } from '../../../scenario/builtins.js';
+import { executePlan } from '../../../scenario/execute.js';
+import { parseScenario, type Scenario } from '../../../scenario/file.js';
+import { planScenario } from '../../../scenario/plan.js';
+import { createDeliverer } from '../../../wire/deliver.js';
+import { buildRequest } from '../../../wire/request.js';
+import { parseTarget } from '../../../wire/target.js';
+import { parseTimeout, type SecretFlags } from '../../flags.js';
+import { readBytes } from '../../input.js';
+import { LineWriter, type Ui } from '../../io.js';
+import { useSecret } from '../../secrets.js';
+import { listText, outcomeJson, outcomeText, summaryJson, summaryText } from './render.js';
+
+export interface ScenarioRunFlags extends SecretFlags {
+  to: string;
+  seed?: number;
+  timeout: string;
+  json?: boolean;
+}
+
+const NAMES = BUILTIN_SCENARIOS.map((scenario) => scenario.name);
+
+export async function runList(flags: { json?: boolean }, ui: Ui): Promise<void> {
+  ui.io.stdout.write(
+    flags.json
+      ? BUILTIN_SCENARIOS.map(
+          (s) => `${JSON.stringify({ name: s.name, description: s.description, steps: s.steps.length })}\n`,
+        ).join('')
+      : listText(ui.out, BUILTIN_SCENARIOS),
+  );
+}
+
+export async function runShow(name: string, ui: Ui): Promise<void> {
+  ui.io.stdout.write(scenarioFile(builtin(name)));
+}
+
+function builtin(name: string): Scenario {
+  const found = findScenario(name);
+  if (found) return found;
+  const near = nearest(name, NAMES);
+  throw new InputError(
+    `no built-in scenario named "${name}"${near ? `; did you mean ${near}?` : ''} (built in: ${NAMES.join(', ')})`,
+  );
+}
+
+/** A built-in name, else a file (or - for standard input); a bare word that is neither is a name mistyped. */
+async function loadScenario(source: string, ui: Ui): Promise<Scenario> {
+  const found = findScenario(source);
+  if (found) return found;
+  if (source !== '-' && !existsSync(source) && !/[/\\.]/.test(source)) builtin(source);
+  const label = source === '-' ? 'standard input' : source;
+  const bytes = await readBytes(source, ui, {
+    label,
+    ttyMessage: 'scenario run - reads the scenario from standard input, but it is a terminal; pipe a file in',
+  });
+  return parseScenario(bytes.toString('utf8').replace(/^\uFEFF/, ''), label);
+}
+
+export async function runScenario(source: string, flags: ScenarioRunFlags, ui: Ui): Promise<void> {
+  const url = parseTarget(flags.to);
+  const timeoutMs = parseTimeout(flags.timeout, '--timeout');
+  const scenario = await loadScenario(source, ui);
+  const seed = flags.seed ?? randomInt(2 ** 32 - 1);
+  const startMs = flags.seed === undefined ? Date.now() : SEEDED_NOW * 1000;
+  // Every problem of the file (a reference to no step, an update of nothing) is found here, before
+  // the secret is read or anything is sent.
+  const plan = planScenario(scenario, { seed, startMs });
+  const { secret } = await useSecret(ui, flags.secretSources ?? [], 'signing');
+  const deliverer = createDeliverer(url, { connections: 1, timeoutMs, retries: 0, deliveries: plan.length });
+  const stdout = new LineWriter(ui.io.stdout);
+  let summary: Awaited<ReturnType<typeof executePlan>>;
+  try {
+    summary = await executePlan(plan, {
+      deliverer,
+      makeRequest: (body) => buildRequest(url, body.bytes, secret, []),
+      onOutcome: (outcome) => stdout.write(flags.json ? outcomeJson(outcome, startMs) : outcomeText(ui.out, outcome)),
+    });
+  } finally {
+    await stdout.flush();
+    await deliverer.close();
+  }
+  if (summary.fatal) throw new CheckError(summary.fatal.message);
+  if (flags.json) await stdout.write(summaryJson(scenario, summary, seed));
+  else ui.say(summaryText(ui.err, scenario, summary, seed));
+  await stdout.flush();
+  const failed = summary.unanswered + summary.mismatches;
+  if (failed > 0) {
+    const parts = [
+      ...(summary.unanswered > 0 ? [`${plural(summary.unanswered, 'event')} got no 2xx`] : []),
+      ...(summary.mismatches > 0 ? [`${plural(summary.mismatches, 'expectation')} not met`] : []),
+    ];
+    throw new CheckError(`${parts.join(' and ')} (of ${plural(summary.events, 'event')})`);
+  }
+}
