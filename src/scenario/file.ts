@@ -81,7 +81,10 @@ function checkStep(raw: unknown, at: string, names: Set<string>): Step {
     parseWait(raw.wait, `${at}.wait`);
     return { wait: raw.wait };
   }
-  if (!('event' in raw)) throw problemAt(at, 'has neither "event" nor "wait"');
+  if (!('event' in raw)) {
+    unknownKeys(raw, [...EVENT_KEYS, 'wait'], at);
+    throw problemAt(at, 'has neither "event" nor "wait"');
+  }
   unknownKeys(raw, EVENT_KEYS, at);
   const { event } = raw;
   if (!isEventType(event)) {

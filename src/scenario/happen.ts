@@ -61,8 +61,11 @@ function pick(world: World, resource: Resource, named: string | undefined, at: s
   if (named !== undefined && world.store(resource).has(named)) return named;
   const id = world.latest(resource);
   if (id === undefined) {
-    const what = type.startsWith(`${resource}.`) ? `a ${resource} created earlier` : `a ${resource} to be in`;
-    throw problemAt(at, `${type} needs ${what} in the run; add a ${resource}.created step before it`);
+    const what = type.startsWith(`${resource}.`) ? '' : ' to go in';
+    throw problemAt(
+      at,
+      `${type} needs a ${resource} created earlier in the run${what}; add a ${resource}.created step before it`,
+    );
   }
   return id;
 }

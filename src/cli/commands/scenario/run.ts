@@ -61,6 +61,16 @@ async function loadScenario(source: string, ui: Ui): Promise<Scenario> {
   return parseScenario(bytes.toString('utf8').replace(/^\uFEFF/, ''), label);
 }
 
+/** A problem found while planning, named with the file it is in, as a problem of its shape is. */
+function planIn<T>(source: string, plan: () => T): T {
+  try {
+    return plan();
+  } catch (error) {
+    if (!(error instanceof InputError) || findScenario(source)) throw error;
+    throw new InputError(`${source === '-' ? 'standard input' : source}: ${error.message}`);
+  }
+}
+
 export async function runScenario(source: string, flags: ScenarioRunFlags, ui: Ui): Promise<void> {
   const url = parseTarget(flags.to);
   const timeoutMs = parseTimeout(flags.timeout, '--timeout');
@@ -69,7 +79,7 @@ export async function runScenario(source: string, flags: ScenarioRunFlags, ui: U
   const startMs = flags.seed === undefined ? Date.now() : SEEDED_NOW * 1000;
   // Every problem of the file (a reference to no step, an update of nothing) is found here, before
   // the secret is read or anything is sent.
-  const plan = planScenario(scenario, { seed, startMs });
+  const plan = planIn(source, () => planScenario(scenario, { seed, startMs }));
   const { secret } = await useSecret(ui, flags.secretSources ?? [], 'signing');
   const deliverer = createDeliverer(url, { connections: 1, timeoutMs, retries: 0, deliveries: plan.length });
   const stdout = new LineWriter(ui.io.stdout);
