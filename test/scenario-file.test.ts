@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { serveEach } from './helpers/server.js';
@@ -185,5 +186,26 @@ describe('scenario run <file>: set, references and expectations', () => {
     const { result, received } = await runFile({ steps }, () => 400);
     expect(result.code).toBe(0);
     expect(JSON.parse(received[0]!.body.toString()).payload.created_at).toBe('yesterday');
+  });
+});
+
+describe('the README', () => {
+  it("its scenario file runs as shown, and its error lines are the program's", async () => {
+    const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+    const file = /```json\n(\{\n {2}"name": "edit-then-delete"[\s\S]*?)```/.exec(readme)![1]!;
+    const { result, received } = await runFile(file);
+    expect(result.stderr).not.toContain('oblic-hooks:');
+    expect(result.code).toBe(0);
+    expect(received).toHaveLength(5);
+    const files = [
+      [...chat, { event: 'conversation.updated', set: { 'payload.contact_id': ref('c2.payload.id') } }],
+      [{ event: 'contact.created' }, { event: 'message.updated' }],
+      [{ event: 'message.create' }],
+    ];
+    for (const steps of files) {
+      const { result: bad, path } = await runFile({ steps });
+      expect(bad.code).toBe(2);
+      expect(readme).toContain(`\n${bad.stderr.replace(path, 'my.json')}`);
+    }
   });
 });
