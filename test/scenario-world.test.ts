@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseEvent } from '../src/oblic/parse.js';
-import { BUILTIN_SCENARIOS } from '../src/scenario/builtins.js';
+import { BUILTIN_SCENARIOS, scenarioFile } from '../src/scenario/builtins.js';
+import { parseScenario } from '../src/scenario/file.js';
+import { planScenario } from '../src/scenario/plan.js';
 import { runCli } from './helpers/cli.js';
 import { serveEach, signatureOf } from './helpers/server.js';
 
@@ -180,5 +182,44 @@ describe('scenario run: the world a receiver rebuilds from what it got', () => {
     expect(archived!.payload.archived_at).toBeTypeOf('number');
     expect(byType('conversation.deleted')[0]!.payload.archived_at).toBe(archived!.payload.archived_at);
     expect(byType('attachment.created')).toHaveLength(1);
+  });
+});
+
+describe('planScenario', () => {
+  it('plans every built-in as it plans the file `scenario show` prints of it, byte for byte', () => {
+    for (const scenario of BUILTIN_SCENARIOS) {
+      const file = parseScenario(scenarioFile(scenario), 'show.json');
+      const bytes = (s: typeof scenario) =>
+        planScenario(s, { seed: 42, startMs: 1_767_225_600_000 }).map((d) => d.body.bytes.toString('base64'));
+      expect(bytes(file)).toEqual(bytes(scenario));
+    }
+  });
+
+  it('returns one delivery per event step with the simulated time before it: waits and the gaps between steps', () => {
+    const plan = planScenario(
+      {
+        name: 'x',
+        description: '',
+        steps: [
+          { wait: '5s' },
+          { event: 'contact.created', as: 'a' },
+          { wait: '2m' },
+          { event: 'contact.updated', expect: '202' },
+        ],
+      },
+      { seed: 1, startMs: 0 },
+    );
+    expect(plan.map(({ step, expect: want, body }) => ({ step, want, type: body.type }))).toEqual([
+      { step: 'a', want: null, type: 'contact.created' },
+      { step: 'steps[3]', want: '202', type: 'contact.updated' },
+    ]);
+    expect(plan[0]!.waitMs).toBe(5000);
+    expect(plan[1]!.waitMs).toBeGreaterThan(120_000);
+    expect(plan[1]!.waitMs).toBeLessThan(125_000);
+    const [created, updated] = plan.map(
+      (d) => JSON.parse(d.body.bytes.toString()) as { payload: Record<string, number> },
+    );
+    expect(created!.payload.created_at).toBe(5);
+    expect(updated!.payload.last_active_at).toBe(Math.floor((5000 + plan[1]!.waitMs) / 1000));
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_SCENARIOS } from '../src/scenario/builtins.js';
-import { runCli, spawnCli } from './helpers/cli.js';
+import { runCli, spawnCli, startCli } from './helpers/cli.js';
 import { serveEach } from './helpers/server.js';
 
 const SECRET = 'scenario-secret-1f0c';
@@ -102,9 +102,32 @@ describe('scenario (the real binary)', () => {
       deliveries: 13,
       no_2xx: 0,
       mismatches: 0,
+      not_sent: 0,
       ok: true,
       seed: 3,
     });
+  });
+
+  it('Ctrl-C stops the run with its summary so far and exits 130', async () => {
+    // A receiver that answers the first delivery and holds the second: the run is mid-delivery.
+    let holding: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
+    const server = await serve((_request, response, index) => {
+      if (index === 0) response.writeHead(200).end();
+      else holding();
+    });
+    const run = startCli(['scenario', 'run', 'contact', '--to', server.url, '--seed', '3'], { env });
+    await Promise.all([run.lines(1), held]);
+    run.signal('SIGINT');
+    const result = await run.exited;
+    expect(result.code).toBe(130);
+    expect(result.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain(
+      'contact: 7 events, 1 delivery · every event got a 2xx · 6 events not sent · seed 3',
+    );
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('oblic-hooks: interrupted after 1 of 7 events');
   });
 
   it('exits 1 with one line when nothing listens', async () => {

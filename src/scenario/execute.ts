@@ -32,6 +32,8 @@ export interface ScenarioSummary {
   notSent: number;
   /** Set when the target cannot be reached at all: the run stops there. */
   fatal: DeliveryError | null;
+  /** Whether `signal` ended the run before every event was delivered. */
+  interrupted: boolean;
 }
 
 export interface ExecuteOptions {
@@ -39,6 +41,8 @@ export interface ExecuteOptions {
   makeRequest: (body: Body) => OutgoingRequest;
   /** Called after each delivery, in order; a returned promise (output backpressure) holds the run. */
   onOutcome?: (outcome: ScenarioOutcome) => void | Promise<void>;
+  /** Ends the run early (Ctrl-C): nothing more is sent, and the delivery in flight is not waited for. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -54,11 +58,23 @@ export async function executePlan(plan: readonly PlannedDelivery[], options: Exe
     mismatches: 0,
     notSent: 0,
     fatal: null,
+    interrupted: false,
   };
+  const { signal } = options;
+  const aborted = new Promise<null>((resolve) =>
+    signal?.addEventListener('abort', () => resolve(null), { once: true }),
+  );
   let simulatedMs = 0;
   for (const [event, delivery] of plan.entries()) {
     simulatedMs += delivery.waitMs;
-    const result = await options.deliverer.deliver(options.makeRequest(delivery.body));
+    const result = signal?.aborted
+      ? null
+      : await Promise.race([options.deliverer.deliver(options.makeRequest(delivery.body)), aborted]);
+    if (result === null) {
+      summary.interrupted = true;
+      summary.notSent = plan.length - event;
+      break;
+    }
     if (result.error?.fatal) {
       summary.fatal = result.error;
       summary.notSent = plan.length - event;

@@ -29,7 +29,7 @@ Examples:
 
 Exit codes: 0 every event got a 2xx and every expectation held, 1 an event did not or an expectation
 was not met (or nothing listened), 2 usage or a bad scenario file (the message names the path of the
-problem, e.g. steps[3].set.payload.id).`;
+problem, e.g. steps[3].set.payload.id), 130 interrupted by Ctrl-C (after the summary so far).`;
 
 export function registerScenario(program: Command, ui: UiFactory): void {
   const scenario = program

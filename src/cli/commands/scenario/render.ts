@@ -64,7 +64,8 @@ export function summaryJson(scenario: Scenario, summary: ScenarioSummary, seed: 
     deliveries: summary.deliveries,
     no_2xx: summary.unanswered,
     mismatches: summary.mismatches,
-    ok: summary.unanswered + summary.mismatches === 0,
+    not_sent: summary.notSent,
+    ok: summary.unanswered + summary.mismatches + summary.notSent === 0,
     seed,
   });
 }
@@ -78,6 +79,7 @@ export function summaryText(c: ChalkInstance, scenario: Scenario, summary: Scena
       ? c.red(`${plural(summary.unanswered, 'event')} never got a 2xx`)
       : c.green(expecting > 0 ? 'every event without an expect got a 2xx' : 'every event got a 2xx'),
     ...(summary.mismatches > 0 ? [c.red(`${plural(summary.mismatches, 'expectation')} not met`)] : []),
+    ...(summary.notSent > 0 ? [c.yellow(`${plural(summary.notSent, 'event')} not sent`)] : []),
     `seed ${seed}`,
   ];
   return `\n${terminalText(scenario.name)}: ${parts.join(' · ')}`;

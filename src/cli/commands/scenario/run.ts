@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { CheckError, InputError } from '../../../base/errors.js';
+import { CheckError, EXIT_CODES, InputError, OblicHooksError } from '../../../base/errors.js';
 import { nearest, plural } from '../../../base/text.js';
 import { SEEDED_NOW } from '../../../samples/bodies.js';
 import { BUILTIN_SCENARIOS, findScenario, scenarioFile } from '../../../scenario/builtins.js';
@@ -83,21 +83,33 @@ export async function runScenario(source: string, flags: ScenarioRunFlags, ui: U
   const { secret } = await useSecret(ui, flags.secretSources ?? [], 'signing');
   const deliverer = createDeliverer(url, { connections: 1, timeoutMs, retries: 0, deliveries: plan.length });
   const stdout = new LineWriter(ui.io.stdout);
+  // Ctrl-C ends the run with its summary so far, as send does; a second Ctrl-C kills at once.
+  const interrupt = new AbortController();
+  const onInterrupt = () => interrupt.abort();
+  process.once('SIGINT', onInterrupt);
   let summary: Awaited<ReturnType<typeof executePlan>>;
   try {
     summary = await executePlan(plan, {
       deliverer,
       makeRequest: (body) => buildRequest(url, body.bytes, secret, []),
       onOutcome: (outcome) => stdout.write(flags.json ? outcomeJson(outcome, startMs) : outcomeText(ui.out, outcome)),
+      signal: interrupt.signal,
     });
   } finally {
+    process.off('SIGINT', onInterrupt);
     await stdout.flush();
-    await deliverer.close();
+    await (interrupt.signal.aborted ? deliverer.destroy() : deliverer.close());
   }
   if (summary.fatal) throw new CheckError(summary.fatal.message);
   if (flags.json) await stdout.write(summaryJson(scenario, summary, seed));
   else ui.say(summaryText(ui.err, scenario, summary, seed));
   await stdout.flush();
+  if (summary.interrupted) {
+    throw new OblicHooksError(
+      `interrupted after ${summary.deliveries} of ${plural(summary.events, 'event')}`,
+      EXIT_CODES.interrupted,
+    );
+  }
   const failed = summary.unanswered + summary.mismatches;
   if (failed > 0) {
     const parts = [
