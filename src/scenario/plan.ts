@@ -101,6 +101,9 @@ function buildStep(
     }
   }
   const parsed = parseEvent(event);
+  // The world builds only Oblic events: one that is not, without a `set`, is a bug of this tool.
+  if (!parsed.ok && set.length === 0)
+    throw new Error(`the scenario world built an invalid event: ${parsed.error.message}`);
   if (!parsed.ok && (step.expect ?? '2xx').startsWith('2')) {
     throw problemAt(
       `${at}.set`,

@@ -40,6 +40,8 @@ export class World {
   /** How often each object has been updated, so each update changes something new. */
   readonly updates = new Map<string, number>();
   private readonly people: Person[];
+  /** Messages created in each conversation so far: whose turn it is to speak. */
+  private readonly said = new Map<string, number>();
 
   constructor(
     readonly rng: Random,
@@ -48,8 +50,8 @@ export class World {
   ) {
     this.people = shuffled(rng, PEOPLE);
     const person = this.people.pop()!;
-    this.owner = this.newContact(person, this.now() - 400 * 24 * 3600, rng.id());
-    this.owner.last_active_at = this.now() - rng.int(60, 3600);
+    this.owner = this.newContact(person, Math.max(0, this.now() - 400 * 24 * 3600), rng.id());
+    this.owner.last_active_at = Math.max(this.owner.created_at, this.now() - rng.int(60, 3600));
   }
 
   /** The clock in Unix seconds, as timestamps are. */
@@ -120,7 +122,8 @@ export class World {
   /** A message in `conversationId`, from its contact and the owner in turn, or from its group's members in turn. */
   createMessage(conversationId: string): Message {
     const conversation = this.conversations.get(conversationId)!;
-    const count = [...this.messages.values()].filter((m) => m.conversation_id === conversationId).length;
+    const count = this.said.get(conversationId) ?? 0;
+    this.said.set(conversationId, count + 1);
     const sender = this.senderFor(conversation, count);
     sender.last_active_at = this.now();
     conversation.last_active_at = this.now();
