@@ -45,9 +45,13 @@ function create(world: World, resource: Resource, links: Links, at: string): Pay
   if (resource === 'contact') made = world.createContact();
   else if (resource === 'group') made = world.createGroup();
   else if (resource === 'conversation') {
-    if (world.party === null || !world.store(world.party.resource).has(world.party.id))
-      throw problemAt(at, 'conversation.created opens the conversation of a contact or group: create one before it');
-    made = world.createConversation(world.party);
+    const party = world.nextParty();
+    if (party === undefined)
+      throw problemAt(
+        at,
+        'conversation.created opens the conversation of a contact or group that has none open: create one before it',
+      );
+    made = world.createConversation(party);
   } else {
     const into = pick(world, home!.resource, links[home!.link], at, `${resource}.created`);
     made = resource === 'message' ? world.createMessage(into) : world.createAttachment(into);

@@ -13,6 +13,12 @@ export interface Objects {
   attachment: Attachment;
 }
 
+/** A contact or a group: what a conversation is with. */
+interface Party {
+  resource: 'contact' | 'group';
+  id: string;
+}
+
 /** A group as the world keeps it: its members by id, so a member's later changes show in the next event. */
 interface GroupState {
   group: Group;
@@ -33,8 +39,10 @@ export class World {
   readonly attachments = new Map<string, Attachment>();
   /** The object each resource's latest step was about: what a step without a link of its own is about. */
   readonly current = new Map<Resource, string>();
-  /** The latest contact or group made: whose conversation a `conversation.created` opens. */
-  party: { resource: 'contact' | 'group'; id: string } | null = null;
+  /** Every contact and group made, in order: whose conversation a `conversation.created` opens. */
+  private readonly parties: Party[] = [];
+  /** Every conversation id opened in the run: a conversation opened again after its deletion gets a new one. */
+  private readonly opened = new Set<string>();
   /** The account's own user: the other side of a one-to-one conversation, known before the run. */
   readonly owner: Contact;
   /** How often each object has been updated, so each update changes something new. */
@@ -81,7 +89,7 @@ export class World {
     const person = this.people.pop() ?? this.rng.pick(PEOPLE);
     const contact = this.newContact(person, this.now(), this.rng.id());
     this.contacts.set(contact.id, contact);
-    this.party = { resource: 'contact', id: contact.id };
+    this.parties.push({ resource: 'contact', id: contact.id });
     return contact;
   }
 
@@ -99,10 +107,26 @@ export class World {
     });
   }
 
-  /** A conversation for the latest contact or group; a party whose conversation is live gets a new one. */
-  createConversation(party: { resource: 'contact' | 'group'; id: string }): Conversation {
-    const owner = party.resource === 'contact' ? this.contacts.get(party.id)! : this.groups.get(party.id)!.group;
-    if (this.conversations.has(owner.conversation_id)) owner.conversation_id = this.rng.id();
+  /** The latest contact or group still there whose conversation is not open, if any. */
+  nextParty(): Party | undefined {
+    return this.parties.findLast(
+      (party) =>
+        this.store(party.resource).has(party.id) && !this.conversations.has(this.ownerOf(party).conversation_id),
+    );
+  }
+
+  private ownerOf(party: Party): Contact | Group {
+    return party.resource === 'contact' ? this.contacts.get(party.id)! : this.groups.get(party.id)!.group;
+  }
+
+  /**
+   * The conversation of a contact or group: the id its conversation_id says, or a new one (and its
+   * conversation_id with it) when that conversation was opened and deleted earlier in the run.
+   */
+  createConversation(party: Party): Conversation {
+    const owner = this.ownerOf(party);
+    if (this.opened.has(owner.conversation_id)) owner.conversation_id = this.rng.id();
+    this.opened.add(owner.conversation_id);
     const conversation = asModel('conversation', {
       id: owner.conversation_id,
       contact_id: party.resource === 'contact' ? party.id : null,
@@ -186,7 +210,7 @@ export class World {
       archived_at: null,
     });
     this.groups.set(group.id, { group, members });
-    this.party = { resource: 'group', id: group.id };
+    this.parties.push({ resource: 'group', id: group.id });
     return this.groupPayload(group.id);
   }
 
