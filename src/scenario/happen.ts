@@ -30,7 +30,7 @@ export function happen(world: World, type: EventType, links: Links, change: bool
   world.current.set(resource, id);
   if (action === 'deleted') {
     const last = copy(payloadOf(world, resource, id));
-    world.remove(resource, id);
+    remove(world, resource, id);
     return last;
   }
   const n = world.updates.get(id) ?? 0;
@@ -165,4 +165,24 @@ export function keep(world: World, resource: Resource, id: string, payload: Reco
         a.id === id ? (copy(kept) as unknown as Objects['attachment']) : a,
       );
   }
+}
+
+/** What `*.deleted` does to the world beyond the object itself: what lived inside it goes with it. */
+function remove(world: World, resource: Resource, id: string): void {
+  if (resource === 'message') {
+    for (const attachment of world.messages.get(id)?.attachments ?? []) world.attachments.delete(attachment.id);
+    // A deleted message is no longer pinned: the conversation's next event says so.
+    for (const conversation of world.conversations.values())
+      if (conversation.pinned_message_id === id) conversation.pinned_message_id = null;
+  }
+  if (resource === 'attachment') {
+    const attachment = world.attachments.get(id);
+    const message = attachment && world.messages.get(attachment.message_id);
+    if (message) message.attachments = message.attachments.filter((a) => a.id !== id);
+  }
+  if (resource === 'conversation') {
+    for (const message of [...world.messages.values()])
+      if (message.conversation_id === id) remove(world, 'message', message.id);
+  }
+  world.store(resource).delete(id);
 }

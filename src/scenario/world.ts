@@ -220,26 +220,6 @@ export class World {
     state.members = state.members.filter((member) => this.contacts.has(member));
     return { ...state.group, contacts: state.members.map((member) => this.contacts.get(member)!) };
   }
-
-  /** What `*.deleted` does to the world beyond the object itself: what lived inside it goes with it. */
-  remove(resource: Resource, id: string): void {
-    if (resource === 'message') {
-      for (const attachment of this.messages.get(id)?.attachments ?? []) this.attachments.delete(attachment.id);
-      // A deleted message is no longer pinned: the conversation's next event says so.
-      for (const conversation of this.conversations.values())
-        if (conversation.pinned_message_id === id) conversation.pinned_message_id = null;
-    }
-    if (resource === 'attachment') {
-      const attachment = this.attachments.get(id);
-      const message = attachment && this.messages.get(attachment.message_id);
-      if (message) message.attachments = message.attachments.filter((a) => a.id !== id);
-    }
-    if (resource === 'conversation') {
-      for (const message of [...this.messages.values()])
-        if (message.conversation_id === id) this.remove('message', message.id);
-    }
-    this.store(resource).delete(id);
-  }
 }
 
 export function senderOf(contact: Contact): Sender {
