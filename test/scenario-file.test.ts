@@ -76,6 +76,18 @@ describe('scenario run <file>: a bad file is exit 2 with the path of the problem
       'steps[0]: message.created needs a conversation created earlier in the run to go in; add a conversation.created step before it',
     ],
     [
+      'an update of what an earlier step deleted',
+      {
+        steps: [
+          ...chat,
+          { event: 'message.deleted', set: { 'payload.id': ref('m.payload.id') } },
+          { event: 'message.created' },
+          { event: 'message.updated', set: { 'payload.id': ref('m.payload.id') } },
+        ],
+      },
+      'steps[5].set.payload.id: message ',
+    ],
+    [
       'a key mistyped',
       { steps: [{ evnt: 'contact.created' }] },
       'steps[0].evnt: is not a field of a step; did you mean "event"?',

@@ -26,11 +26,12 @@ export function happen(world: World, type: EventType, links: Links, change: bool
   const resource = resourceOf(type);
   const action = actionOf(type);
   if (action === 'created') return copy(create(world, resource, links, at));
-  const id = pick(world, resource, links.id, at, type);
+  const id = pick(world, resource, links, 'id', at, type);
   world.current.set(resource, id);
   if (action === 'deleted') {
     const last = copy(payloadOf(world, resource, id));
     remove(world, resource, id);
+    world.deletedAt.set(id, at);
     return last;
   }
   const n = world.updates.get(id) ?? 0;
@@ -53,7 +54,7 @@ function create(world: World, resource: Resource, links: Links, at: string): Pay
       );
     made = world.createConversation(party);
   } else {
-    const into = pick(world, home!.resource, links[home!.link], at, `${resource}.created`);
+    const into = pick(world, home!.resource, links, home!.link, at, `${resource}.created`);
     made = resource === 'message' ? world.createMessage(into) : world.createAttachment(into);
   }
   world.current.set(resource, made.id);
@@ -61,8 +62,16 @@ function create(world: World, resource: Resource, links: Links, at: string): Pay
 }
 
 /** The live object a step is about: the id its `set` names, else the latest one of its resource. */
-function pick(world: World, resource: Resource, named: string | undefined, at: string, type: string): string {
+function pick(world: World, resource: Resource, links: Links, link: keyof Links, at: string, type: string): string {
+  const named = links[link];
   if (named !== undefined && world.store(resource).has(named)) return named;
+  const gone = named === undefined ? undefined : world.deletedAt.get(named);
+  // A step after a deletion cannot be about what was deleted: that is out of order, not a world.
+  if (gone !== undefined)
+    throw problemAt(
+      `${at}.set.payload.${link}`,
+      `${resource} ${named} was deleted at ${gone}; a later step cannot be about it`,
+    );
   const id = world.latest(resource);
   if (id === undefined) {
     const what = type.startsWith(`${resource}.`) ? '' : ' to go in';

@@ -45,6 +45,8 @@ export class World {
   private readonly opened = new Set<string>();
   /** The account's own user: the other side of a one-to-one conversation, known before the run. */
   readonly owner: Contact;
+  /** Where each object deleted in the run was deleted (`steps[7]`). */
+  readonly deletedAt = new Map<string, string>();
   /** How often each object has been updated, so each update changes something new. */
   readonly updates = new Map<string, number>();
   private readonly people: Person[];
