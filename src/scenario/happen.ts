@@ -99,7 +99,8 @@ function update(world: World, resource: Resource, id: string, n: number): void {
       const contact = world.contacts.get(id)!;
       contact.last_active_at = now;
       if (n < 0) return;
-      if (n % 2 === 0) contact.display_name = `${contact.display_name ?? contact.username} ✨`;
+      const name = contact.display_name ?? contact.username;
+      if (n % 2 === 0) contact.display_name = name.endsWith(' ✨') ? name.slice(0, -2) : `${name} ✨`;
       else contact.avatar_url = `${ASSETS_URL}/avatars/${contact.username.toLowerCase()}-${n + 1}.jpg`;
       return;
     }
