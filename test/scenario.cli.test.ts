@@ -100,6 +100,8 @@ describe('scenario (the real binary)', () => {
       scenario: 'group',
       events: 13,
       deliveries: 13,
+      duplicates: 0,
+      retries: 0,
       no_2xx: 0,
       mismatches: 0,
       not_sent: 0,

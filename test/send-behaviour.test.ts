@@ -2,7 +2,7 @@
 // --time-scale, against real servers on 127.0.0.1, and the arrangement on its own.
 import { describe, expect, it } from 'vitest';
 import { arrange, type Planned } from '../src/send/arrange.js';
-import { meets } from '../src/send/at-least-once.js';
+import { meets } from '../src/wire/status.js';
 import { runCli, spawnCli } from './helpers/cli.js';
 import { serveEach } from './helpers/server.js';
 

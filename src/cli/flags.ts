@@ -77,8 +77,32 @@ export function parseIntFlag(flag: string, min: number, max: number): (value: st
   };
 }
 
+/**
+ * The delivery behaviour flags (issue 16) of `send` and `scenario run`, declared once. Oblic
+ * publishes no retry schedule and no ordering: each is this tool's assumption, off unless given.
+ */
+export function addBehaviourOptions(command: Command): Command {
+  return command
+    .option(
+      '--duplicate <p>',
+      'send each delivery a second time, the same bytes, with probability p (0 to 1; seeded)',
+      parseFraction('--duplicate'),
+    )
+    .option('--duplicate-later', 'send the second delivery later in the run, not right after')
+    .option(
+      '--reorder <n>',
+      'shuffle the deliveries within windows of n (seeded)',
+      parseIntFlag('--reorder', 1, 10_000),
+    )
+    .option(
+      '--retry-schedule <delays>',
+      'on no answer or a 5xx, send the same bytes again after each delay, e.g. 0,5s,30s,5m (an assumption: Oblic publishes none)',
+    )
+    .option('--time-scale <f>', 'multiply every wait and retry delay by f in real time, e.g. 0.01', parseScale);
+}
+
 /** A probability: a number from 0 to 1. */
-export function parseFraction(flag: string): (value: string) => number {
+function parseFraction(flag: string): (value: string) => number {
   return (value) => {
     const p = Number(value);
     if (value.trim() === '' || !Number.isFinite(p) || p < 0 || p > 1)
@@ -88,7 +112,7 @@ export function parseFraction(flag: string): (value: string) => number {
 }
 
 /** --time-scale: a factor above 0, at most 1000. */
-export function parseScale(value: string): number {
+function parseScale(value: string): number {
   const f = Number(value);
   if (value.trim() === '' || !Number.isFinite(f) || f <= 0 || f > 1000)
     throw new InputError(`--time-scale "${value}" must be a number above 0 and at most 1000, e.g. 0.01`);

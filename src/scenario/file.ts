@@ -143,13 +143,6 @@ export function parseWait(text: string, at: string): number {
   return ms;
 }
 
-/** Whether a status meets an expectation (`2xx`, `404`); without one, a 2xx is expected. */
-export function meets(status: number | null, expect: string | null): boolean {
-  if (status === null) return false;
-  const want = expect ?? '2xx';
-  return want.endsWith('xx') ? String(status)[0] === want[0] : String(status) === want;
-}
-
 export function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -1,7 +1,7 @@
 import { monotonicMs } from '../wire/attempt.js';
 import type { Deliverer, DeliveryResult } from '../wire/deliver.js';
 import type { OutgoingRequest } from '../wire/request.js';
-import { isSuccess } from '../wire/status.js';
+import { meets } from '../wire/status.js';
 import type { Slot } from './arrange.js';
 
 // An at-least-once sender (issue 16): every arranged delivery is sent in its turn, and one that gets
@@ -28,8 +28,10 @@ export interface AtLeastOnceOptions {
   makeRequest: (slot: Slot) => OutgoingRequest;
   /** Simulated delays before each retry (--retry-schedule); empty for none. */
   retrySchedule: readonly number[];
-  /** Real time = simulated time × this (--time-scale). */
+  /** Real time = simulated time × this, for retry delays (--time-scale). */
   timeScale: number;
+  /** The same for a scenario's waits (default: timeScale); 0 shows them on the simulated clock only. */
+  waitScale?: number;
   /** Deliveries in flight at once; a retry waits in the background without holding one. */
   concurrency: number;
   readBody?: number;
@@ -49,6 +51,8 @@ export interface AtLeastOnceSummary {
   undelivered: number[];
   /** Of those, the ones whose step expects an answer (`expect`), which it never got. */
   mismatched: number[];
+  /** Planned deliveries never attempted (the run stopped first). */
+  unsent: number[];
   /** The first error after which nothing can be delivered (nothing listening), if any. */
   fatal: DeliveryResult['error'];
   interrupted: boolean;
@@ -74,6 +78,8 @@ export async function runAtLeastOnce(options: AtLeastOnceOptions): Promise<AtLea
   const wait = options.wait ?? sleep;
   const started = now();
   const delivered = new Set<number>();
+  const attempted = new Set<number>();
+  const waitScale = options.waitScale ?? options.timeScale;
   const summary: AtLeastOnceSummary = {
     slots: options.slots.length,
     attempts: 0,
@@ -81,6 +87,7 @@ export async function runAtLeastOnce(options: AtLeastOnceOptions): Promise<AtLea
     duplicates: options.slots.filter((slot) => slot.duplicate).length,
     undelivered: [],
     mismatched: [],
+    unsent: [],
     fatal: null,
     interrupted: false,
     realMs: 0,
@@ -97,9 +104,14 @@ export async function runAtLeastOnce(options: AtLeastOnceOptions): Promise<AtLea
     const realMs = now() - started;
     const result = await options.deliverer.deliver(request, options.readBody ?? 0);
     if (options.signal?.aborted) return;
+    attempted.add(slot.index);
     summary.attempts += 1;
     if (n > 1) summary.retries += 1;
-    if (result.error?.fatal && !delivered.size) summary.fatal = result.error;
+    // Nothing to talk to at all: the run ends in one line, not in a line for each attempt.
+    if (result.error?.fatal && !delivered.size) {
+      summary.fatal = result.error;
+      return;
+    }
     const failed = result.status === null || result.status >= 500;
     const retrying = failed && n <= options.retrySchedule.length && !stopped();
     if (meets(slot.planned.expect, result.status)) delivered.add(slot.index);
@@ -115,7 +127,7 @@ export async function runAtLeastOnce(options: AtLeastOnceOptions): Promise<AtLea
     while (next < options.slots.length && !stopped()) {
       const slot = options.slots[next++]!;
       // A scenario's wait holds the run: the next step is due that much later.
-      if (slot.planned.waitMs > 0) await wait(slot.planned.waitMs * options.timeScale, options.signal);
+      if (slot.planned.waitMs > 0 && waitScale > 0) await wait(slot.planned.waitMs * waitScale, options.signal);
       clock += slot.planned.waitMs;
       await attempt(slot, 1, clock);
     }
@@ -127,17 +139,12 @@ export async function runAtLeastOnce(options: AtLeastOnceOptions): Promise<AtLea
   summary.realMs = now() - started;
   summary.interrupted = options.signal?.aborted === true;
   const planned = new Set(options.slots.map((slot) => slot.index));
-  summary.undelivered = [...planned].filter((index) => !delivered.has(index)).sort((a, b) => a - b);
+  summary.unsent = [...planned].filter((index) => !attempted.has(index)).sort((a, b) => a - b);
+  summary.undelivered = [...planned]
+    .filter((index) => !delivered.has(index) && attempted.has(index))
+    .sort((a, b) => a - b);
   summary.mismatched = summary.undelivered.filter((index) =>
     options.slots.some((slot) => slot.index === index && slot.planned.expect !== null),
   );
   return summary;
-}
-
-/** Whether a status is what a step expects: `2xx`, `4xx`, `5xx` or one status; no expectation means a 2xx. */
-export function meets(expect: string | null, status: number | null): boolean {
-  if (status === null) return false;
-  if (expect === null) return isSuccess(status);
-  const kind = /^([1-5])xx$/i.exec(expect);
-  return kind ? Math.floor(status / 100) === Number(kind[1]) : String(status) === expect;
 }

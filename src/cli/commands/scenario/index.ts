@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
-import { addSecretOptions, once, parseIntFlag, SIGNING_SECRET, type UiFactory } from '../../flags.js';
+import {
+  addBehaviourOptions,
+  addSecretOptions,
+  once,
+  parseIntFlag,
+  SIGNING_SECRET,
+  type UiFactory,
+} from '../../flags.js';
 import type { ScenarioRunFlags } from './run.js';
 
 // The built-in names are written out here so that --help loads no scenario; a test holds this list
@@ -17,15 +24,20 @@ Examples:
   $ oblic-hooks scenario run everything --json > run.ndjson`;
 
 const RUN_HELP = `
-One line per delivery: simulated time, step, event type and id, status, time taken. Waits are
-simulated time: the line shows them, the run does not sleep through them. A step's "expect" (a
-status, "2xx" or "4xx") replaces the 2xx every other event must get.
+One line per delivery attempt: simulated time, step, event type and id, status, time taken, and
+marks for a retry, a duplicate (dup) and a reordered delivery (moved). Waits are simulated time: the
+line shows them, and the run sleeps through them only with --time-scale (waits times f). A step's
+"expect" (a status, "2xx" or "4xx") replaces the 2xx every other event must get. --duplicate,
+--reorder and --retry-schedule behave as an at-least-once sender would, as for send; Oblic publishes
+no retry schedule or ordering, so these are this tool's assumptions, off unless given.
 
 Examples:
   $ oblic-hooks scenario run conversation                     # to http://localhost:4242/ (oblic-hooks listen)
   $ oblic-hooks scenario run group --to localhost:3000/webhooks --seed 7
   $ oblic-hooks scenario run my.json --to 3000 --json
   $ cat my.json | oblic-hooks scenario run - --to 3000
+  $ oblic-hooks scenario run conversation --to 3000 --duplicate 0.3 --reorder 3 --seed 7
+  $ oblic-hooks scenario run contact --to 3000 --retry-schedule 0,5s,30s,5m --time-scale 0.01
 
 Exit codes: 0 every event got a 2xx and every expectation held, 1 an event did not or an expectation
 was not met (or nothing listened), 2 usage or a bad scenario file (the message names the path of the
@@ -52,19 +64,21 @@ export function registerScenario(program: Command, ui: UiFactory): void {
     )
     .action(async (name: string) => (await import('./run.js')).runShow(name, await ui()));
   addSecretOptions(
-    scenario
-      .command('run')
-      .description('deliver a scenario, step by step, signed as Oblic signs')
-      .argument('<name|file>', 'a built-in scenario, a scenario file, or - for standard input')
-      .option(
-        '--to <url>',
-        'where to deliver: a URL, host:port, host or port (a bare host means port 4242)',
-        once('--to'),
-        'localhost',
-      )
-      .option('--seed <n>', 'make ids, data and timestamps reproducible', parseIntFlag('--seed', 0, 2 ** 32 - 1))
-      .option('--timeout <duration>', 'give up on a response after this long (ms, or 10s, 1m)', '10s')
-      .option('--json', 'print one JSON object per delivery, then a summary object, and nothing else on stdout'),
+    addBehaviourOptions(
+      scenario
+        .command('run')
+        .description('deliver a scenario, step by step, signed as Oblic signs')
+        .argument('<name|file>', 'a built-in scenario, a scenario file, or - for standard input')
+        .option(
+          '--to <url>',
+          'where to deliver: a URL, host:port, host or port (a bare host means port 4242)',
+          once('--to'),
+          'localhost',
+        )
+        .option('--seed <n>', 'make ids, data and timestamps reproducible', parseIntFlag('--seed', 0, 2 ** 32 - 1))
+        .option('--timeout <duration>', 'give up on a response after this long (ms, or 10s, 1m)', '10s')
+        .option('--json', 'print one JSON object per delivery, then a summary object, and nothing else on stdout'),
+    ),
     SIGNING_SECRET,
   )
     .addHelpText('after', RUN_HELP)

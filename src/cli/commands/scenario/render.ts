@@ -1,7 +1,8 @@
 import type { ChalkInstance } from 'chalk';
 import { formatMs, plural, printable, terminalText } from '../../../base/text.js';
 import { isEventType, resourceOf } from '../../../oblic/events.js';
-import type { ScenarioOutcome, ScenarioSummary } from '../../../scenario/execute.js';
+import type { AtLeastOnceSummary, AttemptRecord } from '../../../send/at-least-once.js';
+import { meets } from '../../../wire/status.js';
 import type { Scenario } from '../../../scenario/file.js';
 import { paintResource, paintStatus } from '../../paint.js';
 
@@ -19,67 +20,92 @@ export function simulatedOffset(ms: number): string {
   return `+${pad(ms / 3_600_000)}:${pad((ms / 60_000) % 60)}:${pad((ms / 1000) % 60)}.${pad(ms % 1000, 3)}`;
 }
 
-/** `+00:00:02.000  hello  message.created  8sSKXMWd1RyEt77s  200  3.1 ms` (and what was expected, when not met). */
-export function outcomeText(c: ChalkInstance, outcome: ScenarioOutcome): string {
-  const { delivery, status } = outcome;
-  const type = delivery.body.type ?? '(no type)';
+/**
+ * `+00:00:02.000  hello  message.created  8sSKXMWd1RyEt77s  200  3.1 ms`, with the attempt when it is
+ * a retry, `dup` and `moved` marks, and what was expected when not met.
+ */
+export function outcomeText(c: ChalkInstance, record: AttemptRecord): string {
+  const { slot, result, attempt } = record;
+  const { planned } = slot;
+  const type = planned.body.type ?? '(no type)';
   const painted = isEventType(type)
     ? paintResource(c, resourceOf(type), type.padEnd(20))
     : printable(type, 40).padEnd(20);
-  const expected = outcome.ok ? '' : `  ${c.red(`expected ${delivery.expect ?? '2xx'}`)}`;
-  const error = outcome.error ? `  ${c.dim(terminalText(outcome.error.message))}` : '';
+  const ok = meets(planned.expect, result.status);
+  const expected = ok ? '' : `  ${c.red(`expected ${planned.expect ?? '2xx'}`)}`;
+  const error = result.error ? `  ${c.dim(terminalText(result.error.message))}` : '';
+  const marks = [
+    attempt > 1 ? c.yellow(`attempt ${attempt}`) : '',
+    slot.duplicate ? c.magenta('dup') : '',
+    slot.reordered ? c.cyan('moved') : '',
+    record.retrying ? c.yellow('→ retry') : '',
+  ].filter(Boolean);
   return [
-    c.dim(simulatedOffset(outcome.simulatedMs)),
-    delivery.step.padEnd(18),
+    c.dim(simulatedOffset(record.simulatedMs)),
+    printable(planned.step ?? '', 40).padEnd(18),
     painted,
-    printable(delivery.body.id ?? '(no id)', 40).padEnd(16),
-    paintStatus(c, status),
-    `${formatMs(outcome.ms)}${expected}${error}`,
+    printable(planned.body.id ?? '(no id)', 40).padEnd(16),
+    paintStatus(c, result.status),
+    `${formatMs(result.ms)}${expected}${error}${marks.length > 0 ? `  ${marks.join(' ')}` : ''}`,
   ].join('  ');
 }
 
 /** One line of --json: `{step, type, id, attempt, duplicate, reordered, status, ms, simulated_at, ok, expect, error}`. */
-export function outcomeJson(outcome: ScenarioOutcome, startMs: number): string {
+export function outcomeJson(record: AttemptRecord, startMs: number): string {
+  const { slot, result } = record;
   return JSON.stringify({
-    step: outcome.delivery.step,
-    type: outcome.delivery.body.type,
-    id: outcome.delivery.body.id,
-    attempt: outcome.attempt,
-    duplicate: outcome.duplicate,
-    reordered: outcome.reordered,
-    status: outcome.status,
-    ms: Math.round(outcome.ms * 100) / 100,
-    simulated_at: new Date(startMs + outcome.simulatedMs).toISOString(),
-    ok: outcome.ok,
-    expect: outcome.delivery.expect,
-    error: outcome.error?.message ?? null,
+    step: slot.planned.step,
+    type: slot.planned.body.type,
+    id: slot.planned.body.id,
+    attempt: record.attempt,
+    duplicate: slot.duplicate,
+    reordered: slot.reordered,
+    status: result.status,
+    ms: Math.round(result.ms * 100) / 100,
+    simulated_at: new Date(startMs + record.simulatedMs).toISOString(),
+    ok: meets(slot.planned.expect, result.status),
+    expect: slot.planned.expect,
+    error: result.error?.message ?? null,
   });
 }
 
-export function summaryJson(scenario: Scenario, summary: ScenarioSummary, seed: number): string {
+export function summaryJson(scenario: Scenario, summary: AtLeastOnceSummary, events: number, seed: number): string {
+  const unmet = summary.mismatched.length;
   return JSON.stringify({
     kind: 'summary',
     scenario: scenario.name,
-    events: summary.events,
-    deliveries: summary.deliveries,
-    no_2xx: summary.unanswered,
-    mismatches: summary.mismatches,
-    not_sent: summary.notSent,
-    ok: summary.unanswered + summary.mismatches + summary.notSent === 0,
+    events,
+    deliveries: summary.attempts,
+    duplicates: summary.duplicates,
+    retries: summary.retries,
+    no_2xx: summary.undelivered.length - unmet,
+    mismatches: unmet,
+    not_sent: summary.unsent.length,
+    ok: summary.undelivered.length + summary.unsent.length === 0,
     seed,
   });
 }
 
 /** `conversation: 11 events, 11 deliveries · every event got a 2xx · seed 7` */
-export function summaryText(c: ChalkInstance, scenario: Scenario, summary: ScenarioSummary, seed: number): string {
+export function summaryText(
+  c: ChalkInstance,
+  scenario: Scenario,
+  summary: AtLeastOnceSummary,
+  events: number,
+  seed: number,
+): string {
   const expecting = scenario.steps.filter((step) => 'expect' in step && step.expect !== undefined).length;
+  const unmet = summary.mismatched.length;
+  const lost = summary.undelivered.length - unmet;
   const parts = [
-    `${plural(summary.events, 'event')}, ${plural(summary.deliveries, 'delivery', 'deliveries')}`,
-    summary.unanswered > 0
-      ? c.red(`${plural(summary.unanswered, 'event')} never got a 2xx`)
+    `${plural(events, 'event')}, ${plural(summary.attempts, 'delivery', 'deliveries')}`,
+    ...(summary.duplicates > 0 ? [plural(summary.duplicates, 'duplicate')] : []),
+    ...(summary.retries > 0 ? [plural(summary.retries, 'retry', 'retries')] : []),
+    lost > 0
+      ? c.red(`${plural(lost, 'event')} never got a 2xx`)
       : c.green(expecting > 0 ? 'every event without an expect got a 2xx' : 'every event got a 2xx'),
-    ...(summary.mismatches > 0 ? [c.red(`${plural(summary.mismatches, 'expectation')} not met`)] : []),
-    ...(summary.notSent > 0 ? [c.yellow(`${plural(summary.notSent, 'event')} not sent`)] : []),
+    ...(unmet > 0 ? [c.red(`${plural(unmet, 'expectation')} not met`)] : []),
+    ...(summary.unsent.length > 0 ? [c.yellow(`${plural(summary.unsent.length, 'event')} not sent`)] : []),
     `seed ${seed}`,
   ];
   return `\n${terminalText(scenario.name)}: ${parts.join(' · ')}`;

@@ -4,19 +4,22 @@ import { CheckError, EXIT_CODES, InputError, OblicHooksError } from '../../../ba
 import { nearest, plural } from '../../../base/text.js';
 import { SEEDED_NOW } from '../../../samples/bodies.js';
 import { BUILTIN_SCENARIOS, findScenario, scenarioFile } from '../../../scenario/builtins.js';
-import { executePlan } from '../../../scenario/execute.js';
 import { parseScenario, type Scenario } from '../../../scenario/file.js';
 import { planScenario } from '../../../scenario/plan.js';
+import { arrange } from '../../../send/arrange.js';
+import { type AtLeastOnceSummary, runAtLeastOnce } from '../../../send/at-least-once.js';
 import { createDeliverer } from '../../../wire/deliver.js';
-import { buildRequest } from '../../../wire/request.js';
+import { buildRequest, type OutgoingRequest } from '../../../wire/request.js';
 import { parseTarget } from '../../../wire/target.js';
+import { parseRetrySchedule } from '../../attempts.js';
+import type { BehaviourFlags } from '../../behaviour.js';
 import { parseTimeout, type SecretFlags } from '../../flags.js';
 import { readBytes } from '../../input.js';
 import { LineWriter, type Ui } from '../../io.js';
 import { useSecret } from '../../secrets.js';
 import { listText, outcomeJson, outcomeText, summaryJson, summaryText } from './render.js';
 
-export interface ScenarioRunFlags extends SecretFlags {
+export interface ScenarioRunFlags extends SecretFlags, BehaviourFlags {
   to: string;
   seed?: number;
   timeout: string;
@@ -74,6 +77,7 @@ function planIn<T>(source: string, plan: () => T): T {
 export async function runScenario(source: string, flags: ScenarioRunFlags, ui: Ui): Promise<void> {
   const url = parseTarget(flags.to);
   const timeoutMs = parseTimeout(flags.timeout, '--timeout');
+  const retrySchedule = flags.retrySchedule === undefined ? [] : parseRetrySchedule(flags.retrySchedule);
   const scenario = await loadScenario(source, ui);
   const seed = flags.seed ?? randomInt(2 ** 32 - 1);
   const startMs = flags.seed === undefined ? Date.now() : SEEDED_NOW * 1000;
@@ -81,41 +85,69 @@ export async function runScenario(source: string, flags: ScenarioRunFlags, ui: U
   // the secret is read or anything is sent.
   const plan = planIn(source, () => planScenario(scenario, { seed, startMs }));
   const { secret } = await useSecret(ui, flags.secretSources ?? [], 'signing');
-  const deliverer = createDeliverer(url, { connections: 1, timeoutMs, retries: 0, deliveries: plan.length });
+  // One arrangement and one at-least-once executor for send and scenarios (issue 16): duplicates and
+  // reordering are seeded by the run's seed, and a retry is the identical bytes.
+  const slots = arrange(plan, {
+    duplicate: flags.duplicate ?? 0,
+    duplicateLater: flags.duplicateLater === true,
+    reorder: flags.reorder ?? 1,
+    seed,
+  });
+  const deliverer = createDeliverer(url, {
+    connections: 1,
+    timeoutMs,
+    retries: 0,
+    deliveries: slots.length * (retrySchedule.length + 1),
+  });
+  const requests = new Map<number, OutgoingRequest>();
   const stdout = new LineWriter(ui.io.stdout);
   // Ctrl-C ends the run with its summary so far, as send does; a second Ctrl-C kills at once.
   const interrupt = new AbortController();
-  const onInterrupt = () => interrupt.abort();
+  const onInterrupt = () => {
+    interrupt.abort();
+    void deliverer.destroy();
+  };
   process.once('SIGINT', onInterrupt);
-  let summary: Awaited<ReturnType<typeof executePlan>>;
+  let summary: AtLeastOnceSummary;
   try {
-    summary = await executePlan(plan, {
+    summary = await runAtLeastOnce({
+      slots,
       deliverer,
-      makeRequest: (body) => buildRequest(url, body.bytes, secret, []),
-      onOutcome: (outcome) => stdout.write(flags.json ? outcomeJson(outcome, startMs) : outcomeText(ui.out, outcome)),
+      makeRequest: (slot) => {
+        let request = requests.get(slot.index);
+        if (!request) requests.set(slot.index, (request = buildRequest(url, slot.planned.body.bytes, secret, [])));
+        return request;
+      },
+      retrySchedule,
+      timeScale: flags.timeScale ?? 1,
+      // A scenario's waits are simulated time unless --time-scale asks for them in real time.
+      waitScale: flags.timeScale ?? 0,
+      concurrency: 1,
       signal: interrupt.signal,
+      onAttempt: (record) => stdout.write(flags.json ? outcomeJson(record, startMs) : outcomeText(ui.out, record)),
     });
   } finally {
     process.off('SIGINT', onInterrupt);
     await stdout.flush();
-    await (interrupt.signal.aborted ? deliverer.destroy() : deliverer.close());
+    if (!interrupt.signal.aborted) await deliverer.close();
   }
   if (summary.fatal) throw new CheckError(summary.fatal.message);
-  if (flags.json) await stdout.write(summaryJson(scenario, summary, seed));
-  else ui.say(summaryText(ui.err, scenario, summary, seed));
+  if (flags.json) await stdout.write(summaryJson(scenario, summary, plan.length, seed));
+  else ui.say(summaryText(ui.err, scenario, summary, plan.length, seed));
   await stdout.flush();
   if (summary.interrupted) {
     throw new OblicHooksError(
-      `interrupted after ${summary.deliveries} of ${plural(summary.events, 'event')}`,
+      `interrupted after ${plan.length - summary.unsent.length} of ${plural(plan.length, 'event')}`,
       EXIT_CODES.interrupted,
     );
   }
-  const failed = summary.unanswered + summary.mismatches;
-  if (failed > 0) {
+  const unmet = summary.mismatched.length;
+  const lost = summary.undelivered.length - unmet;
+  if (lost + unmet > 0) {
     const parts = [
-      ...(summary.unanswered > 0 ? [`${plural(summary.unanswered, 'event')} got no 2xx`] : []),
-      ...(summary.mismatches > 0 ? [`${plural(summary.mismatches, 'expectation')} not met`] : []),
+      ...(lost > 0 ? [`${plural(lost, 'event')} got no 2xx`] : []),
+      ...(unmet > 0 ? [`${plural(unmet, 'expectation')} not met`] : []),
     ];
-    throw new CheckError(`${parts.join(' and ')} (of ${plural(summary.events, 'event')})`);
+    throw new CheckError(`${parts.join(' and ')} (of ${plural(plan.length, 'event')})`);
   }
 }

@@ -1,12 +1,11 @@
 import { type Command, Option } from 'commander';
 import {
+  addBehaviourOptions,
   addSecretOptions,
   collect,
   MAX_INPUT_TEXT,
   once,
-  parseFraction,
   parseIntFlag,
-  parseScale,
   SIGNING_SECRET,
   type UiFactory,
 } from '../../flags.js';
@@ -35,76 +34,62 @@ Exit codes: 0 every delivery got a 2xx, 1 any did not (or nothing listened), 2 u
 
 export function registerSend(program: Command, ui: UiFactory): void {
   addSecretOptions(
-    program
-      .command('send')
-      .description('build realistic sample events, sign them as Oblic does and POST them to your endpoint')
-      .argument('[event-types...]', 'event types, globs (message.*), a resource (message) or all')
-      .option(
-        '--to <url>',
-        'where to deliver: a URL, host:port, host or port (a bare host means port 4242)',
-        once('--to'),
-        'localhost',
-      )
-      .option(
-        '--set <path=value>',
-        'set a field of the event, e.g. payload.message=hi (value parsed as JSON when it is JSON; repeatable)',
-        collect,
-      )
-      .option(
-        '--data <file|->',
-        `send these exact bytes as the body instead of a sample event (up to ${MAX_INPUT_TEXT})`,
-        once('--data'),
-      )
-      .option('--seed <n>', 'make ids, data and timestamps reproducible', parseIntFlag('--seed', 0, 2 ** 32 - 1))
-      .option(
-        '-H, --header <header>',
-        'add or replace a header, "Name: value"; an empty value removes it (repeatable)',
-        collect,
-      )
-      .option(
-        '-n, --count <n>',
-        'events of each type to send, each one fresh',
-        parseIntFlag('--count', 1, 100_000_000),
-        1,
-      )
-      .option('-c, --concurrency <n>', 'deliveries in flight at once', parseIntFlag('--concurrency', 1, 1024), 1)
-      .option('--timeout <duration>', 'give up on a response after this long (ms, or 10s, 1m)', '10s')
-      .option(
-        '--retries <n>',
-        'retry network errors and 5xx this often, with exponential backoff',
-        parseIntFlag('--retries', 0, 10),
-        0,
-      )
-      .option(
-        '--duplicate <p>',
-        'send each delivery a second time, the same bytes, with probability p (0 to 1; seeded)',
-        parseFraction('--duplicate'),
-      )
-      .option('--duplicate-later', 'send the second delivery later in the run, not right after')
-      .option(
-        '--reorder <n>',
-        'shuffle the deliveries within windows of n (seeded)',
-        parseIntFlag('--reorder', 1, 10_000),
-      )
-      .option(
-        '--retry-schedule <delays>',
-        'on no answer or a 5xx, send the same bytes again after each delay, e.g. 0,5s,30s,5m (an assumption: Oblic publishes none)',
-      )
-      .option('--time-scale <f>', 'multiply every retry delay by f in real time, e.g. 0.01', parseScale)
-      .option('-i, --include', 'show the response headers')
-      .option('--json', 'print one JSON object per delivery and nothing else on stdout')
-      // Nothing is delivered, so there are no results for --json to print (issue 13, item 20).
-      .addOption(
-        new Option('--dry-run', 'print the exact HTTP request instead of sending it (not with --json)').conflicts(
-          'json',
+    addBehaviourOptions(
+      program
+        .command('send')
+        .description('build realistic sample events, sign them as Oblic does and POST them to your endpoint')
+        .argument('[event-types...]', 'event types, globs (message.*), a resource (message) or all')
+        .option(
+          '--to <url>',
+          'where to deliver: a URL, host:port, host or port (a bare host means port 4242)',
+          once('--to'),
+          'localhost',
+        )
+        .option(
+          '--set <path=value>',
+          'set a field of the event, e.g. payload.message=hi (value parsed as JSON when it is JSON; repeatable)',
+          collect,
+        )
+        .option(
+          '--data <file|->',
+          `send these exact bytes as the body instead of a sample event (up to ${MAX_INPUT_TEXT})`,
+          once('--data'),
+        )
+        .option('--seed <n>', 'make ids, data and timestamps reproducible', parseIntFlag('--seed', 0, 2 ** 32 - 1))
+        .option(
+          '-H, --header <header>',
+          'add or replace a header, "Name: value"; an empty value removes it (repeatable)',
+          collect,
+        )
+        .option(
+          '-n, --count <n>',
+          'events of each type to send, each one fresh',
+          parseIntFlag('--count', 1, 100_000_000),
+          1,
+        )
+        .option('-c, --concurrency <n>', 'deliveries in flight at once', parseIntFlag('--concurrency', 1, 1024), 1)
+        .option('--timeout <duration>', 'give up on a response after this long (ms, or 10s, 1m)', '10s')
+        .option(
+          '--retries <n>',
+          'retry network errors and 5xx this often, with exponential backoff',
+          parseIntFlag('--retries', 0, 10),
+          0,
+        )
+        .option('-i, --include', 'show the response headers')
+        .option('--json', 'print one JSON object per delivery and nothing else on stdout')
+        // Nothing is delivered, so there are no results for --json to print (issue 13, item 20).
+        .addOption(
+          new Option('--dry-run', 'print the exact HTTP request instead of sending it (not with --json)').conflicts(
+            'json',
+          ),
+        )
+        .addOption(
+          new Option(
+            '--print-curl',
+            'print a curl command that sends the same bytes, instead of sending (not with --json)',
+          ).conflicts(['dryRun', 'json']),
         ),
-      )
-      .addOption(
-        new Option(
-          '--print-curl',
-          'print a curl command that sends the same bytes, instead of sending (not with --json)',
-        ).conflicts(['dryRun', 'json']),
-      ),
+    ),
     SIGNING_SECRET,
   )
     .addHelpText('after', EXAMPLES)
