@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { CheckError, EXIT_CODES, InputError, OblicHooksError } from '../base/errors.js';
 import { formatCount, formatMs, plural, printable } from '../base/text.js';
-import { arrange, type Planned, type Slot } from '../send/arrange.js';
+import { arrange, type Planned } from '../send/arrange.js';
 import { type AtLeastOnceSummary, type AttemptRecord, runAtLeastOnce } from '../send/at-least-once.js';
 import { createDeliverer } from '../wire/deliver.js';
 import type { OutgoingRequest } from '../wire/request.js';
@@ -27,15 +27,77 @@ export function parseRetrySchedule(text: string): number[] {
   return parts.map((part) => parseDuration(part, '--retry-schedule'));
 }
 
-export interface AttemptsRun {
+export interface ArrangedRun {
   url: URL;
   planned: readonly Planned[];
   flags: BehaviourFlags;
   seed: number;
   concurrency: number;
   timeoutMs: number;
+  /** The request for a body; made once per planned delivery, so a repeat or a retry is the same bytes. */
+  requestFor: (body: Planned['body']) => OutgoingRequest;
+  /** How one attempt is shown on stdout (a line of text or of JSON). */
+  line: (record: AttemptRecord) => string;
+  /** Scale of a scenario's waits (default: --time-scale, else 1); 0 keeps them on the simulated clock. */
+  waitScale?: number;
+}
+
+/**
+ * The one way a run with delivery behaviour is made, for send and scenario run: arranged (repeats,
+ * reordering), delivered at least once (retries of the identical bytes), each attempt a line on
+ * stdout; Ctrl-C aborts what is in flight and drops the retries waiting.
+ */
+export async function deliverArranged(ui: Ui, run: ArrangedRun): Promise<AtLeastOnceSummary> {
+  if (run.planned.length > MAX_ARRANGED)
+    throw new InputError(
+      `--duplicate, --reorder and --retry-schedule hold the run in memory: at most ${formatCount(MAX_ARRANGED)} deliveries`,
+    );
+  const slots = arrange(run.planned, {
+    duplicate: run.flags.duplicate ?? 0,
+    duplicateLater: run.flags.duplicateLater === true,
+    reorder: run.flags.reorder ?? 1,
+    seed: run.seed,
+  });
+  const retrySchedule = run.flags.retrySchedule === undefined ? [] : parseRetrySchedule(run.flags.retrySchedule);
+  const deliverer = createDeliverer(run.url, {
+    connections: run.concurrency,
+    timeoutMs: run.timeoutMs,
+    retries: 0,
+    deliveries: slots.length * (retrySchedule.length + 1),
+  });
+  const requests = new Map<number, OutgoingRequest>();
+  const stdout = new LineWriter(ui.io.stdout);
+  const interrupt = new AbortController();
+  const onInterrupt = () => {
+    interrupt.abort();
+    void deliverer.destroy();
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    return await runAtLeastOnce({
+      slots,
+      deliverer,
+      makeRequest: (slot) => {
+        let request = requests.get(slot.index);
+        if (!request) requests.set(slot.index, (request = run.requestFor(slot.planned.body)));
+        return request;
+      },
+      retrySchedule,
+      timeScale: run.flags.timeScale ?? 1,
+      waitScale: run.waitScale ?? run.flags.timeScale ?? 1,
+      concurrency: run.concurrency,
+      signal: interrupt.signal,
+      onAttempt: (record) => stdout.write(run.line(record)),
+    });
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    await stdout.flush();
+    if (!interrupt.signal.aborted) await deliverer.close();
+  }
+}
+
+export interface AttemptsRun extends Omit<ArrangedRun, 'line'> {
   json: boolean;
-  makeRequest: (slot: Slot) => OutgoingRequest;
 }
 
 /** `+0:00:35.000` on the simulated clock. */
@@ -87,60 +149,24 @@ function attemptLine(ui: Ui, { slot, attempt, result, simulatedMs, realMs, retry
     .trimEnd();
 }
 
-/** Arranges the run, delivers it at least once, shows every attempt and returns the summary. */
+/** send's run with delivery behaviour: every attempt a line, then its summary (cli/attempts.ts). */
 export async function runAttempts(ui: Ui, run: AttemptsRun): Promise<AtLeastOnceSummary> {
-  if (run.planned.length > MAX_ARRANGED)
-    throw new InputError(
-      `--duplicate, --reorder and --retry-schedule hold the run in memory: at most ${formatCount(MAX_ARRANGED)} deliveries`,
+  const summary = await deliverArranged(ui, {
+    ...run,
+    line: (record) => (run.json ? attemptJson(record) : attemptLine(ui, record)),
+  });
+  if (summary.fatal) return summary;
+  if (run.json) ui.io.stdout.write(`${summaryJson(summary, run.planned.length)}\n`);
+  else
+    ui.say(
+      renderSummary(
+        ui,
+        summary,
+        run.planned.length,
+        run.planned.some((p) => p.expect !== null),
+      ),
     );
-  const slots = arrange(run.planned, {
-    duplicate: run.flags.duplicate ?? 0,
-    duplicateLater: run.flags.duplicateLater === true,
-    reorder: run.flags.reorder ?? 1,
-    seed: run.seed,
-  });
-  const retrySchedule = run.flags.retrySchedule === undefined ? [] : parseRetrySchedule(run.flags.retrySchedule);
-  const deliverer = createDeliverer(run.url, {
-    connections: run.concurrency,
-    timeoutMs: run.timeoutMs,
-    retries: 0,
-    deliveries: slots.length * (retrySchedule.length + 1),
-  });
-  const stdout = new LineWriter(ui.io.stdout);
-  // Ctrl-C: what is in flight is aborted, and the retries waiting are dropped.
-  const interrupt = new AbortController();
-  const onInterrupt = () => {
-    interrupt.abort();
-    void deliverer.destroy();
-  };
-  process.once('SIGINT', onInterrupt);
-  try {
-    const summary = await runAtLeastOnce({
-      slots,
-      deliverer,
-      makeRequest: run.makeRequest,
-      retrySchedule,
-      timeScale: run.flags.timeScale ?? 1,
-      concurrency: run.concurrency,
-      signal: interrupt.signal,
-      onAttempt: (record) => stdout.write(run.json ? attemptJson(record) : attemptLine(ui, record)),
-    });
-    if (run.json && !summary.fatal) stdout.write(summaryJson(summary, run.planned.length));
-    await stdout.flush();
-    if (!run.json && !summary.fatal)
-      ui.say(
-        renderSummary(
-          ui,
-          summary,
-          run.planned.length,
-          run.planned.some((p) => p.expect !== null),
-        ),
-      );
-    return summary;
-  } finally {
-    process.off('SIGINT', onInterrupt);
-    if (!interrupt.signal.aborted) await deliverer.close();
-  }
+  return summary;
 }
 
 function summaryJson(summary: AtLeastOnceSummary, events: number): string {

@@ -6,12 +6,9 @@ import { SEEDED_NOW } from '../../../samples/bodies.js';
 import { BUILTIN_SCENARIOS, findScenario, scenarioFile } from '../../../scenario/builtins.js';
 import { parseScenario, type Scenario } from '../../../scenario/file.js';
 import { planScenario } from '../../../scenario/plan.js';
-import { arrange } from '../../../send/arrange.js';
-import { type AtLeastOnceSummary, runAtLeastOnce } from '../../../send/at-least-once.js';
-import { createDeliverer } from '../../../wire/deliver.js';
-import { buildRequest, type OutgoingRequest } from '../../../wire/request.js';
+import { buildRequest } from '../../../wire/request.js';
 import { parseTarget } from '../../../wire/target.js';
-import { parseRetrySchedule } from '../../attempts.js';
+import { deliverArranged, parseRetrySchedule } from '../../attempts.js';
 import type { BehaviourFlags } from '../../behaviour.js';
 import { parseTimeout, type SecretFlags } from '../../flags.js';
 import { readBytes } from '../../input.js';
@@ -77,7 +74,8 @@ function planIn<T>(source: string, plan: () => T): T {
 export async function runScenario(source: string, flags: ScenarioRunFlags, ui: Ui): Promise<void> {
   const url = parseTarget(flags.to);
   const timeoutMs = parseTimeout(flags.timeout, '--timeout');
-  const retrySchedule = flags.retrySchedule === undefined ? [] : parseRetrySchedule(flags.retrySchedule);
+  // A bad schedule is a usage error before the file is read or anything is sent.
+  if (flags.retrySchedule !== undefined) parseRetrySchedule(flags.retrySchedule);
   const scenario = await loadScenario(source, ui);
   const seed = flags.seed ?? randomInt(2 ** 32 - 1);
   const startMs = flags.seed === undefined ? Date.now() : SEEDED_NOW * 1000;
@@ -85,52 +83,20 @@ export async function runScenario(source: string, flags: ScenarioRunFlags, ui: U
   // the secret is read or anything is sent.
   const plan = planIn(source, () => planScenario(scenario, { seed, startMs }));
   const { secret } = await useSecret(ui, flags.secretSources ?? [], 'signing');
-  // One arrangement and one at-least-once executor for send and scenarios (issue 16): duplicates and
-  // reordering are seeded by the run's seed, and a retry is the identical bytes.
-  const slots = arrange(plan, {
-    duplicate: flags.duplicate ?? 0,
-    duplicateLater: flags.duplicateLater === true,
-    reorder: flags.reorder ?? 1,
+  // One arrangement and one at-least-once executor with send (cli/attempts.ts); a scenario's waits
+  // are simulated time unless --time-scale asks for them in real time.
+  const summary = await deliverArranged(ui, {
+    url,
+    planned: plan,
+    flags,
     seed,
-  });
-  const deliverer = createDeliverer(url, {
-    connections: 1,
+    concurrency: 1,
     timeoutMs,
-    retries: 0,
-    deliveries: slots.length * (retrySchedule.length + 1),
+    requestFor: (body) => buildRequest(url, body.bytes, secret, []),
+    line: (record) => (flags.json ? outcomeJson(record, startMs) : outcomeText(ui.out, record)),
+    waitScale: flags.timeScale ?? 0,
   });
-  const requests = new Map<number, OutgoingRequest>();
   const stdout = new LineWriter(ui.io.stdout);
-  // Ctrl-C ends the run with its summary so far, as send does; a second Ctrl-C kills at once.
-  const interrupt = new AbortController();
-  const onInterrupt = () => {
-    interrupt.abort();
-    void deliverer.destroy();
-  };
-  process.once('SIGINT', onInterrupt);
-  let summary: AtLeastOnceSummary;
-  try {
-    summary = await runAtLeastOnce({
-      slots,
-      deliverer,
-      makeRequest: (slot) => {
-        let request = requests.get(slot.index);
-        if (!request) requests.set(slot.index, (request = buildRequest(url, slot.planned.body.bytes, secret, [])));
-        return request;
-      },
-      retrySchedule,
-      timeScale: flags.timeScale ?? 1,
-      // A scenario's waits are simulated time unless --time-scale asks for them in real time.
-      waitScale: flags.timeScale ?? 0,
-      concurrency: 1,
-      signal: interrupt.signal,
-      onAttempt: (record) => stdout.write(flags.json ? outcomeJson(record, startMs) : outcomeText(ui.out, record)),
-    });
-  } finally {
-    process.off('SIGINT', onInterrupt);
-    await stdout.flush();
-    if (!interrupt.signal.aborted) await deliverer.close();
-  }
   if (summary.fatal) throw new CheckError(summary.fatal.message);
   if (flags.json) await stdout.write(summaryJson(scenario, summary, plan.length, seed));
   else ui.say(summaryText(ui.err, scenario, summary, plan.length, seed));

@@ -133,8 +133,6 @@ async function sendAtLeastOnce(
     waitMs: 0,
     expect: null,
   }));
-  // The request of each slot is made once and kept: a duplicate or a retry is the identical bytes.
-  const requests = new Map<number, ReturnType<typeof buildRequest>>();
   const summary = await runAttempts(ui, {
     url: plan.url,
     planned,
@@ -143,11 +141,7 @@ async function sendAtLeastOnce(
     concurrency: flags.concurrency,
     timeoutMs: plan.timeoutMs,
     json: flags.json === true,
-    makeRequest: (slot) => {
-      let request = requests.get(slot.index);
-      if (!request) requests.set(slot.index, (request = makeRequest(slot.planned.body)));
-      return request;
-    },
+    requestFor: makeRequest,
   });
   checkAttempts(summary, plan.total);
 }
