@@ -109,7 +109,8 @@ function clock(ms: number): string {
   return `+${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(total % 1000).padStart(3, '0')}`;
 }
 
-function attemptJson({ slot, attempt, result, simulatedMs, realMs }: AttemptRecord): string {
+/** One attempt of --json; `simulated_at` on the simulated clock, which starts at `startMs` (Unix ms), as scenario run's. */
+function attemptJson({ slot, attempt, result, simulatedMs, realMs }: AttemptRecord, startMs: number): string {
   const { body, step } = slot.planned;
   return JSON.stringify({
     step,
@@ -120,7 +121,7 @@ function attemptJson({ slot, attempt, result, simulatedMs, realMs }: AttemptReco
     reordered: slot.reordered,
     status: result.status,
     ms: Math.round(result.ms * 100) / 100,
-    simulated_at: Math.round(simulatedMs),
+    simulated_at: new Date(startMs + simulatedMs).toISOString(),
     real_at: Math.round(realMs),
     ok: isSuccess(result.status),
     error: result.error ? { code: result.error.code, message: result.error.message } : null,
@@ -151,9 +152,10 @@ function attemptLine(ui: Ui, { slot, attempt, result, simulatedMs, realMs, retry
 
 /** send's run with delivery behaviour: every attempt a line, then its summary (cli/attempts.ts). */
 export async function runAttempts(ui: Ui, run: AttemptsRun): Promise<AtLeastOnceSummary> {
+  const startMs = Date.now();
   const summary = await deliverArranged(ui, {
     ...run,
-    line: (record) => (run.json ? attemptJson(record) : attemptLine(ui, record)),
+    line: (record) => (run.json ? attemptJson(record, startMs) : attemptLine(ui, record)),
   });
   if (summary.fatal) return summary;
   if (run.json) ui.io.stdout.write(`${summaryJson(summary, run.planned.length)}\n`);

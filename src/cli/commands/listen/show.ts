@@ -99,6 +99,10 @@ function fallbackRow(c: ChalkInstance, record: RequestRecord, json: boolean, err
       verified: verdict?.verified ?? false,
       reason: verdict?.reason ?? null,
       status: record.status,
+      // A row that could not be formatted still says whether it repeats an earlier event (issue 16).
+      duplicate_of: record.duplicateOf
+        ? { received_at: record.duplicateOf.receivedAt.toISOString(), same_bytes: record.duplicateOf.sameBytes }
+        : null,
       error: why,
     };
     return JSON.stringify(fields);
