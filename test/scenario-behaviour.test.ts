@@ -36,6 +36,34 @@ describe('scenario run with delivery behaviour', () => {
     expect(bodies(b)).toEqual(bodies(a));
   });
 
+  it('--reorder never delivers an event before it happened: a window goes out once its last event has', async () => {
+    const [plain, moved] = await Promise.all([ok(), ok()]);
+    const times = async (server: TestServer, ...args: string[]) => {
+      const result = await run(server, 'conversation', '--json', ...args);
+      const lines = result.stdout
+        .trim()
+        .split('\n')
+        .slice(0, -1)
+        .map((line) => JSON.parse(line) as { id: string; simulated_at: string });
+      return new Map(lines.map((line) => [line.id, Date.parse(line.simulated_at)]));
+    };
+    const [happened, delivered] = [await times(plain), await times(moved, '--reorder', '3')];
+    expect([...delivered.keys()].sort()).toEqual([...happened.keys()].sort());
+    for (const [id, at] of delivered) expect(at).toBeGreaterThanOrEqual(happened.get(id)!);
+    // and the clock ends where it would without --reorder
+    expect(Math.max(...delivered.values())).toBe(Math.max(...happened.values()));
+  });
+
+  it('-H and --concurrency apply as for send; --duplicate-later alone is a usage error', async () => {
+    const server = await ok();
+    const result = await run(server, 'contact', '-H', 'x-test: 1', '-c', '2');
+    expect(result.code).toBe(0);
+    expect(server.received.every((request) => request.headers['x-test'] === '1')).toBe(true);
+    const later = await run(server, 'contact', '--duplicate-later');
+    expect(later.code).toBe(2);
+    expect(later.stderr).toContain('--duplicate-later says where repeats go; give --duplicate <p> too');
+  });
+
   it('--retry-schedule: an endpoint that fails each event twice gets it the third time', async () => {
     const seen = new Map<string, number>();
     const server = await serve((request, response) => {
@@ -85,6 +113,29 @@ describe('scenario run with delivery behaviour', () => {
     expect(gap).toBeLessThan(simulated * 0.1 * 1.2);
     const shown = await run(await ok(), file);
     expect(shown.stdout.split('\n')[1]).toMatch(/^\+00:00:0[2-6]\.\d{3} /);
+  });
+});
+
+describe('scenario files: two more mistakes named', () => {
+  const fileOf = (steps: unknown[]) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'oblic-hooks-scenario-')), 'bad.json');
+    writeFileSync(file, JSON.stringify({ name: 'bad', description: 'mistakes', steps }));
+    return file;
+  };
+
+  it.each([
+    [[{ event: 'contact.created', wait: '1s' }], 'steps[0]: has both "event" and "wait"; a step is one or the other'],
+    [
+      [
+        { event: 'contact.created', as: 'c' },
+        { event: 'contact.updated', set: { 'payload.id': '${c.payload.id' } },
+      ],
+      'steps[1].set.payload.id: "${c.payload.id" opens a reference with ${ and never closes it',
+    ],
+  ])('%j: exit 2 with the path and what is wrong', async (steps, message) => {
+    const result = await runCli(['scenario', 'run', fileOf(steps), '--to', '9'], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
   });
 });
 

@@ -1,14 +1,15 @@
-import { STATUS_CODES } from 'node:http';
+import type { ChalkInstance } from 'chalk';
 import { CheckError, EXIT_CODES, InputError, OblicHooksError } from '../base/errors.js';
-import { formatCount, formatMs, plural, printable } from '../base/text.js';
+import { formatCount, formatMs, plural, printable, terminalText } from '../base/text.js';
+import { isEventType, resourceOf } from '../oblic/events.js';
 import { arrange, type Planned } from '../send/arrange.js';
 import { type AtLeastOnceSummary, type AttemptRecord, runAtLeastOnce } from '../send/at-least-once.js';
 import { createDeliverer } from '../wire/deliver.js';
 import type { OutgoingRequest } from '../wire/request.js';
-import { isSuccess } from '../wire/status.js';
+import { meets } from '../wire/status.js';
 import { parseDuration } from './units.js';
 import { LineWriter, type Ui } from './io.js';
-import { paintStatus } from './paint.js';
+import { paintResource, paintStatus } from './paint.js';
 import type { BehaviourFlags } from './behaviour.js';
 
 // A run with real delivery behaviour (issue 16): --duplicate, --reorder, --retry-schedule and
@@ -52,6 +53,8 @@ export async function deliverArranged(ui: Ui, run: ArrangedRun): Promise<AtLeast
     throw new InputError(
       `--duplicate, --reorder and --retry-schedule hold the run in memory: at most ${formatCount(MAX_ARRANGED)} deliveries`,
     );
+  if (run.flags.duplicateLater && !run.flags.duplicate)
+    throw new InputError('--duplicate-later says where repeats go; give --duplicate <p> too, e.g. --duplicate 0.3');
   const slots = arrange(run.planned, {
     duplicate: run.flags.duplicate ?? 0,
     duplicateLater: run.flags.duplicateLater === true,
@@ -100,22 +103,53 @@ export interface AttemptsRun extends Omit<ArrangedRun, 'line'> {
   json: boolean;
 }
 
-/** `+0:00:35.000` on the simulated clock. */
-function clock(ms: number): string {
-  const total = Math.round(ms);
-  const h = Math.floor(total / 3_600_000);
-  const m = Math.floor(total / 60_000) % 60;
-  const s = Math.floor(total / 1000) % 60;
-  return `+${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(total % 1000).padStart(3, '0')}`;
+/** Simulated time since the start: `+00:02:30.000`. */
+export function simulatedOffset(ms: number): string {
+  const pad = (n: number, width = 2) => String(Math.floor(n)).padStart(width, '0');
+  return `+${pad(ms / 3_600_000)}:${pad((ms / 60_000) % 60)}:${pad((ms / 1000) % 60)}.${pad(ms % 1000, 3)}`;
 }
 
-/** One attempt of --json; `simulated_at` on the simulated clock, which starts at `startMs` (Unix ms), as scenario run's. */
-function attemptJson({ slot, attempt, result, simulatedMs, realMs }: AttemptRecord, startMs: number): string {
-  const { body, step } = slot.planned;
+/**
+ * One attempt, for send and scenario run alike: `+00:00:02.000 (real 20 ms)  hello  message.created
+ * 8sSKXMWd1RyEt77s  200  3.1 ms`, then what was expected when not met (and not about to be retried)
+ * and the marks of an attempt after the first, a duplicate, a reordered delivery and a retry to come.
+ */
+export function attemptText(c: ChalkInstance, record: AttemptRecord): string {
+  const { slot, result, attempt } = record;
+  const { planned } = slot;
+  const type = planned.body.type ?? '(no type)';
+  const painted = isEventType(type)
+    ? paintResource(c, resourceOf(type), type.padEnd(20))
+    : printable(type, 40).padEnd(20);
+  const expected =
+    meets(planned.expect, result.status) || record.retrying ? '' : `  ${c.red(`expected ${planned.expect ?? '2xx'}`)}`;
+  const error = result.error ? `  ${c.dim(terminalText(result.error.message))}` : '';
+  const marks = [
+    attempt > 1 ? c.yellow(`attempt ${attempt}`) : '',
+    slot.duplicate ? c.magenta('dup') : '',
+    slot.reordered ? c.cyan('moved') : '',
+    record.retrying ? c.yellow('→ retry') : '',
+  ].filter(Boolean);
+  return [
+    `${c.dim(simulatedOffset(record.simulatedMs))} ${c.dim(`(real ${formatMs(record.realMs)})`.padEnd(16))}`,
+    ...(planned.step === null ? [] : [printable(planned.step, 40).padEnd(18)]),
+    painted,
+    printable(planned.body.id ?? '(no id)', 40).padEnd(16),
+    paintStatus(c, result.status),
+    `${formatMs(result.ms)}${expected}${error}${marks.length > 0 ? `  ${marks.join(' ')}` : ''}`,
+  ].join('  ');
+}
+
+/**
+ * One attempt of --json, for both commands: `{step, type, id, attempt, duplicate, reordered, status,
+ * ms, simulated_at, real_at, ok, expect, error}`; `simulated_at` an ISO time on the simulated clock,
+ * which starts at `startMs` (Unix ms), `real_at` milliseconds since the run began.
+ */
+export function attemptJson({ slot, attempt, result, simulatedMs, realMs }: AttemptRecord, startMs: number): string {
   return JSON.stringify({
-    step,
-    type: body.type,
-    id: body.id,
+    step: slot.planned.step,
+    type: slot.planned.body.type,
+    id: slot.planned.body.id,
     attempt,
     duplicate: slot.duplicate,
     reordered: slot.reordered,
@@ -123,31 +157,27 @@ function attemptJson({ slot, attempt, result, simulatedMs, realMs }: AttemptReco
     ms: Math.round(result.ms * 100) / 100,
     simulated_at: new Date(startMs + simulatedMs).toISOString(),
     real_at: Math.round(realMs),
-    ok: isSuccess(result.status),
-    error: result.error ? { code: result.error.code, message: result.error.message } : null,
+    ok: meets(slot.planned.expect, result.status),
+    expect: slot.planned.expect,
+    error: result.error?.message ?? null,
   });
 }
 
-function attemptLine(ui: Ui, { slot, attempt, result, simulatedMs, realMs, retrying }: AttemptRecord): string {
-  const c = ui.out;
-  const { body, step } = slot.planned;
-  const status = result.error
-    ? c.red(printable(result.error.message, 160))
-    : paintStatus(c, result.status, `${result.status} ${STATUS_CODES[result.status!] ?? ''}`.trim());
-  return [
-    c.dim(`${clock(simulatedMs)} ${`(real ${formatMs(realMs)})`.padEnd(16)}`),
-    ...(step ? [printable(step, 40).padEnd(14)] : []),
-    printable(body.type ?? '(not an event)', 40).padEnd(21),
-    c.dim(printable(body.id ?? '', 20).padEnd(17)),
-    `#${attempt}`,
-    slot.duplicate ? c.magenta('dup') : '   ',
-    slot.reordered ? c.cyan('moved') : '     ',
-    status,
-    c.dim(formatMs(result.ms)),
-    retrying ? c.yellow('→ retry') : '',
-  ]
-    .join(' ')
-    .trimEnd();
+/** The summary's numbers, the same for both commands' --json. */
+export function summaryFields(summary: AtLeastOnceSummary, events: number): Record<string, number | boolean> {
+  const unmet = summary.mismatched.length;
+  return {
+    events,
+    deliveries: summary.attempts,
+    duplicates: summary.duplicates,
+    retries: summary.retries,
+    no_2xx: summary.undelivered.length - unmet,
+    mismatches: unmet,
+    not_sent: summary.unsent.length,
+    real_ms: Math.round(summary.realMs),
+    simulated_ms: Math.round(summary.simulatedMs),
+    ok: summary.undelivered.length + summary.unsent.length === 0,
+  };
 }
 
 /** send's run with delivery behaviour: every attempt a line, then its summary (cli/attempts.ts). */
@@ -155,10 +185,13 @@ export async function runAttempts(ui: Ui, run: AttemptsRun): Promise<AtLeastOnce
   const startMs = Date.now();
   const summary = await deliverArranged(ui, {
     ...run,
-    line: (record) => (run.json ? attemptJson(record, startMs) : attemptLine(ui, record)),
+    line: (record) => (run.json ? attemptJson(record, startMs) : attemptText(ui.out, record)),
   });
   if (summary.fatal) return summary;
-  if (run.json) ui.io.stdout.write(`${summaryJson(summary, run.planned.length)}\n`);
+  if (run.json)
+    ui.io.stdout.write(
+      `${JSON.stringify({ kind: 'summary', ...summaryFields(summary, run.planned.length), seed: run.seed })}\n`,
+    );
   else
     ui.say(
       renderSummary(
@@ -169,22 +202,6 @@ export async function runAttempts(ui: Ui, run: AttemptsRun): Promise<AtLeastOnce
       ),
     );
   return summary;
-}
-
-function summaryJson(summary: AtLeastOnceSummary, events: number): string {
-  return JSON.stringify({
-    kind: 'summary',
-    events,
-    deliveries: summary.slots,
-    attempts: summary.attempts,
-    duplicates: summary.duplicates,
-    retries: summary.retries,
-    undelivered: summary.undelivered.length - summary.mismatched.length,
-    mismatched: summary.mismatched.length,
-    real_ms: Math.round(summary.realMs),
-    simulated_ms: Math.round(summary.simulatedMs),
-    ok: summary.undelivered.length === 0,
-  });
 }
 
 function renderSummary(ui: Ui, summary: AtLeastOnceSummary, events: number, expects: boolean): string {
@@ -200,7 +217,7 @@ function renderSummary(ui: Ui, summary: AtLeastOnceSummary, events: number, expe
       ? [ui.err.red(`${plural(summary.mismatched.length, 'expectation')} not met`)]
       : []),
   ];
-  return `${parts.join(' · ')} · ${formatMs(summary.realMs)} real for ${clock(summary.simulatedMs)} simulated`;
+  return `${parts.join(' · ')} · ${formatMs(summary.realMs)} real for ${simulatedOffset(summary.simulatedMs)} simulated`;
 }
 
 /** Exit 1 when nothing listened or an event never got a 2xx; 130 when Ctrl-C cut the run short. */

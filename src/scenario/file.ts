@@ -75,6 +75,8 @@ export function checkScenario(value: unknown): Scenario {
 
 function checkStep(raw: unknown, at: string, names: Set<string>): Step {
   if (!isObject(raw)) throw problemAt(at, 'should be { "event": … } or { "wait": "2s" }');
+  if ('wait' in raw && 'event' in raw)
+    throw problemAt(at, 'has both "event" and "wait"; a step is one or the other: put the wait in a step of its own');
   if ('wait' in raw) {
     unknownKeys(raw, ['wait'], at);
     if (typeof raw.wait !== 'string') throw problemAt(`${at}.wait`, 'should be a duration such as "2s"');

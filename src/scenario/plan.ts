@@ -121,6 +121,12 @@ function resolve(value: unknown, at: string, named: Map<string, Record<string, u
   if (isObject(value))
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, `${at}.${k}`, named, world)]));
   if (typeof value !== 'string') return value;
+  // A `${` left open would be sent as it is, and the payload refused for it: say what is wrong.
+  if (value.replace(REFERENCE, '').includes('${'))
+    throw problemAt(
+      at,
+      `${JSON.stringify(value)} opens a reference with \${ and never closes it; write \${name.payload.id}`,
+    );
   const whole = /^\$\{([^}]*)\}$/.exec(value);
   if (whole) return lookup(whole[1]!, at, named, world);
   return value.replace(REFERENCE, (_, reference: string) => {

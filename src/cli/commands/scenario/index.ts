@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import {
   addBehaviourOptions,
   addSecretOptions,
+  collect,
   once,
   parseIntFlag,
   SIGNING_SECRET,
@@ -77,6 +78,17 @@ export function registerScenario(program: Command, ui: UiFactory): void {
         )
         .option('--seed <n>', 'make ids, data and timestamps reproducible', parseIntFlag('--seed', 0, 2 ** 32 - 1))
         .option('--timeout <duration>', 'give up on a response after this long (ms, or 10s, 1m)', '10s')
+        .option(
+          '-c, --concurrency <n>',
+          'deliveries in flight at once (waits then hold one worker each)',
+          parseIntFlag('--concurrency', 1, 1024),
+          1,
+        )
+        .option(
+          '-H, --header <header>',
+          'add or replace a header, "Name: value"; an empty value removes it (repeatable)',
+          collect,
+        )
         .option('--json', 'print one JSON object per delivery, then a summary object, and nothing else on stdout'),
     ),
     SIGNING_SECRET,

@@ -6,18 +6,20 @@ import { SEEDED_NOW } from '../../../samples/bodies.js';
 import { BUILTIN_SCENARIOS, findScenario, scenarioFile } from '../../../scenario/builtins.js';
 import { parseScenario, type Scenario } from '../../../scenario/file.js';
 import { planScenario } from '../../../scenario/plan.js';
-import { buildRequest } from '../../../wire/request.js';
+import { buildRequest, parseHeader } from '../../../wire/request.js';
 import { parseTarget } from '../../../wire/target.js';
-import { deliverArranged, parseRetrySchedule } from '../../attempts.js';
+import { attemptJson, attemptText, deliverArranged, parseRetrySchedule } from '../../attempts.js';
 import type { BehaviourFlags } from '../../behaviour.js';
 import { parseTimeout, type SecretFlags } from '../../flags.js';
 import { readBytes } from '../../input.js';
 import { LineWriter, type Ui } from '../../io.js';
 import { useSecret } from '../../secrets.js';
-import { listText, outcomeJson, outcomeText, summaryJson, summaryText } from './render.js';
+import { listText, summaryJson, summaryText } from './render.js';
 
 export interface ScenarioRunFlags extends SecretFlags, BehaviourFlags {
   to: string;
+  concurrency: number;
+  header?: string[];
   seed?: number;
   timeout: string;
   json?: boolean;
@@ -73,6 +75,7 @@ function planIn<T>(source: string, plan: () => T): T {
 
 export async function runScenario(source: string, flags: ScenarioRunFlags, ui: Ui): Promise<void> {
   const url = parseTarget(flags.to);
+  const headers = (flags.header ?? []).map(parseHeader);
   const timeoutMs = parseTimeout(flags.timeout, '--timeout');
   // A bad schedule is a usage error before the file is read or anything is sent.
   if (flags.retrySchedule !== undefined) parseRetrySchedule(flags.retrySchedule);
@@ -90,10 +93,10 @@ export async function runScenario(source: string, flags: ScenarioRunFlags, ui: U
     planned: plan,
     flags,
     seed,
-    concurrency: 1,
+    concurrency: flags.concurrency,
     timeoutMs,
-    requestFor: (body) => buildRequest(url, body.bytes, secret, []),
-    line: (record) => (flags.json ? outcomeJson(record, startMs) : outcomeText(ui.out, record)),
+    requestFor: (body) => buildRequest(url, body.bytes, secret, headers),
+    line: (record) => (flags.json ? attemptJson(record, startMs) : attemptText(ui.out, record)),
     waitScale: flags.timeScale ?? 0,
   });
   const stdout = new LineWriter(ui.io.stdout);
