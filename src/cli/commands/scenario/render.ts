@@ -33,7 +33,9 @@ export function summaryText(
     ...(summary.retries > 0 ? [plural(summary.retries, 'retry', 'retries')] : []),
     lost > 0
       ? c.red(`${plural(lost, 'event')} never got a 2xx`)
-      : c.green(expecting > 0 ? 'every event without an expect got a 2xx' : 'every event got a 2xx'),
+      : c.green(
+          `every event${summary.unsent.length > 0 ? ' sent' : ''}${expecting > 0 ? ' without an expect' : ''} got a 2xx`,
+        ),
     ...(unmet > 0 ? [c.red(`${plural(unmet, 'expectation')} not met`)] : []),
     ...(summary.unsent.length > 0 ? [c.yellow(`${plural(summary.unsent.length, 'event')} not sent`)] : []),
     `seed ${seed}`,

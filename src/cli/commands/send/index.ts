@@ -28,7 +28,8 @@ With --count above 1 only failed deliveries are listed, then a summary; --json l
 With --duplicate, --reorder, --retry-schedule or --time-scale every attempt is a line (simulated and
 real time, attempt number, dup and moved marks), then a summary; --json adds a summary object.
 A retry resends the identical bytes after a timeout, a connection error or a 5xx, never after a 4xx.
-Ctrl-C stops a run: what was sent so far is summed up (with latency percentiles) and it exits 130.
+Ctrl-C stops a run: what was sent so far is summed up (with latency percentiles, but for a run with
+the delivery behaviour flags, which sums up its attempts) and it exits 130.
 Exit codes: 0 every delivery got a 2xx, 1 any did not (or nothing listened), 2 usage error,
 130 interrupted by Ctrl-C.`;
 
