@@ -133,7 +133,7 @@ describe('scenario (the real binary)', () => {
     expect(result.code).toBe(130);
     expect(result.stdout.trimEnd().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain(
-      'contact: 7 events, 1 delivery · every event got a 2xx · 6 events not sent · seed 3',
+      'contact: 7 events, 1 delivery · every event sent got a 2xx · 6 events not sent · seed 3',
     );
     expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('oblic-hooks: interrupted after 1 of 7 events');
   });
