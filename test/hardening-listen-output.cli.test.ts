@@ -2,25 +2,15 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, startCli, type RunningCli } from './helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { listenEach, runCli } from './helpers/cli.js';
 
 const SECRET = 'listen-output-secret-1';
 const OTHER = 'listen-output-secret-2';
 const EVENT =
   '{"id":"a056V7R7NmNRjl70","type":"message.updated","payload":{"id":"SIuAFUNKdSYHZF2w","contact":{"username":"KevinMcCallister"},"message":"Keep the change 🎄"}}';
 
-let running: RunningCli[] = [];
-afterEach(() => {
-  for (const cli of running) cli.signal('SIGKILL');
-  running = [];
-});
-
-function listen(args: string[]): RunningCli {
-  const cli = startCli(['listen', '--port', '0', ...args], { env: { OBLIC_WEBHOOK_SECRET: SECRET } });
-  running.push(cli);
-  return cli;
-}
+const listen = listenEach({ OBLIC_WEBHOOK_SECRET: SECRET });
 
 /** POSTs a body to the listener and resolves with its answer. */
 async function deliver(

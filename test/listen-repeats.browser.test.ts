@@ -1,11 +1,10 @@
 // The inspector (listen --ui) shows repeats (issue 16) in a real browser: the mark on the row and in
 // the detail, the filter, and an id from input that stays text.
-import { createHmac } from 'node:crypto';
-import { connect } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBrowser } from './helpers/chromium.js';
 import { startCli, type RunningCli } from './helpers/cli.js';
+import { deliverRaw } from './helpers/deliver.js';
 
 const SECRET = 'repeats-browser-secret-16';
 const event = (id: string, message: string) =>
@@ -18,19 +17,7 @@ const HOSTILE = event(HOSTILE_ID, 'x');
 // Delivered in this order: seq 1 to 6 in the inspector.
 const DELIVERIES = [FIRST, OTHER, FIRST, EDITED, HOSTILE, HOSTILE];
 
-function deliver(url: string, body: string): Promise<string> {
-  const { hostname, port } = new URL(url);
-  const signature = createHmac('sha256', SECRET).update(body).digest('hex');
-  const head = `POST / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nX-Oblic-Signature: ${signature}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
-    let answer = '';
-    socket.on('data', (chunk) => (answer += chunk));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(answer));
-    socket.end(head + body);
-  });
-}
+const deliver = (url: string, body: string) => deliverRaw(url, body, SECRET);
 
 let browser: Browser;
 let page: Page;

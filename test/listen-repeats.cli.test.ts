@@ -1,12 +1,11 @@
 // listen recognises repeats (issue 16), from the built binary: the pretty line and the NDJSON field,
 // on the verifying thread (a plain listen) and on the main one (--save, --reject-invalid).
-import { createHmac } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startCli, type RunningCli } from './helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { listenEach } from './helpers/cli.js';
+import { deliverRaw } from './helpers/deliver.js';
 
 const SECRET = 'repeats-cli-secret-16';
 const event = (id: string, message: string) =>
@@ -15,32 +14,10 @@ const FIRST = event('a056V7R7NmNRjl70', 'Keep the change');
 const EDITED = event('a056V7R7NmNRjl70', 'Keep the change, ya filthy animal');
 const OTHER = event('b056V7R7NmNRjl71', 'Keep the change');
 
-let running: RunningCli[] = [];
-afterEach(() => {
-  for (const cli of running) cli.signal('SIGKILL');
-  running = [];
-});
-
-function listen(args: string[]): RunningCli {
-  const cli = startCli(['listen', '--port', '0', ...args], { env: { OBLIC_WEBHOOK_SECRET: SECRET } });
-  running.push(cli);
-  return cli;
-}
+const listen = listenEach({ OBLIC_WEBHOOK_SECRET: SECRET });
 
 /** One delivery over its own connection, signed unless told not to; resolves once it was answered. */
-function deliver(url: string, body: string, sign = true): Promise<string> {
-  const { hostname, port } = new URL(url);
-  const signature = sign ? `X-Oblic-Signature: ${createHmac('sha256', SECRET).update(body).digest('hex')}\r\n` : '';
-  const head = `POST / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n${signature}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
-    let answer = '';
-    socket.on('data', (chunk) => (answer += chunk));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(answer));
-    socket.end(head + body);
-  });
-}
+const deliver = (url: string, body: string, sign = true) => deliverRaw(url, body, sign ? SECRET : null);
 
 /** Sends the bodies one after another to a listener that exits after as many, and gives its output. */
 async function run(args: string[], bodies: string[], sign = true) {

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -194,5 +195,19 @@ export function startCli(args: string[], options: CliOptions = {}): RunningCli {
       }, `${n} lines of output`),
     signal: (name) => child.kill(name),
     exited,
+  };
+}
+
+/** `listen(args)` for a test file: `listen --port 0 …` with `env`, each one killed after its test. */
+export function listenEach(env: NodeJS.ProcessEnv): (args: string[]) => RunningCli {
+  let running: RunningCli[] = [];
+  afterEach(() => {
+    for (const cli of running) cli.signal('SIGKILL');
+    running = [];
+  });
+  return (args) => {
+    const cli = startCli(['listen', '--port', '0', ...args], { env });
+    running.push(cli);
+    return cli;
   };
 }
