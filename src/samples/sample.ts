@@ -91,7 +91,8 @@ function buildContact(ctx: SampleContext, action: Action, person: Person): Conta
   });
 }
 
-function senderOf(contact: Contact): Sender {
+/** A message's sender: the contact's fields a message carries (CONTRACT.md). */
+export function senderOf(contact: Contact): Sender {
   return asModel('sender', {
     id: contact.id,
     username: contact.username,

@@ -1,8 +1,9 @@
 import type { Resource } from '../oblic/events.js';
-import type { Attachment, Contact, Conversation, Group, Message, Sender } from '../oblic/models.js';
+import type { Attachment, Contact, Conversation, Group, Message } from '../oblic/models.js';
 import { asModel } from '../oblic/models.js';
 import { ASSETS_URL, FILES, GROUP_DESCRIPTIONS, GROUP_NAMES, MESSAGES, PEOPLE, type Person } from '../samples/data.js';
 import type { Random } from '../samples/random.js';
+import { senderOf } from '../samples/sample.js';
 
 /** What the world can hand out as a payload, by resource. */
 export interface Objects {
@@ -222,17 +223,6 @@ export class World {
     state.members = state.members.filter((member) => this.contacts.has(member));
     return { ...state.group, contacts: state.members.map((member) => this.contacts.get(member)!) };
   }
-}
-
-export function senderOf(contact: Contact): Sender {
-  return asModel('sender', {
-    id: contact.id,
-    username: contact.username,
-    phone_number: contact.phone_number,
-    avatar_url: contact.avatar_url,
-    last_active_at: contact.last_active_at,
-    created_at: contact.created_at,
-  });
 }
 
 function shuffled<T>(rng: Random, items: readonly T[]): T[] {
