@@ -2,7 +2,7 @@
 // The whole build, run by `npm install` (prepare), `npm test` and `npm run bench`.
 //
 //   dist/index.js, dist/**/*.js, *.d.ts   the library: tsc's ESM output of src/index.ts and what it
-//                                         imports (base/, oblic/, signing/), one file per module.
+//                                         imports (base/, oblic/, signing/, receive/), one file per module.
 //   dist/bundle/*.js                      the CLI: one CommonJS module graph, split into chunks.
 //   dist/bundle/page/                     the inspector's page (src/inspector/page/), read as files.
 //

@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEventSource } from '../src/samples/bodies.js';
 import { verifyRequest, type RequestVerdict } from '../src/signing/verify-request.js';
 import { verify } from '../src/signing/verify.js';
+import { post } from './helpers/deliver.js';
 import { readmeExample, startExample } from './readme-examples.js';
 
 const SECRET = 'library-hardening-secret-1';
@@ -62,25 +63,6 @@ async function nodeServer(options: { maxBody?: number } = {}) {
   return { port, next };
 }
 
-/** One POST with a chunked body: `chunks` written, then the body ended only if `end`. Resolves on the answer. */
-function post(
-  port: number,
-  headers: Record<string, string>,
-  chunks: Buffer[],
-  end = true,
-  path = '/webhooks',
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path, headers }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode!, text }));
-    });
-    req.on('error', reject);
-    for (const chunk of chunks) req.write(chunk);
-    if (end) req.end();
-  });
-}
 const json = { 'content-type': 'application/json' };
 
 describe('verifyRequest() reads no more than it must (item 10)', () => {

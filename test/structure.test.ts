@@ -20,6 +20,7 @@ const RANK: Record<string, number> = {
   oblic: 1,
   signing: 2,
   wire: 3,
+  receive: 3,
   samples: 4,
   send: 5,
   listen: 5,
@@ -28,7 +29,7 @@ const RANK: Record<string, number> = {
   inspector: 6,
   cli: 7,
 };
-const LIBRARY_MAY_IMPORT = ['base', 'oblic', 'signing'];
+const LIBRARY_MAY_IMPORT = ['base', 'oblic', 'signing', 'receive'];
 
 /**
  * What breaks a rule today: nothing since issue 14 landed. A breach can be listed here only with its
@@ -64,7 +65,7 @@ describe('the layers of src/ (issue 14)', () => {
     expect(breaches.sort()).toEqual([...TODAY.imports].sort());
   });
 
-  it('src/index.ts, the library, imports only base/, oblic/ and signing/', () => {
+  it('src/index.ts, the library, imports only base/, oblic/, signing/ and receive/', () => {
     const targets = imports.get('index.ts')!.map((i) => i.target ?? i.specifier);
     expect(targets.length).toBeGreaterThan(0);
     expect(targets.filter((target) => !LIBRARY_MAY_IMPORT.includes(layerOf(target)))).toEqual([]);

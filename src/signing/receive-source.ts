@@ -23,42 +23,63 @@ export type Source =
       signature: string | string[] | undefined;
     };
 
-const PARSER_FIX: Record<Framework, string> = {
-  express: "mount express.raw({ type: 'application/json' }) on the webhook route instead of express.json()",
-  fastify:
-    "give the route a content-type parser that keeps the bytes: fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => done(null, body))",
-  node: 'call verifyRequest() before any body parser runs (in Koa, pass ctx.req before koa-bodyparser or koa-body)',
+/** Who is reading the request: the messages name the function the developer called, and its fix. */
+export type Caller = 'verifyRequest' | 'webhooks';
+
+const PARSER_FIX: Record<Caller, Record<Framework, string>> = {
+  verifyRequest: {
+    express: "mount express.raw({ type: 'application/json' }) on the webhook route instead of express.json()",
+    fastify:
+      "give the route a content-type parser that keeps the bytes: fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => done(null, body))",
+    node: 'call verifyRequest() before any body parser runs (in Koa, pass ctx.req before koa-bodyparser or koa-body)',
+  },
+  webhooks: {
+    express:
+      'register the webhook route before app.use(express.json()), or mount express.json() only on the routes that need it: webhooks.express() reads the raw body itself',
+    fastify: 'register the route with app.register(webhooks.fastify()), which reads the raw body itself',
+    node: 'put webhooks.node() or webhooks.koa() before any body parser (koa-bodyparser, koa-body, app.use(express.json()))',
+  },
 };
+
+const CALL: Record<Caller, string> = { verifyRequest: 'verifyRequest()', webhooks: 'webhooks.handle()' };
 
 /**
  * Finds the signature and the body in what the handler passed. Passing the wrong object is misuse,
  * a TypeError that names the fix for that framework (issue 13, item 12); nothing here reads the body.
  */
-export function sourceOf(request: unknown): Source {
+export function sourceOf(request: unknown, caller: Caller = 'verifyRequest'): Source {
   if (isWebRequest(request)) {
     if (request.bodyUsed || request.body?.locked === true) {
       throw new TypeError(
-        'the Request body was already read, so its exact bytes are gone: call verifyRequest(request) before request.json(), .text() or .formData() ' +
+        `the Request body was already read, so its exact bytes are gone: call ${caller === 'webhooks' ? 'webhooks.fetch(request)' : 'verifyRequest(request)'} before request.json(), .text() or .formData() ` +
           '(in Hono, pass c.req.raw before any c.req.json() or c.req.text())',
       );
     }
     return { kind: 'web', request, signature: request.headers.get('x-oblic-signature') };
   }
   if (isNodeRequest(request))
-    return nodeSource(request, request.headers, request.body, typeof request.app === 'function' ? 'express' : 'node');
+    return nodeSource(
+      request,
+      request.headers,
+      request.body,
+      typeof request.app === 'function' ? 'express' : 'node',
+      caller,
+    );
   const carrier = request as { raw?: unknown; req?: unknown; headers?: unknown; body?: unknown } | null;
   if (isNodeRequest(carrier?.raw) && isHeaders(carrier.headers))
-    return nodeSource(carrier.raw, carrier.headers, carrier.body, 'fastify');
+    return nodeSource(carrier.raw, carrier.headers, carrier.body, 'fastify', caller);
   if (isWebRequest(carrier?.raw))
     throw new TypeError(
-      "this is Hono's c.req: pass c.req.raw (the Web Request) to verifyRequest(), before any body read",
+      `this is Hono's c.req: pass c.req.raw (the Web Request) to ${caller === 'webhooks' ? 'webhooks.fetch()' : 'verifyRequest()'}, before any body read`,
     );
   if (isNodeRequest(carrier?.req))
     throw new TypeError(
-      "this is Koa's ctx or ctx.request: pass ctx.req (the Node request) to verifyRequest(), before any body parser",
+      caller === 'webhooks'
+        ? "this is Koa's ctx or ctx.request: use app.use(webhooks.koa()), which reads ctx.req itself, before any body parser"
+        : "this is Koa's ctx or ctx.request: pass ctx.req (the Node request) to verifyRequest(), before any body parser",
     );
   throw new TypeError(
-    `verifyRequest() takes a Web Request, a Node request (Express's req, Koa's ctx.req) or Fastify's request, got ${describe(request)}`,
+    `${CALL[caller]} takes a Web Request, a Node request (Express's req, Koa's ctx.req) or Fastify's request, got ${describe(request)}`,
   );
 }
 
@@ -67,17 +88,18 @@ function nodeSource(
   headers: IncomingHttpHeaders,
   body: unknown,
   framework: Framework,
+  caller: Caller,
 ): Source {
   const preparsed = isUnparsed(body, stream) ? undefined : body;
   if (preparsed === undefined && (stream.readableEnded || stream.readableDidRead)) {
     throw new TypeError(
-      `the request body was already read by something else, so its exact bytes are gone: ${PARSER_FIX[framework]}`,
+      `the request body was already read by something else, so its exact bytes are gone: ${PARSER_FIX[caller][framework]}`,
     );
   }
   if (preparsed !== undefined && !(preparsed instanceof Uint8Array) && typeof preparsed !== 'string') {
     throw new TypeError(
       `${framework === 'fastify' ? 'request' : 'req'}.body is already parsed, so its signature cannot be checked: the signature covers the exact bytes Oblic sent. ` +
-        `To fix it, ${PARSER_FIX[framework]}.`,
+        `To fix it, ${PARSER_FIX[caller][framework]}.`,
     );
   }
   return { kind: 'node', stream, body: preparsed, framework, signature: headers['x-oblic-signature'] };

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { parseEvent, type ParseError } from '../oblic/parse.js';
 import type { OblicEvent } from '../oblic/models.js';
 import { declaredTooLarge, readNodeBody, readWebBody, tooLarge, type BodyRead } from './receive-body.js';
-import { sourceOf, type ReceivedRequest, type Source } from './receive-source.js';
+import { sourceOf, type Caller, type ReceivedRequest, type Source } from './receive-source.js';
 import { checkSignature, readSignature, verdictFor, type FailureReason, type Verdict } from './verify.js';
 
 export type { ReceivedRequest } from './receive-source.js';
@@ -41,8 +41,16 @@ const NO_BODY = new Uint8Array(0);
  * wrong object) is a TypeError that names the fix.
  */
 export async function verifyRequest(request: ReceivedRequest, options: VerifyRequestOptions): Promise<RequestVerdict> {
-  const { secrets, maxBody } = readOptions(options);
-  const source = sourceOf(request);
+  return verifyChecked(request, readOptions(options, 'verifyRequest'), 'verifyRequest');
+}
+
+/** verifyRequest with options already checked by readOptions; `caller` picks whose fix a TypeError names. */
+export async function verifyChecked(
+  request: ReceivedRequest,
+  { secrets, maxBody }: { secrets: string[]; maxBody: number },
+  caller: Caller,
+): Promise<RequestVerdict> {
+  const source = sourceOf(request, caller);
   const given = readSignature(source.signature);
   if (!Buffer.isBuffer(given)) return withEvent(given, NO_BODY);
   return source.kind === 'web'
@@ -101,26 +109,30 @@ async function verifyWeb(request: Request, given: Buffer, secrets: string[], max
   return withEvent(verdictFor(matched, secrets.length, read.body.byteLength), read.body);
 }
 
-/** Options are the developer's, so a wrong one is a TypeError that says what to pass (issue 13, item 12). */
-function readOptions(options: VerifyRequestOptions | undefined): { secrets: string[]; maxBody: number } {
+/**
+ * Options are the developer's, so a wrong one is a TypeError that says what to pass (issue 13, item
+ * 12); `who` is the function the message names (createWebhooks checks its options with this too).
+ */
+export function readOptions(
+  options: VerifyRequestOptions | undefined,
+  who: string,
+): { secrets: string[]; maxBody: number } {
   const given: unknown = options?.secrets;
   if (given === undefined || given === null) {
     throw new TypeError(
-      'verifyRequest(request, { secrets }) needs the endpoint secret, or an array of them while rotating (is OBLIC_WEBHOOK_SECRET set?)',
+      `${who}(${who === 'verifyRequest' ? 'request, ' : ''}{ secrets }) needs the endpoint secret, or an array of them while rotating (is OBLIC_WEBHOOK_SECRET set?)`,
     );
   }
   if (typeof given !== 'string' && typeof (given as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-    throw new TypeError(`verifyRequest() secrets must be a string or an array of strings, got ${typeof given}`);
+    throw new TypeError(`${who}() secrets must be a string or an array of strings, got ${typeof given}`);
   }
   const secrets: unknown[] = typeof given === 'string' ? [given] : [...(given as Iterable<unknown>)];
   if (secrets.length === 0 || !secrets.every((s) => typeof s === 'string' && s !== '')) {
-    throw new TypeError('verifyRequest() needs at least one non-empty secret (is OBLIC_WEBHOOK_SECRET set?)');
+    throw new TypeError(`${who}() needs at least one non-empty secret (is OBLIC_WEBHOOK_SECRET set?)`);
   }
   const maxBody = options?.maxBody ?? DEFAULT_MAX_BODY;
   if (!Number.isSafeInteger(maxBody) || maxBody < 0)
-    throw new TypeError(
-      `verifyRequest() maxBody must be a number of bytes, e.g. ${DEFAULT_MAX_BODY}; got ${String(maxBody)}`,
-    );
+    throw new TypeError(`${who}() maxBody must be a number of bytes, e.g. ${DEFAULT_MAX_BODY}; got ${String(maxBody)}`);
   return { secrets: secrets as string[], maxBody };
 }
 

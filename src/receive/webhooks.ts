@@ -1,0 +1,212 @@
+import type { EventType } from '../oblic/events.js';
+import type { OblicEvent } from '../oblic/models.js';
+import type { ReceivedRequest } from '../signing/receive-source.js';
+import { readOptions, verifyChecked, type RequestFailureReason } from '../signing/verify-request.js';
+import { createMemoryStore, type IdempotencyStore } from './idempotency.js';
+import { typesOf, type EventOf, type EventPattern } from './patterns.js';
+
+export interface WebhooksOptions {
+  /** The endpoint's secret, or several while rotating. */
+  secrets: string | readonly string[];
+  /** The largest body read, in bytes (default 1 MiB); a longer one is answered 413 without reading on. */
+  maxBody?: number;
+  /**
+   * Where the ids of handled events are kept, so a retried delivery does not run the handlers twice.
+   * Default: the last 10,000 ids in this process's memory (see createMemoryStore). `false` turns it off.
+   */
+  idempotency?: IdempotencyStore | false;
+}
+
+/** A handler gets the verified, typed event; what it returns (or resolves to) is ignored, a throw is a 500. */
+export type WebhookHandler<E extends OblicEvent = OblicEvent> = (event: E) => unknown;
+
+/** Called when a handler throws, the store fails, or the endpoint is misused (then `event` is null). */
+export type WebhookErrorHandler = (error: unknown, event: OblicEvent | null) => unknown;
+
+/** Why a delivery got its answer: one word for logs and tests. */
+export type WebhookOutcome =
+  | 'handled'
+  | 'duplicate'
+  | 'unhandled_type'
+  | 'unknown_type'
+  | RequestFailureReason
+  | 'invalid_event'
+  | 'method_not_allowed'
+  | 'handler_failed'
+  | 'store_failed'
+  | 'misuse';
+
+/** The answer for one delivery, whatever the framework: adapters write it as it is. */
+export interface WebhookAnswer {
+  status: number;
+  outcome: WebhookOutcome;
+  headers: Record<string, string>;
+  /** The response body: null for a 2xx, else the JSON text `{"error":"…"}`. */
+  body: string | null;
+  /** The verified event, when there is one. */
+  event: OblicEvent | null;
+}
+
+interface Registration {
+  types: Set<EventType>;
+  handler: WebhookHandler<never>;
+}
+
+export interface WebhooksCore {
+  on<P extends EventPattern>(pattern: P | readonly P[], handler: WebhookHandler<EventOf<P>>): this;
+  off<P extends EventPattern>(pattern: P | readonly P[], handler: WebhookHandler<EventOf<P>>): this;
+  onError(handler: WebhookErrorHandler): this;
+  handle(request: ReceivedRequest): Promise<WebhookAnswer>;
+}
+
+const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
+
+/**
+ * The framework-free part of createWebhooks: the handlers, and `handle`, which turns a request into
+ * an answer. Nothing the sender does throws here; every path ends in a status (the README's table).
+ */
+export function createCore(options: WebhooksOptions): WebhooksCore {
+  const checked = readOptions(options, 'createWebhooks');
+  const store = readStore(options?.idempotency);
+  const registrations: Registration[] = [];
+  const errorHandlers: WebhookErrorHandler[] = [];
+  // A delivery whose event is being handled right now: a duplicate arriving meanwhile waits for it.
+  const inFlight = new Map<string, Promise<WebhookAnswer>>();
+
+  const report = (error: unknown, event: OblicEvent | null) => {
+    if (errorHandlers.length === 0) {
+      // Nobody listens: a failure must still show somewhere, as Express and octokit log theirs.
+      if (event) console.error(`oblic-hooks: a handler of ${event.type} (event ${event.id}) failed:`, error);
+      else console.error(`oblic-hooks: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    for (const handler of errorHandlers) {
+      try {
+        Promise.resolve(handler(error, event)).catch(() => {});
+      } catch {
+        // An onError that throws is its own bug; the answer is already decided.
+      }
+    }
+  };
+
+  const runOnce = async (event: OblicEvent, handlers: WebhookHandler<never>[]): Promise<WebhookAnswer> => {
+    if (store) {
+      try {
+        if (await store.has(event.id)) return answer(204, 'duplicate', event);
+      } catch (error) {
+        report(error, event);
+        return failed(500, 'store_failed', 'the idempotency store failed; retry the delivery later', event);
+      }
+    }
+    for (const handler of handlers) {
+      try {
+        await (handler as WebhookHandler)(event);
+      } catch (error) {
+        report(error, event);
+        return failed(500, 'handler_failed', `the handler of ${event.type} failed; retry the delivery later`, event);
+      }
+    }
+    if (store) {
+      try {
+        await store.add(event.id);
+      } catch (error) {
+        report(error, event); // handled all the same: a 500 would run the handlers again
+      }
+    }
+    return answer(204, 'handled', event);
+  };
+
+  const dispatch = async (event: OblicEvent): Promise<WebhookAnswer> => {
+    const handlers = registrations.filter((r) => r.types.has(event.type)).map((r) => r.handler);
+    if (handlers.length === 0) return answer(204, 'unhandled_type', event);
+    const running = inFlight.get(event.id);
+    if (running) {
+      const first = await running;
+      return first.status < 300 ? answer(204, 'duplicate', event) : first;
+    }
+    const run = runOnce(event, handlers);
+    inFlight.set(event.id, run);
+    try {
+      return await run;
+    } finally {
+      inFlight.delete(event.id);
+    }
+  };
+
+  const core: WebhooksCore = {
+    on(pattern, handler) {
+      const types = patternTypes(pattern, 'on');
+      if (typeof handler !== 'function')
+        throw new TypeError('webhooks.on(pattern, handler) needs a function as handler');
+      registrations.push({ types: new Set(types), handler: handler as WebhookHandler<never> });
+      return this;
+    },
+    off(pattern, handler) {
+      const types = patternTypes(pattern, 'off');
+      for (const registration of registrations.filter((r) => r.handler === handler)) {
+        for (const type of types) registration.types.delete(type);
+        if (registration.types.size === 0) registrations.splice(registrations.indexOf(registration), 1);
+      }
+      return this;
+    },
+    onError(handler) {
+      if (typeof handler !== 'function') throw new TypeError('webhooks.onError(handler) needs a function');
+      errorHandlers.push(handler);
+      return this;
+    },
+    async handle(request) {
+      try {
+        const method = (request as { method?: unknown }).method;
+        if (typeof method === 'string' && method.toUpperCase() !== 'POST') {
+          return {
+            ...failed(405, 'method_not_allowed', 'Oblic delivers webhooks with POST', null),
+            headers: { ...JSON_TYPE, allow: 'POST' },
+          };
+        }
+        const verdict = await verifyChecked(request, checked, 'webhooks');
+        if (!verdict.verified) {
+          const status = verdict.reason === 'body_too_large' ? 413 : verdict.reason === 'body_incomplete' ? 400 : 401;
+          return failed(status, verdict.reason ?? 'mismatch', verdict.message, null);
+        }
+        if (verdict.event === null) {
+          // A type this version does not know is one Oblic may add: 204, so it is not retried or disabled.
+          if (verdict.eventError?.code === 'unknown_type') return answer(204, 'unknown_type', null);
+          return failed(400, 'invalid_event', verdict.eventError?.message ?? 'the body is not an Oblic event', null);
+        }
+        return await dispatch(verdict.event);
+      } catch (error) {
+        // Only misuse gets here (verifyRequest's TypeErrors: a parsed body, the wrong object).
+        report(error, null);
+        const message = error instanceof Error ? error.message : 'the webhook endpoint is misconfigured';
+        return failed(500, 'misuse', message, null);
+      }
+    },
+  };
+  return core;
+}
+
+function patternTypes(pattern: unknown, method: 'on' | 'off'): EventType[] {
+  const patterns: unknown[] = Array.isArray(pattern) ? pattern : [pattern];
+  if (patterns.length === 0) throw new TypeError(`webhooks.${method}([]) needs at least one event type or pattern`);
+  return [...new Set(patterns.flatMap((p) => typesOf(p, method)))];
+}
+
+function readStore(given: unknown): IdempotencyStore | null {
+  if (given === false) return null;
+  if (given === undefined) return createMemoryStore();
+  const store = given as Partial<IdempotencyStore> | null;
+  if (typeof store?.has !== 'function' || typeof store.add !== 'function') {
+    throw new TypeError(
+      'createWebhooks({ idempotency }) takes a store with has(id) and add(id), or false to turn it off',
+    );
+  }
+  return store as IdempotencyStore;
+}
+
+function answer(status: number, outcome: WebhookOutcome, event: OblicEvent | null): WebhookAnswer {
+  return { status, outcome, headers: {}, body: null, event };
+}
+
+function failed(status: number, outcome: WebhookOutcome, error: string, event: OblicEvent | null): WebhookAnswer {
+  return { status, outcome, headers: { ...JSON_TYPE }, body: JSON.stringify({ error }), event };
+}
