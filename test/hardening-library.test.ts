@@ -330,36 +330,23 @@ describe('verifyRequest() edge cases get a verdict or a TypeError naming the fix
   });
 });
 
-describe('the README examples under hostile requests (items 10, 11)', () => {
-  async function start(name: string, code: string): Promise<{ port: string; alive: () => boolean }> {
-    const { port, child } = await startExample(`hardening-${name}.mjs`, code, SECRET);
+describe("the README's verifyRequest example under hostile requests (items 10, 11)", () => {
+  it('a text/plain and an empty POST get 401, a signed body over 1 MiB 413 before the sender has finished', async () => {
+    const { port, child } = await startExample('hardening-verify-request.mjs', readmeExample('verify-request'), SECRET);
     closers.push(async () => child.kill());
-    return { port, alive: () => child.exitCode === null && child.signalCode === null };
-  }
-  const example = readmeExample;
-
-  it('express under Express 4: a text/plain and an empty POST get 401, and the app stays up', async () => {
-    const app = await start('express4-skipped', example('express').replace("from 'express'", "from 'express4'"));
-    const port = Number(app.port);
-    expect((await post(port, { 'content-type': 'text/plain', 'x-oblic-signature': sig('other') }, [body])).status).toBe(
+    const at = Number(port);
+    expect((await post(at, { 'content-type': 'text/plain', 'x-oblic-signature': sig('other') }, [body])).status).toBe(
       401,
     );
-    expect((await post(port, { 'content-length': '0' }, [])).status).toBe(401);
-    expect((await post(port, { ...json, 'x-oblic-signature': sig(body) }, [body])).status).toBe(204);
-    expect(app.alive()).toBe(true);
+    expect((await post(at, { 'content-length': '0' }, [])).status).toBe(401);
+    const huge = await post(
+      at,
+      { ...json, 'x-oblic-signature': sig('x') },
+      [Buffer.alloc(MiB), Buffer.alloc(MiB)],
+      false,
+    );
+    expect(huge.status).toBe(413);
+    expect((await post(at, { ...json, 'x-oblic-signature': sig(body) }, [body])).status).toBe(204);
+    expect(child.exitCode === null && child.signalCode === null).toBe(true);
   });
-
-  it.each(['node', 'koa', 'hono'])(
-    '%s: a signed body over 1 MiB gets 413 before the sender has finished',
-    async (name) => {
-      const { port } = await start(`${name}-huge`, example(name));
-      const answer = await post(
-        Number(port),
-        { ...json, 'x-oblic-signature': sig('x') },
-        [Buffer.alloc(MiB), Buffer.alloc(MiB)],
-        false,
-      );
-      expect(answer.status).toBe(413);
-    },
-  );
 });

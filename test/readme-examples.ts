@@ -14,26 +14,50 @@ export function readmeExample(name: string): string {
   return match[1]!;
 }
 
-/** Writes `code` to test/.examples/<file> and runs it with PORT=0; resolves once it says "listening on N". */
-export async function startExample(
-  file: string,
-  code: string,
-  secret: string,
-): Promise<{ port: string; child: ChildProcess }> {
+/** Writes `code` to test/.examples/<file>, where `import 'oblic-hooks'` resolves to this package. */
+export function writeExample(file: string, code: string): string {
   mkdirSync(DIR, { recursive: true });
   writeFileSync(`${DIR}${file}`, code);
-  const child = spawn(process.execPath, [`${DIR}${file}`], {
+  return `${DIR}${file}`;
+}
+
+export interface RunningExample {
+  port: string;
+  child: ChildProcess;
+  /** Everything the example printed on stdout so far. */
+  output: () => string;
+  /** Resolves once what it printed satisfies `test` (a line is written before its answer, but read by us later). */
+  until: (test: (out: string) => boolean) => Promise<void>;
+  alive: () => boolean;
+}
+
+/** Writes `code` to test/.examples/<file> and runs it with PORT=0; resolves once it says "listening on N". */
+export async function startExample(file: string, code: string, secret: string): Promise<RunningExample> {
+  const path = writeExample(file, code);
+  const child = spawn(process.execPath, [path], {
     env: { ...process.env, PORT: '0', OBLIC_WEBHOOK_SECRET: secret },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  let out = '';
+  const waiting = new Set<() => void>();
   const port = await new Promise<string>((resolve, reject) => {
-    let out = '';
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
+      for (const check of waiting) check();
       const match = /listening on (\d+)/.exec(out);
       if (match) resolve(match[1]!);
     });
     child.on('exit', (code) => reject(new Error(`example ${file} exited ${code}: ${out}`)));
   });
-  return { port, child };
+  const until = (test: (out: string) => boolean) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (!test(out)) return;
+        waiting.delete(check);
+        resolve();
+      };
+      waiting.add(check);
+      check();
+    });
+  return { port, child, output: () => out, until, alive: () => child.exitCode === null && child.signalCode === null };
 }
