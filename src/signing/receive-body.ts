@@ -90,8 +90,15 @@ export function readNodeBody(stream: Readable, limit: number, onChunk: (chunk: B
   );
 }
 
-/** Reads a Web Request body up to `limit` bytes; past it the stream is cancelled unread. */
-export async function readWebBody(body: ReadableStream<Uint8Array> | null, limit: number): Promise<BodyRead> {
+/**
+ * Reads a Web Request body up to `limit` bytes, handing each chunk to `onChunk` as it arrives (the
+ * HMACs hash as it streams); past the limit the stream is cancelled unread.
+ */
+export async function readWebBody(
+  body: ReadableStream<Uint8Array> | null,
+  limit: number,
+  onChunk: (chunk: Uint8Array) => void,
+): Promise<BodyRead> {
   if (body === null) return { ok: true, body: new Uint8Array(0) };
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
@@ -106,6 +113,7 @@ export async function readWebBody(body: ReadableStream<Uint8Array> | null, limit
         return tooLarge(limit);
       }
       chunks.push(value);
+      onChunk(value);
     }
   } catch {
     return incomplete();

@@ -3,7 +3,7 @@ import { parseEvent, type ParseError } from '../oblic/parse.js';
 import type { OblicEvent } from '../oblic/models.js';
 import { declaredTooLarge, readNodeBody, readWebBody, tooLarge, type BodyRead } from './receive-body.js';
 import { sourceOf, type Caller, type ReceivedRequest, type Source } from './receive-source.js';
-import { checkSignature, readSignature, verdictFor, type FailureReason, type Verdict } from './verify.js';
+import { checkSignature, readSignature, type FailureReason, type Verdict } from './verify.js';
 
 export type { ReceivedRequest } from './receive-source.js';
 
@@ -33,7 +33,7 @@ const NO_BODY = new Uint8Array(0);
 
 /**
  * Verifies an incoming Oblic delivery and returns a verdict with the typed event. It takes a Web
- * `Request` (Next.js, Hono's c.req.raw, Bun, Deno, Workers; checked with WebCrypto), a Node request
+ * `Request` (Next.js, Hono's c.req.raw, Bun, Deno, Workers), a Node request
  * (plain node:http, Express 4 and 5 with or without `express.raw()`, Koa's ctx.req), or Fastify's
  * request with a `parseAs: 'buffer'` parser. The signature header is checked before the body is read,
  * and the body is read up to `maxBody` (issue 13, item 10).
@@ -53,18 +53,14 @@ export async function verifyChecked(
   const source = sourceOf(request, caller);
   const given = readSignature(source.signature);
   if (!Buffer.isBuffer(given)) return withEvent(given, NO_BODY);
-  return source.kind === 'web'
-    ? verifyWeb(source.request, given, secrets, maxBody)
-    : verifyNode(source, secrets, maxBody);
-}
-
-async function verifyNode(
-  source: Extract<Source, { kind: 'node' }>,
-  secrets: string[],
-  maxBody: number,
-): Promise<RequestVerdict> {
+  // The body is hashed under every secret as it arrives, whichever kind of request carries it.
   const hmacs = secrets.map((secret) => createHmac('sha256', secret));
-  const read = await nodeBytes(source, maxBody, (chunk) => hmacs.forEach((hmac) => hmac.update(chunk)));
+  const hash = (chunk: Uint8Array) => hmacs.forEach((hmac) => hmac.update(chunk));
+  const read =
+    source.kind === 'web'
+      ? (declaredTooLarge(source.request.headers.get('content-length'), maxBody) ??
+        (await readWebBody(source.request.body, maxBody, hash)))
+      : await nodeBytes(source, maxBody, hash);
   if (!read.ok) return failure(read);
   const verdict = checkSignature(
     source.signature,
@@ -90,23 +86,6 @@ async function nodeBytes(
   if (body.byteLength > maxBody) return tooLarge(maxBody);
   onChunk(body);
   return { ok: true, body };
-}
-
-async function verifyWeb(request: Request, given: Buffer, secrets: string[], maxBody: number): Promise<RequestVerdict> {
-  const read =
-    declaredTooLarge(request.headers.get('content-length'), maxBody) ?? (await readWebBody(request.body, maxBody));
-  if (!read.ok) return failure(read);
-  const encoder = new TextEncoder();
-  let matched: number | null = null;
-  for (const [index, secret] of secrets.entries()) {
-    const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-      'verify',
-    ]);
-    // subtle.verify compares in constant time; every secret is tried, whatever matched first.
-    if ((await crypto.subtle.verify('HMAC', key, new Uint8Array(given), read.body)) && matched === null)
-      matched = index;
-  }
-  return withEvent(verdictFor(matched, secrets.length, read.body.byteLength), read.body);
 }
 
 /**
