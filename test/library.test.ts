@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -72,5 +72,50 @@ describe('the start-up bundle behind the bin', () => {
     expect(readFileSync(new URL('../src/wire/deliver.ts', import.meta.url), 'utf8')).not.toMatch(
       /^import (?!type )[^;]*from 'undici'/m,
     );
+  });
+});
+
+describe("the library's type declarations, as a TypeScript app compiles against them", () => {
+  it('createWebhooks narrows each pattern, and a wrong type or field is a compile error', () => {
+    const dir = fileURLToPath(new URL('./.examples/consumer/', import.meta.url)); // inside the package, so 'oblic-hooks' resolves
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      `${dir}app.ts`,
+      [
+        "import { createServer } from 'node:http';",
+        "import { createWebhooks, type Message, type OblicEvent } from 'oblic-hooks';",
+        '',
+        "const webhooks = createWebhooks({ secrets: [process.env.OBLIC_WEBHOOK_SECRET ?? ''] });",
+        "webhooks.on('message.created', (event) => { const text: string = event.payload.message; const m: Message = event.payload; return [text, m]; });",
+        "webhooks.on('contact.*', (event) => { const type: 'contact.created' | 'contact.updated' | 'contact.deleted' = event.type; return type; });",
+        "webhooks.on('*', (event: OblicEvent) => event.id).onError((error, event) => console.error(error, event?.type));",
+        '// @ts-expect-error: not an Oblic event type',
+        "webhooks.on('message.sent', () => {});",
+        '// @ts-expect-error: a contact has no message text',
+        "webhooks.on('contact.created', (event) => event.payload.message);",
+        "createServer(webhooks.node({ path: '/webhooks' }));",
+        'export const POST: (request: Request) => Promise<Response> = webhooks.fetch;',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      `${dir}tsconfig.json`,
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          noEmit: true,
+          skipLibCheck: true,
+          types: ['node'],
+        },
+        files: ['app.ts'],
+      }),
+    );
+    const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
+    const result = spawnSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
   });
 });
