@@ -75,19 +75,22 @@ describe.each([
     expect(w.handled).toEqual([JSON.parse(one.toString()).id, JSON.parse(two.toString()).id]);
   });
 
-  it('after app.use(express.json()): 500 naming the fix, and the TypeError to onError', async () => {
+  it('after app.use(express.json()), or with it on the route: 500 naming the fix, and the TypeError to onError', async () => {
     const w = webhooks();
     const app = express();
+    app.post('/route', express.json(), w.webhooks.express());
     app.use(express.json());
     app.post('/webhooks', w.webhooks.express());
     const port = await listening(app.listen(0, '127.0.0.1'));
     const body = event();
-    const answer = await post(port, signed(body), [body]);
-    expect(answer.status).toBe(500);
-    expect(JSON.parse(answer.text).error).toMatch(
-      /already parsed.*register the webhook route before app\.use\(express\.json\(\)\)/,
-    );
-    expect(w.errors).toHaveLength(1);
+    for (const path of ['/webhooks', '/route']) {
+      const answer = await post(port, signed(body), [body], true, path);
+      expect(answer.status).toBe(500);
+      expect(JSON.parse(answer.text).error).toMatch(
+        /already parsed.*take express\.json\(\) off the webhook route and register the route before any app\.use\(express\.json\(\)\)/,
+      );
+    }
+    expect(w.errors).toHaveLength(2);
     expect(w.errors[0]).toBeInstanceOf(TypeError);
     expect(w.handled).toEqual([]);
   });

@@ -35,7 +35,7 @@ const PARSER_FIX: Record<Caller, Record<Framework, string>> = {
   },
   webhooks: {
     express:
-      'register the webhook route before app.use(express.json()), or mount express.json() only on the routes that need it: webhooks.express() reads the raw body itself',
+      'take express.json() off the webhook route and register the route before any app.use(express.json()) (or mount that only on the routes that need it): webhooks.express() reads the raw body itself',
     fastify: 'register the route with app.register(webhooks.fastify()), which reads the raw body itself',
     node: 'put webhooks.node() or webhooks.koa() before any body parser (koa-bodyparser, koa-body, app.use(express.json()))',
   },
