@@ -2,6 +2,7 @@
 // user would run it, then sent real traffic: `send all`, a scenario with every delivery twice,
 // `check`, and hostile requests. Each example logs "received <type> <id>" from its '*' handler, so
 // the test sees how often the handlers ran.
+import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
@@ -115,4 +116,22 @@ describe('the README createWebhooks examples, run as written', () => {
       expect(app.alive()).toBe(true);
     },
   );
+});
+
+describe("the README's handler test, run as written", () => {
+  it('passes its asserts with a body from send --dry-run, and fails them when the handler runs twice', async () => {
+    const dryRun = await runCli(['send', 'message.created', '--dry-run', '--seed', '1'], env);
+    expect(dryRun.code).toBe(0);
+    writeExample('message.created.json', `${dryRun.stdout.trim().split('\n').at(-1)}`);
+    const run = (code: string) =>
+      spawnSync(process.execPath, [writeExample('test-handlers.mjs', code)], { encoding: 'utf8' });
+    const ok = run(readmeExample('test-handlers'));
+    expect([ok.status, ok.stdout, ok.stderr]).toEqual([0, 'handlers ok\n', '']);
+    // The same asserts catch an endpoint that runs a retry again.
+    const twice = run(
+      readmeExample('test-handlers').replace('{ secrets: [secret] }', '{ secrets: [secret], idempotency: false }'),
+    );
+    expect(twice.status).toBe(1);
+    expect(twice.stderr).toMatch(/AssertionError/);
+  });
 });
