@@ -158,6 +158,18 @@ describe('check against broken endpoints: each fails exactly its probes', () => 
     expect(run.probes[0]!.fix).toContain('verifies with another secret than --secret');
   });
 
+  it('one 500 answer to every type, word for word: the fix quotes what the answer says', async () => {
+    const misconfigured = await serve((_request, response) => {
+      response.writeHead(500, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: 'req.body is already parsed: take express.json() off the route' }));
+    });
+    const run = await check(misconfigured, '--only', 'accepts-every-type');
+    expect(run.fails).toEqual(['accepts-every-type']);
+    expect(run.probes[0]!.fix).toBe(
+      'every event got the same 500 answer, whatever its type, so the endpoint fails before it looks at the event (a body parser that ran first, a setting): its answer says req.body is already parsed: take express.json() off the route',
+    );
+  });
+
   it('a timeout fails its probe and answers-in-time, and names --timeout', async () => {
     // The endpoint never answers the large event: the sender gives up after --timeout.
     const right = RIGHT_ENDPOINT.reply(SECRET);

@@ -5,6 +5,7 @@ import {
   accepts,
   answerOf,
   crashFix,
+  firstBodyLine,
   type Grade,
   gradeEach,
   graded,
@@ -60,6 +61,18 @@ function withUnknownFields(craft: Craft): Array<{ label: string; event: EventObj
   ];
 }
 
+/** What an answer's body says went wrong: its JSON `error` or `message` (up to 300 characters), else its first line. */
+function errorOf(body: Buffer | null): string | null {
+  try {
+    const { error, message } = JSON.parse(body?.toString('utf8') ?? '') as { error?: unknown; message?: unknown };
+    const said = typeof error === 'string' ? error : message;
+    if (typeof said === 'string' && said !== '') return said.length > 300 ? `${said.slice(0, 299)}…` : said;
+  } catch {
+    // Not JSON: its first line will do.
+  }
+  return firstBodyLine(body);
+}
+
 export const DELIVERY_PROBES: readonly Probe[] = [
   {
     id: 'accepts-every-type',
@@ -84,6 +97,11 @@ export const DELIVERY_PROBES: readonly Probe[] = [
           return `nothing takes a POST at ${url.pathname} (${statusesOf(bad)}): check the path of the URL, or that the handler sets a status (Koa answers 404 to one that sets none)`;
         if (every && statuses.size === 1 && answerOf(bad[0]!.result) === 'rejected')
           return `every validly signed event was refused with ${statusesOf(bad)}: the endpoint refuses what Oblic sends, which carries only content-type and x-oblic-signature (does it require another header, a user-agent, a token?)${query}`;
+        // One answer to every type, word for word: the endpoint fails before it looks at the event.
+        const bodies = new Set(bad.map(({ result }) => errorOf(result.body)));
+        const [said] = bodies;
+        if (every && statuses.size === 1 && bodies.size === 1 && said)
+          return `every event got the same ${statusesOf(bad)} answer, whatever its type, so the endpoint fails before it looks at the event (a body parser that ran first, a setting): its answer says ${said}`;
         const types = bad.map(({ sent }) => sent.label).join(', ');
         return `the endpoint fails ${types}: see its log; answer 2xx to every verified event, including the types you ignore`;
       }),
