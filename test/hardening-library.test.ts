@@ -226,6 +226,11 @@ describe('verifyRequest() edge cases get a verdict or a TypeError naming the fix
     await expect(verifyRequest(request(), { secrets: 42 as unknown as string })).rejects.toThrow(
       /must be a string or an array of strings, got number/,
     );
+    // An unset variable beside a set one is skipped: [env.CURRENT, env.PREVIOUS] after a rotation.
+    expect((await verifyRequest(request(), { secrets: [undefined, SECRET] })).matchedSecret).toBe(1);
+    await expect(verifyRequest(request(), { secrets: [undefined, ''] })).rejects.toThrow(
+      /at least one non-empty secret/,
+    );
     await expect(verifyRequest(request(), { secrets: SECRET, maxBody: -1 })).rejects.toThrow(
       /maxBody must be a number of bytes/,
     );

@@ -85,7 +85,7 @@ describe("the library's type declarations, as a TypeScript app compiles against 
         "import { createServer } from 'node:http';",
         "import { createWebhooks, type Message, type OblicEvent } from 'oblic-hooks';",
         '',
-        "const webhooks = createWebhooks({ secrets: [process.env.OBLIC_WEBHOOK_SECRET ?? ''] });",
+        'const webhooks = createWebhooks({ secrets: [process.env.OBLIC_WEBHOOK_SECRET] }); // as the README writes it',
         "webhooks.on('message.created', (event) => { const text: string = event.payload.message; const m: Message = event.payload; return [text, m]; });",
         "webhooks.on('contact.*', (event) => { const type: 'contact.created' | 'contact.updated' | 'contact.deleted' = event.type; return type; });",
         "webhooks.on('*', (event: OblicEvent) => event.id).onError((error, event) => console.error(error, event?.type));",

@@ -160,8 +160,39 @@ describe('createWebhooks(): the status for each delivery (a documented contract)
     expect((error as Error).message).toBe('nobody listens');
   });
 
+  it('an onError that throws or rejects: both errors go to console.error, and the answer is still 500', async () => {
+    const logged: unknown[][] = [];
+    const both = gate();
+    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      logged.push(args);
+      if (logged.length === 2) both.open();
+    });
+    const { send } = await serve({}, (w) =>
+      w
+        .on('message.deleted', () => {
+          throw new Error('handler');
+        })
+        .onError(() => {
+          throw new Error('sync onError');
+        })
+        .onError(async () => {
+          throw new Error('async onError');
+        }),
+    );
+    expect((await send(sample('message.deleted'))).status).toBe(500);
+    await both.opened;
+    expect(
+      logged.map(([line, thrown, , error]) => [line, (thrown as Error).message, (error as Error).message]),
+    ).toEqual([
+      ['oblic-hooks: onError threw', 'sync onError', 'handler'],
+      ['oblic-hooks: onError threw', 'async onError', 'handler'],
+    ]);
+  });
+
   it('another method than POST: 405 with Allow: POST; another path: 404 naming the right one', async () => {
     const { port } = await serve();
+    const slash = sample('contact.deleted');
+    expect((await post(port, signed(slash), [slash], true, '/webhooks/?from=oblic')).status).toBe(204);
     const get = await post(port, {}, [], true, '/webhooks', 'GET');
     expect(get.status).toBe(405);
     expect(get.headers.allow).toBe('POST');
@@ -180,6 +211,12 @@ describe('createWebhooks(): the status for each delivery (a documented contract)
     );
     expect(() => createWebhooks({ secrets: 's', idempotency: {} as IdempotencyStore })).toThrow(
       /has\(id\) and add\(id\)/,
+    );
+    // An unset variable in a list is skipped (a rotation's PREVIOUS once it is gone); a wrong type is not.
+    expect(() => createWebhooks({ secrets: ['s', undefined, ''] })).not.toThrow();
+    expect(() => createWebhooks({ secrets: ['', undefined] })).toThrow(/at least one non-empty secret/);
+    expect(() => createWebhooks({ secrets: ['s', 42 as unknown as string] })).toThrow(
+      /secrets\[1\] is number, not a string/,
     );
     const webhooks = createWebhooks({ secrets: 's' });
     expect(() => webhooks.on('message.craeted' as EventType, () => {})).toThrow(/did you mean "message\.created"\?/);
@@ -238,6 +275,11 @@ describe('createWebhooks(): handlers', () => {
     await send(sample('message.deleted'));
     expect(a).not.toHaveBeenCalled();
     expect(b.mock.calls.map(([event]) => (event as OblicEvent).type)).toEqual(['message.created']);
+    // Registered twice, removed once: it still runs once.
+    const c = vi.fn();
+    webhooks.on('group.created', c).on('group.created', c).off('group.created', c);
+    await send(sample('group.created'));
+    expect(c).toHaveBeenCalledTimes(1);
   });
 
   it('narrows the event for each pattern (checked by tsc in npm test)', () => {

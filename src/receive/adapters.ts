@@ -61,10 +61,9 @@ export interface Webhooks extends WebhooksCore {
  * `oblic-hooks check` grades. See the README, "Receiving Oblic webhooks in your app".
  */
 export function createWebhooks(options: WebhooksOptions): Webhooks {
-  const core = createCore(options);
-  const serveNode = (path: string | undefined): NodeHandler => {
-    if (path !== undefined && !path.startsWith('/'))
-      throw new TypeError(`the path must start with "/", e.g. "/webhooks"; got "${path}"`);
+  const { core, misuse } = createCore(options);
+  const serveNode = (given: string | undefined): NodeHandler => {
+    const path = routePath(given);
     return (req, res, next) => {
       if (path !== undefined && pathOf(req.url) !== path) {
         if (next) return next();
@@ -83,9 +82,9 @@ export function createWebhooks(options: WebhooksOptions): Webhooks {
     express: () => serveNode(undefined),
     node: (given: { path?: string } = {}) => serveNode(given.path),
     koa: (given: { path?: string } = {}) => {
-      const path = given.path;
+      const path = routePath(given.path);
       return async (ctx: KoaContextLike, next: () => Promise<unknown>) => {
-        if (path !== undefined && ctx.path !== path) return next();
+        if (path !== undefined && pathOf(ctx.path) !== path) return next();
         const answer = await core.handle(ctx.req);
         ctx.status = answer.status;
         for (const [name, value] of Object.entries(answer.headers)) ctx.set(name, value);
@@ -94,7 +93,16 @@ export function createWebhooks(options: WebhooksOptions): Webhooks {
     },
     fastify: (given: { path?: string } = {}) => {
       const path = given.path ?? '/webhooks';
-      return (instance: FastifyLike, _options: unknown, done: (error?: Error) => void) => {
+      return (instance: FastifyLike, options: unknown, done: (error?: Error) => void) => {
+        if (typeof instance.addContentTypeParser !== 'function') {
+          // Mounted as a route handler, app.post('/webhooks', webhooks.fastify()): (request, reply).
+          const answer = misuse(
+            new TypeError(
+              "webhooks.fastify() is a plugin, not a route handler: app.register(webhooks.fastify({ path: '/webhooks' }))",
+            ),
+          );
+          return void (options as FastifyReplyLike).code(answer.status).headers(answer.headers).send(answer.body);
+        }
         // Inside the plugin's own context only: the app's JSON parser stays as it is elsewhere. The
         // parser leaves the body unread, so handle() checks the header first and streams the rest.
         instance.removeAllContentTypeParsers();
@@ -113,10 +121,20 @@ export function createWebhooks(options: WebhooksOptions): Webhooks {
   return Object.assign(core, adapters);
 }
 
+/** The path an adapter answers, as given, checked, and without a trailing slash. */
+function routePath(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  if (typeof path !== 'string' || !path.startsWith('/'))
+    throw new TypeError(`the path must start with "/", e.g. "/webhooks"; got ${JSON.stringify(path)}`);
+  return pathOf(path);
+}
+
+/** The path of a request URL without its query, and without a trailing slash (as Express and koa-router match). */
 function pathOf(url: string | undefined): string {
-  const path = url ?? '/';
-  const query = path.indexOf('?');
-  return query === -1 ? path : path.slice(0, query);
+  const whole = url ?? '/';
+  const query = whole.indexOf('?');
+  const path = query === -1 ? whole : whole.slice(0, query);
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
 
 function writeNode(res: ServerResponse, answer: WebhookAnswer): void {

@@ -1,13 +1,21 @@
 import type { EventType } from '../oblic/events.js';
 import type { OblicEvent } from '../oblic/models.js';
 import type { ReceivedRequest } from '../signing/receive-source.js';
-import { readOptions, verifyChecked, type RequestFailureReason } from '../signing/verify-request.js';
+import {
+  readOptions,
+  verifyChecked,
+  type RequestFailureReason,
+  type VerifyRequestOptions,
+} from '../signing/verify-request.js';
 import { createMemoryStore, type IdempotencyStore } from './idempotency.js';
 import { typesOf, type EventOf, type EventPattern } from './patterns.js';
 
 export interface WebhooksOptions {
-  /** The endpoint's secret, or several while rotating. */
-  secrets: string | readonly string[];
+  /**
+   * The endpoint's secret, or several while rotating. An unset one (undefined or '') is skipped, so
+   * `[process.env.OBLIC_WEBHOOK_SECRET]` type-checks; with none left, createWebhooks throws a TypeError.
+   */
+  secrets: VerifyRequestOptions['secrets'];
   /** The largest body read, in bytes (default 1 MiB); a longer one is answered 413 without reading on. */
   maxBody?: number;
   /**
@@ -65,7 +73,10 @@ const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
  * The framework-free part of createWebhooks: the handlers, and `handle`, which turns a request into
  * an answer. Nothing the sender does throws here; every path ends in a status (the README's table).
  */
-export function createCore(options: WebhooksOptions): WebhooksCore {
+export function createCore(options: WebhooksOptions): {
+  core: WebhooksCore;
+  misuse: (error: unknown) => WebhookAnswer;
+} {
   const checked = readOptions(options, 'createWebhooks');
   const store = readStore(options?.idempotency);
   const registrations: Registration[] = [];
@@ -80,11 +91,13 @@ export function createCore(options: WebhooksOptions): WebhooksCore {
       else console.error(`oblic-hooks: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
+    // An onError that throws is a bug of its own: both errors go to console.error rather than vanish.
+    const lost = (thrown: unknown) => console.error('oblic-hooks: onError threw', thrown, 'while reporting', error);
     for (const handler of errorHandlers) {
       try {
-        Promise.resolve(handler(error, event)).catch(() => {});
-      } catch {
-        // An onError that throws is its own bug; the answer is already decided.
+        Promise.resolve(handler(error, event)).catch(lost);
+      } catch (thrown) {
+        lost(thrown);
       }
     }
   };
@@ -142,10 +155,13 @@ export function createCore(options: WebhooksOptions): WebhooksCore {
       return this;
     },
     off(pattern, handler) {
+      // Undoes one on(): the latest registration of this handler for any of these types.
       const types = patternTypes(pattern, 'off');
-      for (const registration of registrations.filter((r) => r.handler === handler)) {
+      const index = registrations.findLastIndex((r) => r.handler === handler && types.some((t) => r.types.has(t)));
+      const registration = registrations[index];
+      if (registration) {
         for (const type of types) registration.types.delete(type);
-        if (registration.types.size === 0) registrations.splice(registrations.indexOf(registration), 1);
+        if (registration.types.size === 0) registrations.splice(index, 1);
       }
       return this;
     },
@@ -176,13 +192,17 @@ export function createCore(options: WebhooksOptions): WebhooksCore {
         return await dispatch(verdict.event);
       } catch (error) {
         // Only misuse gets here (verifyRequest's TypeErrors: a parsed body, the wrong object).
-        report(error, null);
-        const message = error instanceof Error ? error.message : 'the webhook endpoint is misconfigured';
-        return failed(500, 'misuse', message, null);
+        return misuse(error);
       }
     },
   };
-  return core;
+  /** Misuse: reported, and answered 500 with its message, which names the fix. */
+  const misuse = (error: unknown): WebhookAnswer => {
+    report(error, null);
+    const message = error instanceof Error ? error.message : 'the webhook endpoint is misconfigured';
+    return failed(500, 'misuse', message, null);
+  };
+  return { core, misuse };
 }
 
 function patternTypes(pattern: unknown, method: 'on' | 'off'): EventType[] {

@@ -37,11 +37,14 @@ const PARSER_FIX: Record<Caller, Record<Framework, string>> = {
     express:
       'take express.json() off the webhook route and register the route before any app.use(express.json()) (or mount that only on the routes that need it): webhooks.express() reads the raw body itself',
     fastify: 'register the route with app.register(webhooks.fastify()), which reads the raw body itself',
-    node: 'put webhooks.node() or webhooks.koa() before any body parser (koa-bodyparser, koa-body, app.use(express.json()))',
+    node: 'put webhooks.node() before any body parser; in Koa, put webhooks.koa() before @koa/bodyparser, koa-bodyparser or koa-body, or mount the parser only on the routes that need it (with @koa/router, router.post(path, bodyParser(), handler))',
   },
 };
 
-const CALL: Record<Caller, string> = { verifyRequest: 'verifyRequest()', webhooks: 'webhooks.handle()' };
+const CALL: Record<Caller, string> = {
+  verifyRequest: 'verifyRequest()',
+  webhooks: 'webhooks.fetch() and webhooks.handle()',
+};
 
 /**
  * Finds the signature and the body in what the handler passed. Passing the wrong object is misuse,
@@ -72,6 +75,10 @@ export function sourceOf(request: unknown, caller: Caller = 'verifyRequest'): So
     throw new TypeError(
       `this is Hono's c.req: pass c.req.raw (the Web Request) to ${caller === 'webhooks' ? 'webhooks.fetch()' : 'verifyRequest()'}, before any body read`,
     );
+  if (isWebRequest((carrier?.req as { raw?: unknown } | undefined)?.raw))
+    throw new TypeError(
+      `this is Hono's Context c: pass c.req.raw (the Web Request) to ${caller === 'webhooks' ? 'webhooks.fetch()' : 'verifyRequest()'}, before any body read`,
+    );
   if (isNodeRequest(carrier?.req))
     throw new TypeError(
       caller === 'webhooks'
@@ -79,7 +86,7 @@ export function sourceOf(request: unknown, caller: Caller = 'verifyRequest'): So
         : "this is Koa's ctx or ctx.request: pass ctx.req (the Node request) to verifyRequest(), before any body parser",
     );
   throw new TypeError(
-    `${CALL[caller]} takes a Web Request, a Node request (Express's req, Koa's ctx.req) or Fastify's request, got ${describe(request)}`,
+    `${CALL[caller]} ${caller === 'webhooks' ? 'take' : 'takes'} a Web Request, a Node request (Express's req, Koa's ctx.req) or Fastify's request, got ${describe(request)}`,
   );
 }
 

@@ -8,8 +8,11 @@ import { checkSignature, readSignature, type FailureReason, type Verdict } from 
 export type { ReceivedRequest } from './receive-source.js';
 
 export interface VerifyRequestOptions {
-  /** The endpoint's secret, or several while rotating. */
-  secrets: string | readonly string[];
+  /**
+   * The endpoint's secret, or several while rotating. An unset one (undefined or '') is skipped, so
+   * `[process.env.OBLIC_WEBHOOK_SECRET]` type-checks; with none left it is a TypeError.
+   */
+  secrets: string | undefined | readonly (string | undefined)[];
   /** The largest body read, in bytes (default 1 MiB, as `listen --max-body`); past it the verdict is `body_too_large`. */
   maxBody?: number;
 }
@@ -44,10 +47,17 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyReq
   return verifyChecked(request, readOptions(options, 'verifyRequest'), 'verifyRequest');
 }
 
+/** The options as readOptions checked them: the secrets given, and where each was in the list. */
+export interface CheckedOptions {
+  secrets: string[];
+  positions: number[];
+  maxBody: number;
+}
+
 /** verifyRequest with options already checked by readOptions; `caller` picks whose fix a TypeError names. */
 export async function verifyChecked(
   request: ReceivedRequest,
-  { secrets, maxBody }: { secrets: string[]; maxBody: number },
+  { secrets, positions, maxBody }: CheckedOptions,
   caller: Caller,
 ): Promise<RequestVerdict> {
   const source = sourceOf(request, caller);
@@ -67,7 +77,8 @@ export async function verifyChecked(
     hmacs.map((hmac) => hmac.digest()),
     read.body.byteLength,
   );
-  return withEvent(verdict, read.body);
+  const matchedSecret = verdict.matchedSecret === null ? null : (positions[verdict.matchedSecret] ?? null);
+  return withEvent({ ...verdict, matchedSecret }, read.body);
 }
 
 /** The bytes a body parser kept (express.raw, Fastify's buffer parser), else the stream, read here. */
@@ -92,10 +103,7 @@ async function nodeBytes(
  * Options are the developer's, so a wrong one is a TypeError that says what to pass (issue 13, item
  * 12); `who` is the function the message names (createWebhooks checks its options with this too).
  */
-export function readOptions(
-  options: VerifyRequestOptions | undefined,
-  who: string,
-): { secrets: string[]; maxBody: number } {
+export function readOptions(options: VerifyRequestOptions | undefined, who: string): CheckedOptions {
   const given: unknown = options?.secrets;
   if (given === undefined || given === null) {
     throw new TypeError(
@@ -105,14 +113,22 @@ export function readOptions(
   if (typeof given !== 'string' && typeof (given as Iterable<unknown>)[Symbol.iterator] !== 'function') {
     throw new TypeError(`${who}() secrets must be a string or an array of strings, got ${typeof given}`);
   }
-  const secrets: unknown[] = typeof given === 'string' ? [given] : [...(given as Iterable<unknown>)];
-  if (secrets.length === 0 || !secrets.every((s) => typeof s === 'string' && s !== '')) {
+  const listed: unknown[] = typeof given === 'string' ? [given] : [...(given as Iterable<unknown>)];
+  const wrong = listed.findIndex((s) => s !== undefined && typeof s !== 'string');
+  if (wrong !== -1) {
+    throw new TypeError(`${who}() secrets[${wrong}] is ${typeof listed[wrong]}, not a string`);
+  }
+  // An unset variable is skipped, so [env.CURRENT, env.PREVIOUS] works once PREVIOUS is gone;
+  // `positions` keeps where each one was given, for the verdict's matchedSecret.
+  const positions = listed.flatMap((s, index) => (typeof s === 'string' && s !== '' ? [index] : []));
+  const secrets = positions.map((index) => listed[index] as string);
+  if (secrets.length === 0) {
     throw new TypeError(`${who}() needs at least one non-empty secret (is OBLIC_WEBHOOK_SECRET set?)`);
   }
   const maxBody = options?.maxBody ?? DEFAULT_MAX_BODY;
   if (!Number.isSafeInteger(maxBody) || maxBody < 0)
     throw new TypeError(`${who}() maxBody must be a number of bytes, e.g. ${DEFAULT_MAX_BODY}; got ${String(maxBody)}`);
-  return { secrets: secrets as string[], maxBody };
+  return { secrets, positions, maxBody };
 }
 
 function failure(read: Extract<BodyRead, { ok: false }>): RequestVerdict {
