@@ -45,6 +45,10 @@ describe('parseEvent()', () => {
     ['an array', '[]', 'not_an_object', null],
     ['a short id', '{"id":"abc","type":"message.created","payload":{}}', 'invalid_id', 'id'],
     ['an unknown type', '{"id":"a056V7R7NmNRjl70","type":"payment.succeeded","payload":{}}', 'unknown_type', 'type'],
+    // Not a type Oblic may add: no type, a number, no dot.
+    ['no type', '{"id":"a056V7R7NmNRjl70","payload":{}}', 'invalid_type', 'type'],
+    ['a number as type', '{"id":"a056V7R7NmNRjl70","type":42,"payload":{}}', 'invalid_type', 'type'],
+    ['a type without a dot', '{"id":"a056V7R7NmNRjl70","type":"message","payload":{}}', 'invalid_type', 'type'],
   ])('rejects %s with a typed error', (_name, body, code, path) => {
     const result = parseEvent(body);
     expect(result).toMatchObject({ ok: false, error: { code, path } });

@@ -115,6 +115,11 @@ describe('createWebhooks(): the status for each delivery (a documented contract)
     const answer = await send(noPayload);
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.text).error).toMatch(/payload/);
+    // No type, or one that is not <resource>.<action>, is not a type Oblic may add: 400, not 204.
+    for (const type of [undefined, 42, 'message']) {
+      const odd = Buffer.from(JSON.stringify({ id: 'cccccccccccccccc', type, payload: {} }));
+      expect((await send(odd)).status).toBe(400);
+    }
   });
 
   it("a type nobody handles, or one Oblic may add later: 204, and a '*' handler is not given it", async () => {

@@ -1,7 +1,13 @@
 import { isEventType, resourceOf } from './events.js';
 import { MODELS, type ModelName, type OblicEvent } from './models.js';
 
-export type ParseErrorCode = 'invalid_json' | 'not_an_object' | 'invalid_id' | 'unknown_type' | 'invalid_payload';
+export type ParseErrorCode =
+  | 'invalid_json'
+  | 'not_an_object'
+  | 'invalid_id'
+  | 'invalid_type'
+  | 'unknown_type'
+  | 'invalid_payload';
 
 export interface ParseError {
   code: ParseErrorCode;
@@ -13,6 +19,13 @@ export interface ParseError {
 export type ParseResult = { ok: true; event: OblicEvent } | { ok: false; error: ParseError };
 
 const ID = /^[A-Za-z0-9]{16}$/;
+const TYPE_SHAPE = /^[a-z0-9_]+(\.[a-z0-9_]+)+$/i;
+
+function describeType(type: unknown): string {
+  if (type === undefined) return 'the event has no type (a string of the form <resource>.<action>)';
+  const text = JSON.stringify(type) ?? String(type);
+  return `type ${text.length > 60 ? `${text.slice(0, 59)}…` : text} is not of the form <resource>.<action>`;
+}
 
 /**
  * Checks an event at run time against the contract's models (the same table the sample factory and
@@ -36,6 +49,9 @@ export function checkEvent(value: unknown): ParseResult {
   if (!isObject(value)) return failure('not_an_object', 'the event is not a JSON object', null);
   if (typeof value.id !== 'string' || !ID.test(value.id))
     return failure('invalid_id', 'id is not 16 characters from [A-Za-z0-9]', 'id');
+  // A type Oblic may add is still `<resource>.<action>`; anything else (none, a number) is no event.
+  if (typeof value.type !== 'string' || !TYPE_SHAPE.test(value.type))
+    return failure('invalid_type', describeType(value.type), 'type');
   if (!isEventType(value.type))
     return failure(
       'unknown_type',
