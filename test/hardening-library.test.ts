@@ -201,6 +201,20 @@ describe.each([
       /^TypeError: req\.body is already parsed.*express\.raw\(\{ type: 'application\/json' \}\)/,
     );
   });
+
+  it('the signature is decided first, and a form a parser took is a verdict: a stranger gets no TypeError', async () => {
+    const handler = express();
+    handler.use(express.json(), express.urlencoded({ extended: false }));
+    handler.post('/webhooks', async (req, res) => {
+      const result = await verifyRequest(req, { secrets: SECRET }).catch((e: Error) => e);
+      res.send(result instanceof Error ? `${result.constructor.name}` : result.reason);
+    });
+    const port = await listen(createServer(handler));
+    expect((await post(port, json, [Buffer.from('{}')])).text).toBe('missing_signature');
+    const form = { 'content-type': 'application/x-www-form-urlencoded', 'x-oblic-signature': sig('a=b') };
+    expect((await post(port, form, [Buffer.from('a=b')])).text).toBe('body_parsed');
+    expect((await post(port, { ...json, 'x-oblic-signature': sig('{}') }, [Buffer.from('{}')])).text).toBe('TypeError');
+  });
 });
 
 describe('verifyRequest() edge cases get a verdict or a TypeError naming the fix (item 12)', () => {

@@ -93,6 +93,35 @@ describe.each([
     expect(w.errors).toHaveLength(2);
     expect(w.errors[0]).toBeInstanceOf(TypeError);
     expect(w.handled).toEqual([]);
+    // The signature is decided first: an unsigned request is a 401 even here, and reports nothing.
+    expect((await post(port, json, [body])).status).toBe(401);
+    expect(w.errors).toHaveLength(2);
+  });
+
+  it('a stranger cannot get a 500 through a form parser mounted for the app: 401, nothing reported', async () => {
+    const w = webhooks();
+    const app = express();
+    app.use(express.urlencoded({ extended: false }));
+    app.use(express.text());
+    app.post('/webhooks', w.webhooks.express());
+    const port = await listening(app.listen(0, '127.0.0.1'));
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    for (const signature of ['', 'garbage', sig('a=b')]) {
+      const answer = await post(port, { ...form, 'x-oblic-signature': signature }, [Buffer.from('a=b')]);
+      expect(answer.status).toBe(401);
+    }
+    const signed64 = await post(port, { ...form, 'x-oblic-signature': sig('a=b') }, [Buffer.from('a=b')]);
+    expect(JSON.parse(signed64.text).error).toBe(
+      'a body parser took the body (application/x-www-form-urlencoded) before it could be checked; Oblic sends application/json',
+    );
+    // express.text() keeps the text as it came, so that one is checked: signed, but not an event.
+    const text = await post(port, { 'content-type': 'text/plain', 'x-oblic-signature': sig('hi') }, [
+      Buffer.from('hi'),
+    ]);
+    expect(text.status).toBe(400);
+    expect(w.errors).toEqual([]);
+    const body = event(); // and what Oblic sends still goes through
+    expect((await post(port, signed(body), [body])).status).toBe(204);
   });
 });
 

@@ -21,7 +21,16 @@ export type Source =
       body: unknown;
       framework: Framework;
       signature: string | string[] | undefined;
+      /** Something read the body before us: why its bytes are gone, decided only once the signature is. */
+      gone: BodyGone | null;
     };
+
+/**
+ * A body another parser took. Of what Oblic sends (application/json) that is the app's misuse, a
+ * TypeError naming the fix; of anything else it is the sender's doing (Oblic never sends a form), a
+ * verdict, so a stranger cannot make the endpoint answer 500.
+ */
+export type BodyGone = { misuse: TypeError } | { notOblic: string };
 
 /** Who is reading the request: the messages name the function the developer called, and its fix. */
 export type Caller = 'verifyRequest' | 'webhooks';
@@ -98,19 +107,25 @@ function nodeSource(
   caller: Caller,
 ): Source {
   const preparsed = isUnparsed(body, stream) ? undefined : body;
+  const signature = headers['x-oblic-signature'];
+  let why: string | null = null;
   if (preparsed === undefined && (stream.readableEnded || stream.readableDidRead)) {
-    throw new TypeError(
-      `the request body was already read by something else, so its exact bytes are gone: ${PARSER_FIX[caller][framework]}`,
-    );
-  }
-  if (preparsed !== undefined && !(preparsed instanceof Uint8Array) && typeof preparsed !== 'string') {
-    throw new TypeError(
+    why = `the request body was already read by something else, so its exact bytes are gone: ${PARSER_FIX[caller][framework]}`;
+  } else if (preparsed !== undefined && !(preparsed instanceof Uint8Array) && typeof preparsed !== 'string') {
+    why =
       `${framework === 'fastify' ? 'request' : 'req'}.body is already parsed, so its signature cannot be checked: the signature covers the exact bytes Oblic sent. ` +
-        `To fix it, ${PARSER_FIX[caller][framework]}.`,
-    );
+      `To fix it, ${PARSER_FIX[caller][framework]}.`;
   }
-  return { kind: 'node', stream, body: preparsed, framework, signature: headers['x-oblic-signature'] };
+  if (why === null) return { kind: 'node', stream, body: preparsed, framework, signature, gone: null };
+  const type = String(headers['content-type'] ?? '');
+  const gone: BodyGone = JSON_TYPE.test(type)
+    ? { misuse: new TypeError(why) }
+    : { notOblic: type || 'no content type' };
+  return { kind: 'node', stream, body: undefined, framework, signature, gone };
 }
+
+/** application/json or a +json type: what Oblic sends, so a parser that took it is the app's mistake. */
+const JSON_TYPE = /^\s*application\/([\w.-]+\+)?json\s*(;|$)/i;
 
 /**
  * No body yet: undefined (Express 5, plain Node), or Express 4's `{}`, which body-parser 1.x sets on

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { printable } from '../base/text.js';
 import { parseEvent, type ParseError } from '../oblic/parse.js';
 import type { OblicEvent } from '../oblic/models.js';
 import { declaredTooLarge, readNodeBody, readWebBody, tooLarge, type BodyRead } from './receive-body.js';
@@ -17,8 +18,11 @@ export interface VerifyRequestOptions {
   maxBody?: number;
 }
 
-/** Why a request did not verify: the signature's reasons, or a body over `maxBody` or cut short by the sender. */
-export type RequestFailureReason = FailureReason | 'body_too_large' | 'body_incomplete';
+/**
+ * Why a request did not verify: the signature's reasons, a body over `maxBody` or cut short by the
+ * sender, or one of a content type Oblic never sends that a body parser of the app took first.
+ */
+export type RequestFailureReason = FailureReason | 'body_too_large' | 'body_incomplete' | 'body_parsed';
 
 export interface RequestVerdict extends Omit<Verdict, 'reason'> {
   /** null when verified; `body_too_large` deserves a 413, the others a 401 (or 400). */
@@ -63,6 +67,13 @@ export async function verifyChecked(
   const source = sourceOf(request, caller);
   const given = readSignature(source.signature);
   if (!Buffer.isBuffer(given)) return withEvent(given, NO_BODY);
+  if (source.kind === 'node' && source.gone) {
+    if ('misuse' in source.gone) throw source.gone.misuse;
+    return failure({
+      reason: 'body_parsed',
+      message: `a body parser took the body (${printable(source.gone.notOblic, 60)}) before it could be checked; Oblic sends application/json`,
+    });
+  }
   // The body is hashed under every secret as it arrives, whichever kind of request carries it.
   const hmacs = secrets.map((secret) => createHmac('sha256', secret));
   const hash = (chunk: Uint8Array) => hmacs.forEach((hmac) => hmac.update(chunk));
@@ -131,7 +142,7 @@ export function readOptions(options: VerifyRequestOptions | undefined, who: stri
   return { secrets, positions, maxBody };
 }
 
-function failure(read: Extract<BodyRead, { ok: false }>): RequestVerdict {
+function failure(read: { reason: Exclude<RequestFailureReason, FailureReason>; message: string }): RequestVerdict {
   return {
     verified: false,
     reason: read.reason,
