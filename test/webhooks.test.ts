@@ -348,6 +348,27 @@ describe('createWebhooks(): a retried delivery runs the handlers once', () => {
     expect(handler).toHaveBeenCalledTimes(1);
   });
 
+  it('a first delivery whose handler never settles holds its duplicates for duplicateWait, then a retry runs', async () => {
+    const started = gate();
+    let calls = 0;
+    const { send } = await serve({ duplicateWait: 100 }, (w) =>
+      w.on('contact.created', () => {
+        calls += 1;
+        if (calls > 1) return;
+        started.open();
+        return new Promise(() => {}); // hangs for good
+      }),
+    );
+    const body = sample('contact.created');
+    void send(body).catch(() => {}); // its connection is closed with the server
+    await started.opened;
+    const retry = await send(body);
+    expect([retry.status, calls]).toEqual([204, 2]);
+    // Handled now: a later duplicate neither waits nor runs it again.
+    expect([(await send(body)).status, calls]).toEqual([204, 2]);
+    expect(() => createWebhooks({ secrets: 's', duplicateWait: -1 })).toThrow(/duplicateWait.*number of ms/);
+  });
+
   it('a shared store of your own (here async) is asked and written; `false` turns it off', async () => {
     const calls: string[] = [];
     const ids = new Set<string>();

@@ -8,6 +8,7 @@ import {
   type VerifyRequestOptions,
 } from '../signing/verify-request.js';
 import { createMemoryStore, type IdempotencyStore } from './idempotency.js';
+import { createInFlight } from './in-flight.js';
 import { typesOf, type EventOf, type EventPattern } from './patterns.js';
 
 export interface WebhooksOptions {
@@ -23,6 +24,12 @@ export interface WebhooksOptions {
    * Default: the last 10,000 ids in this process's memory (see createMemoryStore). `false` turns it off.
    */
   idempotency?: IdempotencyStore | false;
+  /**
+   * How long, in ms, a duplicate waits for the first delivery of its event while that one is still
+   * being handled (default 30,000, an assumption: Oblic publishes no timeout). Past it the first
+   * counts as lost, and the duplicate runs the handlers itself.
+   */
+  duplicateWait?: number;
 }
 
 /** A handler gets the verified, typed event; what it returns (or resolves to) is ignored, a throw is a 500. */
@@ -82,7 +89,7 @@ export function createCore(options: WebhooksOptions): {
   const registrations: Registration[] = [];
   const errorHandlers: WebhookErrorHandler[] = [];
   // A delivery whose event is being handled right now: a duplicate arriving meanwhile waits for it.
-  const inFlight = new Map<string, Promise<WebhookAnswer>>();
+  const once = createInFlight<WebhookAnswer>(checkedWait(options?.duplicateWait));
 
   const report = (error: unknown, event: OblicEvent | null) => {
     if (errorHandlers.length === 0) {
@@ -132,18 +139,8 @@ export function createCore(options: WebhooksOptions): {
   const dispatch = async (event: OblicEvent): Promise<WebhookAnswer> => {
     const handlers = registrations.filter((r) => r.types.has(event.type)).map((r) => r.handler);
     if (handlers.length === 0) return answer(204, 'unhandled_type', event);
-    const running = inFlight.get(event.id);
-    if (running) {
-      const first = await running;
-      return first.status < 300 ? answer(204, 'duplicate', event) : first;
-    }
-    const run = runOnce(event, handlers);
-    inFlight.set(event.id, run);
-    try {
-      return await run;
-    } finally {
-      inFlight.delete(event.id);
-    }
+    const { result, joined } = await once(event.id, () => runOnce(event, handlers));
+    return joined && result.status < 300 ? answer(204, 'duplicate', event) : result;
   };
 
   const core: WebhooksCore = {
@@ -209,6 +206,17 @@ function patternTypes(pattern: unknown, method: 'on' | 'off'): EventType[] {
   const patterns: unknown[] = Array.isArray(pattern) ? pattern : [pattern];
   if (patterns.length === 0) throw new TypeError(`webhooks.${method}([]) needs at least one event type or pattern`);
   return [...new Set(patterns.flatMap((p) => typesOf(p, method)))];
+}
+
+const DUPLICATE_WAIT = 30_000;
+
+function checkedWait(given: unknown): number {
+  if (given === undefined) return DUPLICATE_WAIT;
+  if (typeof given !== 'number' || !Number.isSafeInteger(given) || given < 0 || given > 2 ** 31 - 1)
+    throw new TypeError(
+      `createWebhooks({ duplicateWait }) takes a number of ms, e.g. ${DUPLICATE_WAIT}; got ${String(given)}`,
+    );
+  return given;
 }
 
 function readStore(given: unknown): IdempotencyStore | null {
