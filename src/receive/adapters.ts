@@ -92,7 +92,7 @@ export function createWebhooks(options: WebhooksOptions): Webhooks {
       };
     },
     fastify: (given: { path?: string } = {}) => {
-      const path = given.path ?? '/webhooks';
+      const path = routePath(given.path ?? '/webhooks') as string;
       return (instance: FastifyLike, options: unknown, done: (error?: Error) => void) => {
         if (typeof instance.addContentTypeParser !== 'function') {
           // Mounted as a route handler, app.post('/webhooks', webhooks.fastify()): (request, reply).
@@ -107,13 +107,15 @@ export function createWebhooks(options: WebhooksOptions): Webhooks {
         // parser leaves the body unread, so handle() checks the header first and streams the rest.
         instance.removeAllContentTypeParsers();
         instance.addContentTypeParser('*', (_request, _payload, parsed) => parsed(null));
-        instance.post(path, async (request, reply) => {
+        const route = async (request: FastifyRequestLike, reply: FastifyReplyLike) => {
           const answer = await core.handle(request);
           return reply
             .code(answer.status)
             .headers(answer.headers)
             .send(answer.body ?? undefined);
-        });
+        };
+        // One route: a trailing slash is the app's router setting (ignoreTrailingSlash), not ours.
+        instance.post(path, route);
         done();
       };
     },
