@@ -251,15 +251,18 @@ describe('verifyRequest() edge cases get a verdict or a TypeError naming the fix
   });
 
   it('a Web Request whose body was already read names the order to call things in', async () => {
-    const request = new Request('http://x/', {
-      method: 'POST',
-      body: new Uint8Array(body),
-      headers: { 'x-oblic-signature': sig(body) },
-    });
-    await request.text();
-    await expect(verifyRequest(request, { secrets: SECRET })).rejects.toThrow(
-      /^the Request body was already read.*c\.req\.raw before any c\.req\.json\(\)/,
-    );
+    const read = async (headers: Record<string, string>) => {
+      const request = new Request('http://x/', { method: 'POST', body: new Uint8Array(body), headers });
+      await request.text();
+      return request;
+    };
+    await expect(
+      verifyRequest(await read({ ...json, 'x-oblic-signature': sig(body) }), { secrets: SECRET }),
+    ).rejects.toThrow(/^the Request body was already read.*c\.req\.raw before any c\.req\.json\(\)/);
+    // The signature first, and a form a middleware read is the sender's: verdicts, not a TypeError.
+    expect((await verifyRequest(await read(json), { secrets: SECRET })).reason).toBe('missing_signature');
+    const form = { 'content-type': 'application/x-www-form-urlencoded', 'x-oblic-signature': sig(body) };
+    expect((await verifyRequest(await read(form), { secrets: SECRET })).reason).toBe('body_parsed');
   });
 
   it('Koa: ctx.req verifies; ctx.request and ctx are a TypeError telling to pass ctx.req', async () => {

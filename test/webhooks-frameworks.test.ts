@@ -162,6 +162,14 @@ describe('Fastify: webhooks.fastify()', () => {
     expect(w.errors[0]).toBeInstanceOf(TypeError);
   });
 
+  it('a path given with a trailing slash is answered as given', async () => {
+    const app = Fastify();
+    app.register(createWebhooks({ secrets: SECRET }).fastify({ path: '/hooks/' }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const body = event();
+    expect((await post(await listening(app.server), signed(body), [body], true, '/hooks/')).status).toBe(204);
+  });
+
   it("413 past maxBody while the body still arrives, whatever the app's bodyLimit", async () => {
     const hooks = createWebhooks({ secrets: SECRET, maxBody: 1000 });
     const app = Fastify({ bodyLimit: 10 * 1024 * 1024 });
@@ -229,6 +237,12 @@ describe('Hono: webhooks.fetch(c.req.raw)', () => {
     });
     app.post('/wrapper', (c) => w.webhooks.fetch(c.req as unknown as Request));
     app.post('/context', (c) => w.webhooks.fetch(c as unknown as Request));
+    // A middleware that reads forms for the app: a stranger's unsigned form is still a 401.
+    app.use('/forms-read/*', async (c, next) => {
+      if (c.req.header('content-type')?.includes('form')) await c.req.parseBody();
+      await next();
+    });
+    app.post('/forms-read/webhooks', (c) => w.webhooks.fetch(c.req.raw));
     const port = await listening(serveHono({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server);
     const body = event();
     expect((await post(port, signed(body), [body])).status).toBe(204);
@@ -245,6 +259,12 @@ describe('Hono: webhooks.fetch(c.req.raw)', () => {
     expect(JSON.parse(context.text).error).toMatch(
       /^this is Hono's Context c: pass c\.req\.raw .* to webhooks\.fetch\(\)/,
     );
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    for (const signature of [undefined, 'zz', sig('a=1')]) {
+      const headers = signature === undefined ? form : { ...form, 'x-oblic-signature': signature };
+      expect((await post(port, headers, [Buffer.from('a=1')], true, '/forms-read/webhooks')).status).toBe(401);
+    }
+    expect(w.errors).toHaveLength(3); // /read-first, /wrapper and /context only
     expect(w.handled).toHaveLength(1);
   });
 });

@@ -223,6 +223,7 @@ describe('createWebhooks(): the status for each delivery (a documented contract)
     expect(() => createWebhooks({ secrets: ['s', 42 as unknown as string] })).toThrow(
       /secrets\[1\] is number, not a string/,
     );
+    expect(() => createWebhooks({ secrets: [null as unknown as string, 's'] })).toThrow(/secrets\[0\] is null/);
     const webhooks = createWebhooks({ secrets: 's' });
     expect(() => webhooks.on('message.craeted' as EventType, () => {})).toThrow(/did you mean "message\.created"\?/);
     expect(() => webhooks.on('poll.created' as EventType, () => {})).toThrow(/not an Oblic event type or pattern/);
@@ -367,6 +368,9 @@ describe('createWebhooks(): a retried delivery runs the handlers once', () => {
     // Handled now: a later duplicate neither waits nor runs it again.
     expect([(await send(body)).status, calls]).toEqual([204, 2]);
     expect(() => createWebhooks({ secrets: 's', duplicateWait: -1 })).toThrow(/duplicateWait.*number of ms/);
+    expect(() => createWebhooks({ secrets: 's', duplicateWait: '30000' as unknown as number })).toThrow(
+      /got "30000" \(string\)$/,
+    );
   });
 
   it('a shared store of your own (here async) is asked and written; `false` turns it off', async () => {

@@ -92,7 +92,9 @@ export function createWebhooks(options: WebhooksOptions): Webhooks {
       };
     },
     fastify: (given: { path?: string } = {}) => {
-      const path = routePath(given.path ?? '/webhooks') as string;
+      // Checked, but kept as given: Fastify's router decides about a trailing slash.
+      const path = given.path ?? '/webhooks';
+      routePath(path);
       return (instance: FastifyLike, options: unknown, done: (error?: Error) => void) => {
         if (typeof instance.addContentTypeParser !== 'function') {
           // Mounted as a route handler, app.post('/webhooks', webhooks.fastify()): (request, reply).

@@ -214,7 +214,7 @@ function checkedWait(given: unknown): number {
   if (given === undefined) return DUPLICATE_WAIT;
   if (typeof given !== 'number' || !Number.isSafeInteger(given) || given < 0 || given > 2 ** 31 - 1)
     throw new TypeError(
-      `createWebhooks({ duplicateWait }) takes a number of ms, e.g. ${DUPLICATE_WAIT}; got ${String(given)}`,
+      `createWebhooks({ duplicateWait }) takes a number of ms, e.g. ${DUPLICATE_WAIT}; got ${typeof given === 'number' ? given : `${JSON.stringify(given) ?? String(given)} (${typeof given})`}`,
     );
   return given;
 }

@@ -14,7 +14,7 @@ type Framework = 'express' | 'fastify' | 'node';
 
 /** Where the signature and the body bytes come from, whatever the framework. */
 export type Source =
-  | { kind: 'web'; request: Request; signature: string | null }
+  | { kind: 'web'; request: Request; signature: string | null; gone: BodyGone | null }
   | {
       kind: 'node';
       stream: IncomingMessage;
@@ -61,13 +61,13 @@ const CALL: Record<Caller, string> = {
  */
 export function sourceOf(request: unknown, caller: Caller = 'verifyRequest'): Source {
   if (isWebRequest(request)) {
-    if (request.bodyUsed || request.body?.locked === true) {
-      throw new TypeError(
-        `the Request body was already read, so its exact bytes are gone: call ${caller === 'webhooks' ? 'webhooks.fetch(request)' : 'verifyRequest(request)'} before request.json(), .text() or .formData() ` +
-          '(in Hono, pass c.req.raw before any c.req.json() or c.req.text())',
-      );
-    }
-    return { kind: 'web', request, signature: request.headers.get('x-oblic-signature') };
+    const why =
+      request.bodyUsed || request.body?.locked === true
+        ? `the Request body was already read, so its exact bytes are gone: call ${caller === 'webhooks' ? 'webhooks.fetch(request)' : 'verifyRequest(request)'} before request.json(), .text() or .formData() ` +
+          '(in Hono, pass c.req.raw before any c.req.json() or c.req.text())'
+        : null;
+    const gone = why === null ? null : goneBody(why, request.headers.get('content-type'));
+    return { kind: 'web', request, signature: request.headers.get('x-oblic-signature'), gone };
   }
   if (isNodeRequest(request))
     return nodeSource(
@@ -117,11 +117,13 @@ function nodeSource(
       `To fix it, ${PARSER_FIX[caller][framework]}.`;
   }
   if (why === null) return { kind: 'node', stream, body: preparsed, framework, signature, gone: null };
-  const type = String(headers['content-type'] ?? '');
-  const gone: BodyGone = JSON_TYPE.test(type)
-    ? { misuse: new TypeError(why) }
-    : { notOblic: type || 'no content type' };
-  return { kind: 'node', stream, body: undefined, framework, signature, gone };
+  return { kind: 'node', stream, body: undefined, framework, signature, gone: goneBody(why, headers['content-type']) };
+}
+
+/** Misuse if the body taken was what Oblic sends; else the sender's doing (see BodyGone). */
+function goneBody(why: string, contentType: string | null | undefined): BodyGone {
+  const type = contentType ?? '';
+  return JSON_TYPE.test(type) ? { misuse: new TypeError(why) } : { notOblic: type || 'no content type' };
 }
 
 /** application/json or a +json type: what Oblic sends, so a parser that took it is the app's mistake. */

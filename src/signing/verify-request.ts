@@ -67,7 +67,7 @@ export async function verifyChecked(
   const source = sourceOf(request, caller);
   const given = readSignature(source.signature);
   if (!Buffer.isBuffer(given)) return withEvent(given, NO_BODY);
-  if (source.kind === 'node' && source.gone) {
+  if (source.gone) {
     if ('misuse' in source.gone) throw source.gone.misuse;
     return failure({
       reason: 'body_parsed',
@@ -127,7 +127,9 @@ export function readOptions(options: VerifyRequestOptions | undefined, who: stri
   const listed: unknown[] = typeof given === 'string' ? [given] : [...(given as Iterable<unknown>)];
   const wrong = listed.findIndex((s) => s !== undefined && typeof s !== 'string');
   if (wrong !== -1) {
-    throw new TypeError(`${who}() secrets[${wrong}] is ${typeof listed[wrong]}, not a string`);
+    throw new TypeError(
+      `${who}() secrets[${wrong}] is ${listed[wrong] === null ? 'null' : typeof listed[wrong]}, not a string`,
+    );
   }
   // An unset variable is skipped, so [env.CURRENT, env.PREVIOUS] works once PREVIOUS is gone;
   // `positions` keeps where each one was given, for the verdict's matchedSecret.
