@@ -129,7 +129,7 @@ describe('oblic-hooks check, the process', () => {
       expect.stringMatching(/^ {4}got {2}204 No Content [\d.]+ m?s$/),
       expect.stringMatching(/^ {4}fix {2}the endpoint takes events nobody signed/),
     ]);
-    expect(lines.at(-2)).toMatch(/^13 probes: 9 passed, 4 failed, 0 warned · 96 deliveries in [\d.]+ m?s · seed 5$/);
+    expect(lines.at(-2)).toMatch(/^13 probes: 9 passed, 4 failed, 0 warned · 97 deliveries in [\d.]+ m?s · seed 5$/);
     expect(run.stderr).toContain(
       `the same bodies again: oblic-hooks check ${server.port}/webhooks --seed 5 --only rejects-missing-signature,rejects-wrong-secret,rejects-tampered-body,rejects-malformed-signature`,
     );

@@ -110,14 +110,17 @@ export const DELIVERY_PROBES: readonly Probe[] = [
     id: 'rejects-invalid-json',
     group: 'robustness',
     title: 'refuses a signed body that is not an event, without crashing',
-    sends: 'a validly signed body that is not JSON, and one that is JSON but not an event',
+    sends: 'a validly signed body that is not JSON, one that is JSON but not an event, and an event with no type',
     build: (craft) => {
       const event = craft.event('message.created');
       const cut = JSON.stringify(event).slice(0, 60);
       const stranger = { greeting: 'hello, world' };
+      // A type Oblic may add is still <resource>.<action>; an event with none is no event at all.
+      const { type: _type, ...typeless } = craft.event('message.created');
       return inTurn([
         craft.signed('not JSON', {}, { bytes: cut, change: 'an event cut off after 60 bytes' }),
         craft.signed('JSON, not an event', stranger, { change: JSON.stringify(stranger) }),
+        craft.signed('an event with no type', typeless, { change: 'a message.created without its type' }),
       ]);
     },
     expects: rejects,
