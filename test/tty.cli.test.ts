@@ -13,6 +13,8 @@ function runOnTerminal(
   args: string[],
   env: NodeJS.ProcessEnv,
   columns: number,
+  /** Called with the screen so far on every change; may type on the terminal (`"\x03"` is Ctrl-C). */
+  onScreen?: (screen: string, type: (keys: string) => void) => void,
 ): Promise<{ code: number | null; screen: string }> {
   const quoted = [process.execPath, BIN, ...args].map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ');
   const command = `stty cols ${columns} rows 40; ${quoted}`;
@@ -21,7 +23,10 @@ function runOnTerminal(
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const chunks: Buffer[] = [];
-  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  child.stdout.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    onScreen?.(Buffer.concat(chunks).toString('utf8'), (keys) => child.stdin.write(keys));
+  });
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
@@ -56,5 +61,31 @@ describe('send on a terminal', () => {
     expect(server.received).toHaveLength(300);
     for (const request of server.received)
       expect(request.headers['x-oblic-signature']).toBe(signatureOf(SECRET, request.body));
+  });
+});
+
+describe('Ctrl-C on a terminal', () => {
+  it.each([
+    ['listen', ['listen', '--port', '0'], /listening on/, /stopping: answering the requests in flight/],
+    ['send', ['send', 'message.created', '--count', '1000000', '-c', '1', '--to', 'SERVER'], /sent \d/, /sent .*2xx/],
+  ])('%s: what it says after ^C starts on a line of its own', async (_name, args, ready, after) => {
+    server = await startServer();
+    let typed = false;
+    const result = await runOnTerminal(
+      args.map((arg) => (arg === 'SERVER' ? server!.url : arg)),
+      { XDG_CONFIG_HOME: tempConfigHome(), OBLIC_WEBHOOK_SECRET: SECRET },
+      100,
+      (screen, type) => {
+        if (typed || !ready.test(screen)) return;
+        typed = true;
+        type('\x03');
+      },
+    );
+    expect(result.code).toBe(130);
+    // The terminal echoes ^C where the cursor was; what comes next starts a line (or goes back to
+    // its start to redraw a spinner), never glued to it.
+    expect(result.screen).toMatch(/\^C(\r?\n|\r|\u001b\[1G)/);
+    expect(result.screen).not.toMatch(/\^C[^\r\n\u001b]/);
+    expect(result.screen.slice(result.screen.indexOf('^C'))).toMatch(after);
   });
 });

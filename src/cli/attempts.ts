@@ -8,7 +8,7 @@ import { createDeliverer } from '../wire/deliver.js';
 import type { OutgoingRequest } from '../wire/request.js';
 import { meets } from '../wire/status.js';
 import { parseDuration } from './units.js';
-import { LineWriter, type Ui } from './io.js';
+import { LineWriter, onCtrlC, type Ui } from './io.js';
 import { paintResource, paintStatus } from './paint.js';
 import type { BehaviourFlags } from './behaviour.js';
 
@@ -71,11 +71,10 @@ export async function deliverArranged(ui: Ui, run: ArrangedRun): Promise<AtLeast
   const requests = new Map<number, OutgoingRequest>();
   const stdout = new LineWriter(ui.io.stdout);
   const interrupt = new AbortController();
-  const onInterrupt = () => {
+  const offCtrlC = onCtrlC(ui.io, () => {
     interrupt.abort();
     void deliverer.destroy();
-  };
-  process.once('SIGINT', onInterrupt);
+  });
   try {
     return await runAtLeastOnce({
       slots,
@@ -93,7 +92,7 @@ export async function deliverArranged(ui: Ui, run: ArrangedRun): Promise<AtLeast
       onAttempt: (record) => stdout.write(run.line(record)),
     });
   } finally {
-    process.off('SIGINT', onInterrupt);
+    offCtrlC();
     await stdout.flush();
     if (!interrupt.signal.aborted) await deliverer.close();
   }

@@ -6,7 +6,7 @@ import { createDeliverer } from '../wire/deliver.js';
 import type { OutgoingRequest } from '../wire/request.js';
 import { isSuccess } from '../wire/status.js';
 import { outcomeJsonLine, renderOutcome, renderSummary } from './deliveries-render.js';
-import { LineWriter, type Ui } from './io.js';
+import { LineWriter, onCtrlC, type Ui } from './io.js';
 import { tuneForDeliveries } from './runtime.js';
 
 /** What send and replay hand over: the bodies, how to make each request, and how to show results. */
@@ -42,8 +42,7 @@ export async function runDeliveries(ui: Ui, run: DeliveryRun): Promise<BatchSumm
   const progress = run.total > 1 ? await startProgress(ui, run.total) : undefined;
   // Ctrl-C ends the run with its summary so far (issue 13, item 22); a second Ctrl-C kills at once.
   const interrupt = new AbortController();
-  const onInterrupt = () => interrupt.abort();
-  process.once('SIGINT', onInterrupt);
+  const offCtrlC = onCtrlC(ui.io, () => interrupt.abort());
   let failuresShown = 0;
   const onResult = (outcome: Outcome): Promise<void> | undefined => {
     if (progress) progress.count(outcome);
@@ -72,7 +71,7 @@ export async function runDeliveries(ui: Ui, run: DeliveryRun): Promise<BatchSumm
     if (run.total > 1 && !summary.fatal) ui.say(renderSummary(ui.err, summary, Math.max(0, failuresShown - 10)));
     return summary;
   } finally {
-    process.off('SIGINT', onInterrupt);
+    offCtrlC();
     progress?.stop();
     await (interrupt.signal.aborted ? deliverer.destroy() : deliverer.close());
   }

@@ -22,6 +22,19 @@ export function wantsColor(stream: OutStream, env: NodeJS.ProcessEnv, flag: bool
   return stream.isTTY === true && env.TERM !== 'dumb';
 }
 
+/**
+ * Runs `handler` on Ctrl-C. The terminal has just echoed `^C` where the cursor was, so on a terminal
+ * a newline comes first: the summary that follows starts on a line of its own. Returns the undo.
+ */
+export function onCtrlC(io: Io, handler: () => void): () => void {
+  const listener = () => {
+    if (io.stderr.isTTY === true) io.stderr.write('\n');
+    handler();
+  };
+  process.once('SIGINT', listener);
+  return () => void process.off('SIGINT', listener);
+}
+
 export interface Ui {
   io: Io;
   /** Colours for stdout and stderr, each decided for its own stream. */

@@ -9,7 +9,7 @@ import { SEEDED_NOW } from '../../../samples/bodies.js';
 import { createDeliverer } from '../../../wire/deliver.js';
 import { parseTarget } from '../../../wire/target.js';
 import { parseTimeout, type SecretFlags } from '../../flags.js';
-import type { Ui } from '../../io.js';
+import { onCtrlC, type Ui } from '../../io.js';
 import { describeSecrets, type ResolvedSecret, useSecret } from '../../secrets.js';
 import { openReportFile, type ReportFile, renderJunit } from './junit.js';
 import { createReporter, listJson, listText, type Summary, summarize } from './render.js';
@@ -115,7 +115,7 @@ async function runChecks(checks: Checks): Promise<{ result: SuiteResult; summary
     interrupt.abort();
     void deliverer.destroy();
   };
-  process.once('SIGINT', onSignal);
+  const offCtrlC = onCtrlC(ui.io, () => onSignal('SIGINT'));
   process.once('SIGTERM', onSignal);
   let result: SuiteResult;
   try {
@@ -131,7 +131,7 @@ async function runChecks(checks: Checks): Promise<{ result: SuiteResult; summary
       signal: interrupt.signal,
     });
   } finally {
-    process.off('SIGINT', onSignal);
+    offCtrlC();
     process.off('SIGTERM', onSignal);
     if (!interrupt.signal.aborted) await deliverer.close();
   }

@@ -3,7 +3,7 @@ import { describeSecrets, fallbackSecrets } from '../../secrets.js';
 import type { Inspector } from '../../../inspector/server.js';
 import { startListener, type Listener, type RequestRecord } from '../../../listen/server.js';
 import { formatCount } from '../../../base/text.js';
-import { LineWriter, type Ui } from '../../io.js';
+import { LineWriter, onCtrlC, type Ui } from '../../io.js';
 import type { ListenPlan } from './plan.js';
 import { createShower, type ShowOptions, type Tally } from './show.js';
 import { startVerifyThread, type VerifyThread } from './thread.js';
@@ -149,7 +149,7 @@ export async function runListen(ui: Ui, plan: ListenPlan): Promise<ListenOutcome
     signalled = true;
     wake();
   };
-  process.once('SIGINT', onSignal);
+  const offCtrlC = onCtrlC(ui.io, onSignal);
   process.once('SIGTERM', onSignal);
   const stopped: { why: 'signal' | 'count' | 'timeout' } = { why: 'signal' };
   let timer: NodeJS.Timeout | undefined;
@@ -174,7 +174,7 @@ export async function runListen(ui: Ui, plan: ListenPlan): Promise<ListenOutcome
     });
     failure = await Promise.race([stop.then(() => null), failed.catch((error: Error) => error)]);
   } finally {
-    process.off('SIGINT', onSignal);
+    offCtrlC();
     process.off('SIGTERM', onSignal);
     clearTimeout(timer);
   }
