@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, OblicHooksError } from '../base/errors.js';
+import { helpWidth, wrapHelp } from './help-wrap.js';
 import { createUi, type Io } from './io.js';
 import { terminalText } from '../base/text.js';
 import { registerEvents } from './commands/events/index.js';
@@ -13,6 +14,7 @@ import { registerDemo } from './commands/demo/index.js';
 import { registerSchema } from './commands/schema/index.js';
 import { registerCheck } from './commands/check/index.js';
 import { registerScenario } from './commands/scenario/index.js';
+import { registerVersion } from './commands/version/index.js';
 import { VERSION } from './version.js';
 
 const EXIT_HELP = `
@@ -41,6 +43,7 @@ const COMMANDS = {
   schema: registerSchema,
   check: registerCheck,
   scenario: registerScenario,
+  version: registerVersion,
 };
 
 /**
@@ -55,7 +58,14 @@ export function buildProgram(io: Io, args: readonly string[] = []): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
-      writeOut: (text) => void io.stdout.write(text),
+      // Help is wrapped to $COLUMNS or the terminal (commander's own part, and our closing sections).
+      // Unknown (a pipe): 80, commander's own default.
+      getOutHelpWidth: () => helpWidth(io, io.stdout) ?? 80,
+      getErrHelpWidth: () => helpWidth(io, io.stderr) ?? 80,
+      writeOut: (text) => {
+        const width = helpWidth(io, io.stdout);
+        io.stdout.write(width === undefined ? text : wrapHelp(text, width));
+      },
       writeErr: (text) => void io.stderr.write(text),
       // Commander's errors become our one line: "oblic-hooks: <problem> (<suggestion>)".
       outputError: (text, write) =>
