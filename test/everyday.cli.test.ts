@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { wrapHelp } from '../src/cli/help-wrap.js';
-import { runCli, spawnCli } from './helpers/cli.js';
+import { runCli, spawnCli, startCli, tempConfigHome } from './helpers/cli.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -49,5 +49,38 @@ describe('oblic-hooks version', () => {
     expect([plain.code, plain.stdout]).toEqual([0, `${version}\n`]);
     expect(plain.stdout).toBe(flag.stdout);
     expect(JSON.parse(json.stdout)).toEqual({ version });
+  });
+});
+
+describe('listen after `secret --rotate` in another terminal', () => {
+  it('says the development secret changed since it started, and that a restart picks it up', async () => {
+    const home = tempConfigHome();
+    expect((await runCli(['secret'], { env: { XDG_CONFIG_HOME: home } })).code).toBe(0);
+    const cli = startCli(['listen', '--port', '0'], { env: { XDG_CONFIG_HOME: home } });
+    try {
+      await cli.url;
+      expect((await runCli(['secret', '--rotate'], { env: { XDG_CONFIG_HOME: home } })).code).toBe(0);
+      const note = await cli.stderr(/(note: the development secret in .* changed since this listener started.*)/);
+      expect(note).toContain('restart listen to use it');
+    } finally {
+      cli.signal('SIGINT');
+      await cli.exited;
+    }
+  });
+
+  it('says nothing when it verifies with another secret than the development one', async () => {
+    const home = tempConfigHome();
+    await runCli(['secret'], { env: { XDG_CONFIG_HOME: home } });
+    const env = { env: { XDG_CONFIG_HOME: home } };
+    const other = startCli(['listen', '--port', '0', '--secret', 'not-the-dev-one'], env);
+    // A listener on the development secret beside it, to know when the rotation has been seen.
+    const dev = startCli(['listen', '--port', '0'], env);
+    await Promise.all([other.url, dev.url]);
+    await runCli(['secret', '--rotate'], env);
+    await dev.stderr(/(changed since this listener started)/);
+    other.signal('SIGINT');
+    dev.signal('SIGINT');
+    await dev.exited;
+    expect((await other.exited).stderr).not.toContain('changed since this listener started');
   });
 });

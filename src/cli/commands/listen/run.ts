@@ -5,6 +5,8 @@ import { startListener, type Listener, type RequestRecord } from '../../../liste
 import { formatCount } from '../../../base/text.js';
 import { LineWriter, onCtrlC, type Ui } from '../../io.js';
 import type { ListenPlan } from './plan.js';
+import { watchDevSecret } from './secret-watch.js';
+import { devSecretPath } from '../../dev-secret.js';
 import { createShower, type ShowOptions, type Tally } from './show.js';
 import { startVerifyThread, type VerifyThread } from './thread.js';
 import { openInspector } from './ui.js';
@@ -155,6 +157,15 @@ export async function runListen(ui: Ui, plan: ListenPlan): Promise<ListenOutcome
   let timer: NodeJS.Timeout | undefined;
   let open: Awaited<ReturnType<typeof openListener>>;
   let failure: Error | null;
+  // Watched from before "listening on": a rotation right after that line is still seen.
+  const devPath = devSecretPath(ui.io.env);
+  const secretWatch = watchDevSecret(plan.secrets, devPath, () =>
+    ui.say(
+      ui.err.yellow(
+        `note: the development secret in ${devPath} changed since this listener started (oblic-hooks secret --rotate?); it still verifies with the one it read, so deliveries signed with the new one fail: restart listen to use it`,
+      ),
+    ),
+  );
   try {
     open = await openListener(ui, plan, (listener, inspector) => announce(ui, plan, listener, inspector));
     const { reachedCount, failed } = open;
@@ -177,6 +188,7 @@ export async function runListen(ui: Ui, plan: ListenPlan): Promise<ListenOutcome
     offCtrlC();
     process.off('SIGTERM', onSignal);
     clearTimeout(timer);
+    secretWatch.close();
   }
   if (failure) {
     await open.stop().catch(() => undefined);
