@@ -9,6 +9,7 @@ import type { OutgoingRequest } from '../wire/request.js';
 import { meets } from '../wire/status.js';
 import { parseDuration } from './units.js';
 import { LineWriter, onCtrlC, type Ui } from './io.js';
+import type { TlsOptions } from '../wire/tls.js';
 import { paintResource, paintStatus } from './paint.js';
 import type { BehaviourFlags } from './behaviour.js';
 
@@ -30,6 +31,8 @@ export function parseRetrySchedule(text: string): number[] {
 
 export interface ArrangedRun {
   url: URL;
+  /** --ca, --insecure for an https target. */
+  tls?: TlsOptions;
   planned: readonly Planned[];
   flags: BehaviourFlags;
   seed: number;
@@ -67,6 +70,7 @@ export async function deliverArranged(ui: Ui, run: ArrangedRun): Promise<AtLeast
     timeoutMs: run.timeoutMs,
     retries: 0,
     deliveries: slots.length * (retrySchedule.length + 1),
+    ...(run.tls ? { tls: run.tls } : {}),
   });
   const requests = new Map<number, OutgoingRequest>();
   const stdout = new LineWriter(ui.io.stdout);

@@ -7,6 +7,7 @@ import type { OutgoingRequest } from '../wire/request.js';
 import { isSuccess } from '../wire/status.js';
 import { outcomeJsonLine, renderOutcome, renderSummary } from './deliveries-render.js';
 import { LineWriter, onCtrlC, type Ui } from './io.js';
+import type { TlsOptions } from '../wire/tls.js';
 import { tuneForDeliveries } from './runtime.js';
 
 /** What send and replay hand over: the bodies, how to make each request, and how to show results. */
@@ -22,6 +23,8 @@ export interface DeliveryRun {
   listEach: boolean;
   source: BodySource;
   makeRequest: (body: Body) => OutgoingRequest;
+  /** --ca, --insecure for an https target. */
+  tls?: TlsOptions;
 }
 
 /**
@@ -36,6 +39,7 @@ export async function runDeliveries(ui: Ui, run: DeliveryRun): Promise<BatchSumm
     timeoutMs: run.timeoutMs,
     retries: run.retries,
     deliveries: run.total,
+    ...(run.tls ? { tls: run.tls } : {}),
   });
   const single = run.listEach;
   const stdout = new LineWriter(ui.io.stdout);

@@ -1,5 +1,7 @@
 import { Pool } from 'undici';
 import { describeError, type DeliveryError, type TargetWords } from '../wire/deliver.js';
+import { tlsConnect } from '../wire/pool.js';
+import type { TlsOptions } from '../wire/tls.js';
 
 export interface ForwardResult {
   /** The app's status; null when it gave none. */
@@ -26,6 +28,8 @@ export interface ForwarderOptions {
   timeoutMs: number;
   /** The largest answer body passed back (listen --max-body); beyond it the sender gets 502. */
   maxBody: number;
+  /** How an https: app's certificate is checked (--ca, --insecure). */
+  tls?: TlsOptions;
   now?: () => number;
 }
 
@@ -73,6 +77,7 @@ export function createForwarder(target: URL, options: ForwarderOptions): Forward
     headersTimeout: 0,
     bodyTimeout: 0,
     maxResponseSize: options.maxBody,
+    ...tlsConnect(target, options.tls),
   });
   return {
     async forward(method, headers, body) {

@@ -1,3 +1,4 @@
+import type { TlsOptions } from './tls.js';
 import type { OutgoingRequest } from './request.js';
 
 export interface DeliveryError {
@@ -38,6 +39,8 @@ export interface TransportOptions {
   now: () => number;
   /** Words what went wrong in an attempt (the error as undici would have thrown it). */
   describe: (error: unknown, url: URL) => DeliveryError;
+  /** How an https: target's certificate is checked (--ca, --insecure). */
+  tls?: TlsOptions;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type TransportOptions,
 } from './attempt.js';
 import type { OutgoingRequest } from './request.js';
+import type { TlsOptions } from './tls.js';
 
 export type { DeliveryError, DeliveryResult } from './attempt.js';
 
@@ -20,6 +21,8 @@ export interface DelivererOptions {
   deliveries?: number;
   /** What error messages name (the flags, what should be listening): send's words by default. */
   words?: TargetWords;
+  /** How an https: target's certificate is checked (--ca, --insecure); Node's defaults when absent. */
+  tls?: TlsOptions;
   /** Backoff before retry n (1-based); injectable so tests need not wait. */
   backoffMs?: (attempt: number) => number;
   now?: () => number;
@@ -68,6 +71,7 @@ export function createDeliverer(origin: URL, options: DelivererOptions): Deliver
     timeoutMs: options.timeoutMs,
     now: options.now ?? monotonicMs,
     describe: (error, url) => describeError(error, url, options.timeoutMs, options.words),
+    ...(options.tls ? { tls: options.tls } : {}),
   };
   let transport: Transport | undefined =
     chooseTransport(origin, options.deliveries) === 'node:http' ? openAgent(origin, transportOptions) : undefined;
@@ -164,7 +168,9 @@ export function describeError(
       if (code.startsWith('ERR_TLS') || code.includes('CERT')) {
         // A development server's own certificate: Node trusts it when told where it is.
         const own = ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'];
-        const trust = own.includes(code) ? '; to trust it, run with NODE_EXTRA_CA_CERTS=<its certificate file>' : '';
+        const trust = own.includes(code)
+          ? '; to trust it, pass --ca <its certificate file> (or --insecure, for a loopback target only)'
+          : '';
         return { code, fatal: true, message: `TLS failed with ${where}: ${err.message}${trust}` };
       }
       if (code.startsWith('HPE_') || code === 'UND_ERR_INFO') {

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Dispatcher, Pool as UndiciPool } from 'undici';
 import { Attempt, timedOut, type Transport, type TransportOptions } from './attempt.js';
+import { connectOptions, type TlsOptions } from './tls.js';
 
 /**
  * undici's Pool, loaded on its own, for `send` (which only dispatches). undici's index loads all of
@@ -22,6 +23,7 @@ export function openPool(origin: URL, options: TransportOptions): Transport {
     headersTimeout: 0,
     bodyTimeout: 0,
     connectTimeout: Math.min(options.timeoutMs, 10_000),
+    ...tlsConnect(origin, options.tls),
   });
 
   /**
@@ -65,4 +67,13 @@ export function openPool(origin: URL, options: TransportOptions): Transport {
     close: () => pool.close(),
     destroy: () => pool.destroy(),
   };
+}
+
+/** `{ connect }` for undici when an https: target's certificate is checked otherwise than by default. */
+export function tlsConnect(
+  origin: URL,
+  tls: TlsOptions | undefined,
+): { connect?: { ca?: string[]; rejectUnauthorized?: boolean } } {
+  const connect = connectOptions(origin, tls);
+  return connect ? { connect } : {};
 }

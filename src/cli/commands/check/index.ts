@@ -1,3 +1,4 @@
+import { caHelp, insecureHelp } from '../../tls-flags.js';
 import { type Command, Option } from 'commander';
 import { addSecretOptions, collect, once, parseIntFlag, SIGNING_SECRET, type UiFactory } from '../../flags.js';
 import type { CheckFlags } from './run.js';
@@ -42,6 +43,8 @@ export function registerCheck(program: Command, ui: UiFactory): void {
       .option('--skip <probes>', 'leave out these probes or groups (comma-separated; repeatable)', collect)
       .option('--deadline <duration>', 'the answer time answers-in-time grades against (ms, or 5s)', '5s')
       .option('--timeout <duration>', 'give up on one response after this long', '10s')
+      .option('--ca <file>', caHelp('endpoint'), once('--ca'))
+      .option('--insecure', insecureHelp('endpoint'))
       .option(
         '--seed <n>',
         'make every body reproducible (the report says the seed used)',

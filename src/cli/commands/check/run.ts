@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { readTls, type TlsFlags } from '../../tls-read.js';
 import { CheckError, EXIT_CODES, InputError, OblicHooksError } from '../../../base/errors.js';
 import { plural } from '../../../base/text.js';
 import { Craft } from '../../../check/craft.js';
@@ -15,7 +16,7 @@ import { openReportFile, type ReportFile, renderJunit } from './junit.js';
 import { createReporter, listJson, listText, type Summary, summarize } from './render.js';
 import { rerunCommand } from './rerun.js';
 
-export interface CheckFlags extends SecretFlags {
+export interface CheckFlags extends SecretFlags, TlsFlags {
   only?: string[];
   skip?: string[];
   deadline: string;
@@ -98,7 +99,9 @@ async function runChecks(checks: Checks): Promise<{ result: SuiteResult; summary
   // Every body comes from the seed, its timestamps too (leading up to 2026-01-01, as with send
   // --seed), so the seed the report prints makes the very same run again.
   const plan = planSuite(probes, new Craft(url, resolved.secret, seed, SEEDED_NOW));
+  const tls = await readTls(flags, url, ui);
   const deliverer = createDeliverer(url, {
+    ...(tls ? { tls } : {}),
     connections: CONNECTIONS,
     timeoutMs,
     retries: 0,

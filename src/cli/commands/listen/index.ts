@@ -1,3 +1,4 @@
+import { caHelp, insecureHelp } from '../../tls-flags.js';
 import { type Command, Option } from 'commander';
 import { CheckError, InputError } from '../../../base/errors.js';
 import { formatCount } from '../../../base/text.js';
@@ -66,6 +67,8 @@ export function registerListen(program: Command, ui: UiFactory): void {
     )
     .option('--forward-to <url>', "forward each request to your app and return the app's answer", once('--forward-to'))
     .option('--forward-timeout <duration>', "answer 504 when the app's whole answer takes longer (default 10s)")
+    .option('--ca <file>', caHelp('--forward-to app'), once('--ca'))
+    .option('--insecure', insecureHelp('--forward-to app'))
     .option('--json', 'print one JSON object per request (NDJSON) and nothing else on stdout')
     .option(
       '--save <dir>',

@@ -1,4 +1,6 @@
 import { InputError } from '../../../base/errors.js';
+import { readTls, type TlsFlags } from '../../tls-read.js';
+import type { TlsOptions } from '../../../wire/tls.js';
 import { resolveEventTypes } from '../../../oblic/events.js';
 import { DEFAULT_PORT, parseTarget } from '../../../wire/target.js';
 import { parseTimeout, type SecretFlags } from '../../flags.js';
@@ -10,7 +12,7 @@ import { FORWARD_TIMEOUT_MS, LOOPBACK, MAX_BODY } from './defaults.js';
 // What listen is asked to do, checked: the flags as commander parsed them (ListenFlags) become the
 // plan the listener runs (ListenPlan). demo starts a listener from listenDefaults().
 
-export interface ListenFlags extends SecretFlags {
+export interface ListenFlags extends SecretFlags, TlsFlags {
   port: number;
   host: string;
   path?: string;
@@ -45,6 +47,8 @@ export interface ListenPlan {
   /** --events: the event types shown; undefined shows all. */
   events: ReadonlySet<string> | undefined;
   forwardTo: URL | undefined;
+  /** --ca, --insecure for an https --forward-to app. */
+  forwardTls?: TlsOptions;
   /** --forward-timeout: the deadline of one whole forward. */
   forwardTimeoutMs: number;
   json: boolean;
@@ -91,11 +95,18 @@ export async function planListen(opts: ListenFlags, ui: Ui): Promise<ListenPlan>
     opts.timeout === undefined
       ? undefined
       : parseTimeout(opts.timeout, '--timeout', { would: 'stop before any request', example: '30s' });
+  const forwardTo = opts.forwardTo === undefined ? undefined : forwardTarget(opts);
+  if (!forwardTo && (opts.ca !== undefined || opts.insecure))
+    throw new InputError(
+      `${opts.insecure ? '--insecure' : '--ca'} is for an https --forward-to app; give --forward-to`,
+    );
+  const forwardTls = forwardTo ? await readTls(opts, forwardTo, ui, '--forward-to') : undefined;
   const secrets = await resolveSecrets({ sources: opts.secretSources ?? [] }, ui.io.env, {
     createDev: true,
     all: true,
   });
   return {
+    ...(forwardTls ? { forwardTls } : {}),
     ...listenDefaults(secrets),
     host: opts.host,
     port: opts.port,
@@ -106,7 +117,7 @@ export async function planListen(opts: ListenFlags, ui: Ui): Promise<ListenPlan>
     rejectInvalid: opts.rejectInvalid === true,
     // An event type outside the filter is hidden; a request that is not an event is always shown.
     events: filter,
-    forwardTo: opts.forwardTo === undefined ? undefined : forwardTarget(opts),
+    forwardTo,
     forwardTimeoutMs: forwardTimeout(opts),
     json: opts.json === true,
     saveDir: opts.save,

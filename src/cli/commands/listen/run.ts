@@ -40,6 +40,7 @@ export async function openListener(
     ? (await import('../../../listen/forward.js')).createForwarder(plan.forwardTo, {
         timeoutMs: plan.forwardTimeoutMs,
         maxBody: plan.maxBody,
+        ...(plan.forwardTls ? { tls: plan.forwardTls } : {}),
       })
     : undefined;
   const out = new LineWriter(ui.io.stdout);

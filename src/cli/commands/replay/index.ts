@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { caHelp, insecureHelp } from '../../tls-flags.js';
 import { addSecretOptions, MAX_INPUT_TEXT, once, parseIntFlag, type UiFactory } from '../../flags.js';
 import type { ReplayFlags } from './run.js';
 
@@ -29,6 +30,8 @@ export function registerReplay(program: Command, ui: UiFactory): void {
   })
     .option('-c, --concurrency <n>', 'deliveries in flight at once', parseIntFlag('--concurrency', 1, 1024), 1)
     .option('--timeout <duration>', 'give up on a response after this long', '10s')
+    .option('--ca <file>', caHelp('target'), once('--ca'))
+    .option('--insecure', insecureHelp('target'))
     .option('--retries <n>', 'retry network errors and 5xx this often', parseIntFlag('--retries', 0, 10), 0)
     .option('-i, --include', 'show the response headers')
     .option('--json', 'print one JSON object per delivery and nothing else on stdout')

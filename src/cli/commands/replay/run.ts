@@ -1,4 +1,5 @@
 import { InputError, OblicHooksError } from '../../../base/errors.js';
+import { readTls, type TlsFlags } from '../../tls-read.js';
 import { CAPTURE_PROBE, looksLikeCapture, notACapture, parseCaptures, type Capture } from '../../../wire/capture.js';
 import { replayRequest, replayUrl } from '../../../wire/request.js';
 import { hasExplicitPath, parseTarget } from '../../../wire/target.js';
@@ -9,7 +10,7 @@ import { readBytes } from '../../input.js';
 import type { Ui } from '../../io.js';
 import { useSecret } from '../../secrets.js';
 
-export interface ReplayFlags extends SecretFlags {
+export interface ReplayFlags extends SecretFlags, TlsFlags {
   to: string;
   concurrency: number;
   timeout: string;
@@ -25,10 +26,12 @@ export async function run(files: string[], flags: ReplayFlags, ui: Ui): Promise<
   const captures: Capture[] = [];
   for (const file of files) captures.push(...(await readCaptures(file, ui)));
   // Re-signed only when a secret is given: otherwise each capture keeps its own signature.
+  const tls = await readTls(flags, target, ui);
   const sources = flags.secretSources ?? [];
   const secret = sources.length > 0 ? (await useSecret(ui, sources, 're-signing')).secret : undefined;
   const bodies = captures.map((capture) => ({ ...labels(capture), bytes: capture.body, capture }));
   const summary = await runDeliveries(ui, {
+    ...(tls ? { tls } : {}),
     url: target,
     total: captures.length,
     concurrency: flags.concurrency,

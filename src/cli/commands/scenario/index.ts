@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { caHelp, insecureHelp } from '../../tls-flags.js';
 import {
   addBehaviourOptions,
   addSecretOptions,
@@ -78,6 +79,8 @@ export function registerScenario(program: Command, ui: UiFactory): void {
         )
         .option('--seed <n>', 'make ids, data and timestamps reproducible', parseIntFlag('--seed', 0, 2 ** 32 - 1))
         .option('--timeout <duration>', 'give up on a response after this long (ms, or 10s, 1m)', '10s')
+        .option('--ca <file>', caHelp('target'), once('--ca'))
+        .option('--insecure', insecureHelp('target'))
         .option(
           '-c, --concurrency <n>',
           'deliveries in flight at once (waits then hold one worker each)',

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { readTls, type TlsFlags } from '../../tls-read.js';
 import { existsSync } from 'node:fs';
 import { CheckError, EXIT_CODES, InputError, OblicHooksError } from '../../../base/errors.js';
 import { nearest, plural } from '../../../base/text.js';
@@ -16,7 +17,7 @@ import { LineWriter, type Ui } from '../../io.js';
 import { useSecret } from '../../secrets.js';
 import { listText, summaryJson, summaryText } from './render.js';
 
-export interface ScenarioRunFlags extends SecretFlags, BehaviourFlags {
+export interface ScenarioRunFlags extends SecretFlags, BehaviourFlags, TlsFlags {
   to: string;
   concurrency: number;
   header?: string[];
@@ -85,11 +86,13 @@ export async function runScenario(source: string, flags: ScenarioRunFlags, ui: U
   // Every problem of the file (a reference to no step, an update of nothing) is found here, before
   // the secret is read or anything is sent.
   const plan = planIn(source, () => planScenario(scenario, { seed, startMs }));
+  const tls = await readTls(flags, url, ui);
   const { secret } = await useSecret(ui, flags.secretSources ?? [], 'signing');
   // One arrangement and one at-least-once executor with send (cli/attempts.ts); a scenario's waits
   // are simulated time unless --time-scale asks for them in real time.
   const summary = await deliverArranged(ui, {
     url,
+    ...(tls ? { tls } : {}),
     planned: plan,
     flags,
     seed,

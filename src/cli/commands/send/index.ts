@@ -1,3 +1,4 @@
+import { caHelp, insecureHelp } from '../../tls-flags.js';
 import { type Command, Option } from 'commander';
 import {
   addBehaviourOptions,
@@ -70,6 +71,8 @@ export function registerSend(program: Command, ui: UiFactory): void {
         )
         .option('-c, --concurrency <n>', 'deliveries in flight at once', parseIntFlag('--concurrency', 1, 1024), 1)
         .option('--timeout <duration>', 'give up on a response after this long (ms, or 10s, 1m)', '10s')
+        .option('--ca <file>', caHelp('target'), once('--ca'))
+        .option('--insecure', insecureHelp('target'))
         .option(
           '--retries <n>',
           'retry network errors and 5xx this often, with exponential backoff',

@@ -1,4 +1,6 @@
 import { randomInt } from 'node:crypto';
+import type { TlsOptions } from '../../../wire/tls.js';
+import { readTls, type TlsFlags } from '../../tls-read.js';
 import { InputError } from '../../../base/errors.js';
 import { resolveEventTypes, type EventType } from '../../../oblic/events.js';
 import { type Body, createEventSource, createFixedSource, type BodySource } from '../../../samples/bodies.js';
@@ -11,7 +13,7 @@ import type { Ui } from '../../io.js';
 import { useSecret } from '../../secrets.js';
 import { type BehaviourFlags, wantsBehaviour } from '../../behaviour.js';
 
-export interface SendFlags extends SecretFlags, BehaviourFlags {
+export interface SendFlags extends SecretFlags, BehaviourFlags, TlsFlags {
   to: string;
   set?: string[];
   data?: string;
@@ -57,6 +59,7 @@ export async function run(patterns: string[], flags: SendFlags, ui: Ui): Promise
   // body made is the first one sent.
   const first = made(0);
   const source: BodySource = (index) => (index === 0 ? first : made(index));
+  const tls = await readTls(flags, plan.url, ui);
   const { secret } = await useSecret(ui, flags.secretSources ?? [], 'signing');
   const makeRequest = (body: Body) => buildRequest(plan.url, body.bytes, secret, plan.headers);
   if (flags.dryRun || flags.printCurl) {
@@ -67,7 +70,7 @@ export async function run(patterns: string[], flags: SendFlags, ui: Ui): Promise
     }
     return;
   }
-  if (wantsBehaviour(flags)) return sendAtLeastOnce(plan, flags, source, makeRequest, ui);
+  if (wantsBehaviour(flags)) return sendAtLeastOnce(plan, flags, source, makeRequest, ui, tls);
   // Only a run that delivers loads the deliverer, its HTTP client and the renderers.
   const { runDeliveries, checkDeliveries } = await import('../../deliveries.js');
   const summary = await runDeliveries(ui, {
@@ -81,6 +84,7 @@ export async function run(patterns: string[], flags: SendFlags, ui: Ui): Promise
     listEach: flags.count === 1, // one delivery per named type: list each one
     source,
     makeRequest,
+    ...(tls ? { tls } : {}),
   });
   checkDeliveries(summary, plan.total);
 }
@@ -119,6 +123,7 @@ async function sendAtLeastOnce(
   source: BodySource,
   makeRequest: (body: Body) => ReturnType<typeof buildRequest>,
   ui: Ui,
+  tls: TlsOptions | undefined,
 ): Promise<void> {
   if (flags.dryRun || flags.printCurl)
     throw new InputError(
@@ -142,6 +147,7 @@ async function sendAtLeastOnce(
     timeoutMs: plan.timeoutMs,
     json: flags.json === true,
     requestFor: makeRequest,
+    ...(tls ? { tls } : {}),
   });
   checkAttempts(summary, plan.total);
 }
