@@ -24,9 +24,12 @@ afterEach(async () => {
 });
 
 /** An https endpoint made with createWebhooks, on its self-signed certificate; counts what it handled. */
-async function httpsApp(): Promise<{ url: string; handled: string[] }> {
+async function httpsApp(maxBody?: number): Promise<{ url: string; handled: string[] }> {
   const handled: string[] = [];
-  const webhooks = createWebhooks({ secrets: SECRET }).on('*', (event) => void handled.push(event.id));
+  const webhooks = createWebhooks({ secrets: SECRET, ...(maxBody ? { maxBody } : {}) }).on(
+    '*',
+    (event) => void handled.push(event.id),
+  );
   const server = createServer({ cert: readFileSync(CA), key: readFileSync(KEY) }, webhooks.node());
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -52,6 +55,13 @@ describe('an https app with its own certificate', () => {
     const check = await runCli(['check', app.url, '--ca', CA, '--json'], env);
     expect(check.stdout.trim().split('\n').at(-1)).toMatch(/"kind":"summary".*"ok":true/);
     expect(check.code).toBe(0);
+    // A failing run's re-run line carries --ca, or it would not reach the endpoint at all.
+    const small = await httpsApp(100_000); // large-event fails (413), the rest passes
+    const failing = await runCli(['check', small.url, '--ca', CA, '--seed', '3'], env);
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toMatch(
+      /oblic-hooks check '?https:\/\/localhost:\d+\/webhooks'? --seed 3 .*--ca \S*localhost\.pem/,
+    );
   });
 
   it('--insecure skips the check for a loopback target only, and says so', async () => {
