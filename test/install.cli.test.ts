@@ -143,7 +143,20 @@ describe('in the app', () => {
   });
 });
 
-describe('npm link in the clone', () => {
+describe('the clone, linked', () => {
+  it('npm install -D <path to the clone> links it into an app, where npx oblic-hooks runs it', async () => {
+    const linked = join(work, 'linked-app');
+    mkdirSync(linked);
+    expect((await run('npm', ['init', '-y'], linked)).code).toBe(0);
+    const install = await run('npm', ['install', '--ignore-scripts', '-D', ROOT], linked);
+    expect(install.code, install.stderr).toBe(0);
+    expect(realpathSync(join(linked, 'node_modules', 'oblic-hooks'))).toBe(realpathSync(ROOT));
+    const env = userEnv({ XDG_CONFIG_HOME: join(work, 'config') });
+    const events = await run('npx', ['--no-install', 'oblic-hooks', 'events', '--json'], linked, env);
+    expect(events.code, events.stderr).toBe(0);
+    expect(JSON.parse(events.stdout)).toHaveLength(15);
+  });
+
   it('puts the bare oblic-hooks on PATH, running this clone', async () => {
     const before = await run('sh', ['-c', 'command -v oblic-hooks'], work);
     expect(before.code, `already on PATH: ${before.stdout}`).not.toBe(0);
