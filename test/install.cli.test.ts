@@ -15,10 +15,11 @@ import { ROOT, run, seedLockfile, userEnv } from './helpers/npm.js';
 
 // Issue 18, Install: the README's install steps, done with real npm and no network. The packed
 // tarball goes into a new app (`npm init -y`, `npm install -D <tarball>`), where `npx oblic-hooks
-// demo` and `import … from 'oblic-hooks'` must work with nothing built on install; and `npm link`
-// in the clone puts the bare `oblic-hooks` on PATH. `npm test` has built dist/ already: the pack
-// and the link run with --ignore-scripts, since `prepare` would rebuild dist/ under the other test
-// files running at the same time.
+// demo`, `import … from 'oblic-hooks'`, `npm ci` and a package.json script must work with nothing
+// built on install; `npm install -D <path to the clone>` links the clone into another app; `npm
+// link` in the clone puts the bare `oblic-hooks` on PATH. `npm test` has built dist/ already: the
+// pack and the links run with --ignore-scripts, since `prepare` would rebuild dist/ under the
+// other test files running at the same time.
 
 const SECRET = 'install-test-secret';
 // The app's own script: the three calls of the README's library section, through the installed package.
@@ -45,22 +46,27 @@ console.log(JSON.stringify({
 
 let work: string;
 let app: string;
+let linkedApp: string;
 let tarball: string;
 let packed: string[];
 let installed: Awaited<ReturnType<typeof run>>;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'oblic-hooks-install-'));
-  const pack = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], ROOT);
+  app = join(work, 'app');
+  linkedApp = join(work, 'linked-app');
+  for (const dir of [app, linkedApp]) mkdirSync(dir);
+  // The pack and both `npm init`s at once: each is mostly npm's own start-up.
+  const [pack, ...inits] = await Promise.all([
+    run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], ROOT),
+    run('npm', ['init', '-y'], app),
+    run('npm', ['init', '-y'], linkedApp),
+  ]);
   expect(pack.code, pack.stderr).toBe(0);
+  for (const init of inits) expect(init.code, init.stderr).toBe(0);
   const [report] = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
   tarball = join(work, report!.filename);
   packed = report!.files.map((file) => file.path);
-
-  app = join(work, 'app');
-  mkdirSync(app);
-  const init = await run('npm', ['init', '-y'], app);
-  expect(init.code, init.stderr).toBe(0);
   seedLockfile(app);
   installed = await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '-D', tarball], app);
 }, 60_000);
@@ -141,23 +147,31 @@ describe('in the app', () => {
       handled: [event.id],
     });
   });
+
+  // Last in this block: it reinstalls the app's node_modules.
+  it('npm ci reinstalls it from the app lockfile, as in CI, and a package.json script runs the bare name', async () => {
+    rmSync(join(app, 'node_modules'), { recursive: true });
+    const ci = await run('npm', ['ci', '--offline'], app);
+    expect(ci.code, ci.stderr).toBe(0);
+    expect((await run('npm', ['pkg', 'set', 'scripts.hooks=oblic-hooks events --json'], app)).code).toBe(0);
+    const script = await run('npm', ['run', '--silent', 'hooks'], app, env());
+    expect(script.code, script.stderr).toBe(0);
+    expect(JSON.parse(script.stdout)).toHaveLength(15);
+  });
 });
 
 describe('the clone, linked', () => {
   it('npm install -D <path to the clone> links it into an app, where npx oblic-hooks runs it', async () => {
-    const linked = join(work, 'linked-app');
-    mkdirSync(linked);
-    expect((await run('npm', ['init', '-y'], linked)).code).toBe(0);
-    const install = await run('npm', ['install', '--ignore-scripts', '-D', ROOT], linked);
+    const install = await run('npm', ['install', '--ignore-scripts', '-D', ROOT], linkedApp);
     expect(install.code, install.stderr).toBe(0);
-    expect(realpathSync(join(linked, 'node_modules', 'oblic-hooks'))).toBe(realpathSync(ROOT));
+    expect(realpathSync(join(linkedApp, 'node_modules', 'oblic-hooks'))).toBe(realpathSync(ROOT));
     const env = userEnv({ XDG_CONFIG_HOME: join(work, 'config') });
-    const events = await run('npx', ['--no-install', 'oblic-hooks', 'events', '--json'], linked, env);
+    const events = await run('npx', ['--no-install', 'oblic-hooks', 'events', '--json'], linkedApp, env);
     expect(events.code, events.stderr).toBe(0);
     expect(JSON.parse(events.stdout)).toHaveLength(15);
   });
 
-  it('puts the bare oblic-hooks on PATH, running this clone', async () => {
+  it('npm link puts the bare oblic-hooks on PATH, running this clone', async () => {
     const before = await run('sh', ['-c', 'command -v oblic-hooks'], work);
     expect(before.code, `already on PATH: ${before.stdout}`).not.toBe(0);
     const prefix = join(work, 'global'); // npm's global folder for this test only, never the machine's
