@@ -15,6 +15,7 @@ import { registerSchema } from './commands/schema/index.js';
 import { registerCheck } from './commands/check/index.js';
 import { registerScenario } from './commands/scenario/index.js';
 import { registerVersion } from './commands/version/index.js';
+import { registerCompletion } from './commands/completion/index.js';
 import { VERSION } from './version.js';
 
 const EXIT_HELP = `
@@ -44,6 +45,7 @@ const COMMANDS = {
   check: registerCheck,
   scenario: registerScenario,
   version: registerVersion,
+  completion: registerCompletion,
 };
 
 /**
@@ -92,6 +94,8 @@ export function buildProgram(io: Io, args: readonly string[] = []): Command {
 function needed(args: readonly string[]): Array<(typeof COMMANDS)[keyof typeof COMMANDS]> {
   if (args[0] === '--version' || args[0] === '-V') return [];
   const named = args.find((arg) => !arg.startsWith('-'));
+  // completion prints a script of every command, so it needs them all.
+  if (named === 'completion') return Object.values(COMMANDS);
   if (named !== undefined && Object.hasOwn(COMMANDS, named)) return [COMMANDS[named as keyof typeof COMMANDS]];
   return Object.values(COMMANDS);
 }
