@@ -32,8 +32,9 @@ beforeAll(async () => {
 
 // Sources the script in `bash --norc --noprofile` (so no bash-completion) and calls the function
 // `complete -F` registered, as readline does: COMP_WORDS split as bash splits them (at spaces, and
-// around an "="), the cursor at the end of the line.
-const DRIVER = `source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1))
+// around an "="), the cursor at the end of the line. In a strict shell: unset variables are errors,
+// and a glob that matches nothing vanishes.
+const DRIVER = `set -u; shopt -s nullglob extglob; source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1))
 COMP_LINE="$*"; COMP_POINT=\${#COMP_LINE}; COMPREPLY=()
 _oblic_hooks oblic-hooks "\${COMP_WORDS[COMP_CWORD]}" "\${COMP_WORDS[COMP_CWORD-1]}"
 printf '%s\\n' "\${COMPREPLY[@]}"`;

@@ -53,7 +53,7 @@ ${allCommands(spec.root).map(specCase).join('\n')}
 _oblic_hooks_add() {
   local word head='' tail=$cur
   local -a list
-  [[ $2 == commas && $cur == *,* ]] && head=\${cur%,*}, tail=\${cur##*,}
+  [[ \${2-} == commas && $cur == *,* ]] && head=\${cur%,*}, tail=\${cur##*,}
   read -ra list <<< "$1"
   for word in "\${list[@]}"; do
     word=\${word//\\*/\\\\*}
