@@ -92,6 +92,9 @@ describe('an https app with its own certificate', () => {
     ] as const;
     for (const [args, message] of cases) {
       const run = await runCli(['send', 'message.created', ...args], env);
+      const check = await runCli(['check', args[1], ...args.slice(2)], env);
+      expect([check.code, check.stderr]).toEqual([2, expect.stringMatching(message)]);
+      expect(check.stderr.split('\n')).toHaveLength(2);
       // Refused before the secret is read: the one line is all it says.
       expect([run.code, run.stderr.split('\n').length]).toEqual([2, 2]);
       expect(run.stderr).toMatch(message);

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { readTls, type TlsFlags } from '../../tls-read.js';
+import type { TlsOptions } from '../../../wire/tls.js';
 import { CheckError, EXIT_CODES, InputError, OblicHooksError } from '../../../base/errors.js';
 import { plural } from '../../../base/text.js';
 import { Craft } from '../../../check/craft.js';
@@ -46,6 +47,8 @@ export async function run(target: string | undefined, flags: CheckFlags, ui: Ui)
   const probes = selectProbes(flags.only ?? [], flags.skip ?? []);
   const deadlineMs = parseTimeout(flags.deadline, '--deadline');
   const timeoutMs = parseTimeout(flags.timeout, '--timeout');
+  // A --ca that cannot be read is refused with the other flags, before the secret is read.
+  const tls = await readTls(flags, url, ui);
   const seed = flags.seed ?? randomInt(2 ** 32 - 1);
   const started = Date.now();
   const junit = { target: url.href, seed, strict: flags.strict === true, ms: 0 };
@@ -55,7 +58,7 @@ export async function run(target: string | undefined, flags: CheckFlags, ui: Ui)
   let saved = false;
   try {
     const resolved = await useSecret(ui, flags.secretSources ?? [], 'signing');
-    const { result, summary } = await runChecks({ url, probes, seed, deadlineMs, timeoutMs, resolved, flags, ui });
+    const { result, summary } = await runChecks({ url, probes, seed, deadlineMs, timeoutMs, resolved, flags, ui, tls });
     const notRun = {
       probes: PROBES.filter((probe) => result.notRun.includes(probe.id)),
       why: `not run: ${summary.stopped ?? 'stopped'}`,
@@ -91,15 +94,15 @@ interface Checks {
   resolved: ResolvedSecret;
   flags: CheckFlags;
   ui: Ui;
+  tls: TlsOptions | undefined;
 }
 
 /** Plans and runs the probes, reporting each as it is graded; a run that could not be made is an error. */
 async function runChecks(checks: Checks): Promise<{ result: SuiteResult; summary: Summary }> {
-  const { url, probes, seed, deadlineMs, timeoutMs, resolved, flags, ui } = checks;
+  const { url, probes, seed, deadlineMs, timeoutMs, resolved, flags, ui, tls } = checks;
   // Every body comes from the seed, its timestamps too (leading up to 2026-01-01, as with send
   // --seed), so the seed the report prints makes the very same run again.
   const plan = planSuite(probes, new Craft(url, resolved.secret, seed, SEEDED_NOW));
-  const tls = await readTls(flags, url, ui);
   const deliverer = createDeliverer(url, {
     ...(tls ? { tls } : {}),
     connections: CONNECTIONS,
