@@ -30,6 +30,8 @@ Exit codes:
 Environment:
   OBLIC_WEBHOOK_SECRET   the secret used when no --secret or --secret-file is given
   XDG_CONFIG_HOME        where the local development secret lives (default ~/.config)
+
+Project defaults: oblic-hooks.config.json, here or in a directory above (up to the repository's root).
   NO_COLOR, FORCE_COLOR  turn colour off or on (--no-color wins over both)`;
 
 const COMMANDS = {
@@ -57,6 +59,7 @@ export function buildProgram(io: Io, args: readonly string[] = []): Command {
     .description('Develop and test Oblic webhook endpoints on your own machine: no account, no network.')
     .version(VERSION, '-V, --version')
     .option('--no-color', 'plain output without colour')
+    .option('--config <file>', 'project defaults from this file, not the nearest oblic-hooks.config.json')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({

@@ -14,8 +14,8 @@ export interface ResolvedSecret {
   origin: string;
 }
 
-/** One --secret or --secret-file. */
-export type SecretSource = { kind: 'flag'; secret: string } | { kind: 'file'; path: string };
+/** One --secret or --secret-file; `from` is the config file that named the file (cli/config.ts). */
+export type SecretSource = { kind: 'flag'; secret: string } | { kind: 'file'; path: string; from?: string };
 
 export interface SecretsOptions {
   /** Both flags in the order given on the command line: secret #1 is the first of either (issue 13, item 17). */
@@ -41,7 +41,12 @@ export async function resolveSecrets(
   const out: ResolvedSecret[] = [];
   for (const source of chosen) {
     if (source.kind === 'file') {
-      out.push({ secret: await readSecretFile(source.path), source: 'file', origin: `the secret file ${source.path}` });
+      const from = source.from === undefined ? '' : ` named in ${source.from}`;
+      out.push({
+        secret: await readSecretFile(source.path),
+        source: 'file',
+        origin: `the secret file ${source.path}${from}`,
+      });
     } else if (source.secret === '') {
       throw new InputError('--secret is empty; pass the endpoint secret, or drop the flag');
     } else {

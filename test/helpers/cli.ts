@@ -138,6 +138,7 @@ export function startCli(args: string[], options: CliOptions = {}): RunningCli {
   const child = spawn(process.execPath, [BIN, ...args], {
     env: cleanEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
   });
   const out: Buffer[] = [];
   let newlines = 0; // so a wait for n lines joins the output only once it can hold them

@@ -29,6 +29,9 @@ Examples:
   $ oblic-hooks check 3000/webhooks --only signatures --deadline 2s
   $ oblic-hooks check 3000/webhooks --skip handles-burst --seed 7 --verbose
 
+Defaults for the URL ("to"), --deadline and --secret-file come from
+oblic-hooks.config.json (here or above; --config).
+
 Exit codes: 0 no probe failed (warnings allowed unless --strict), 1 a probe failed, nothing
 listened at the URL or the run stopped short, 2 usage error (bad URL, unknown probe, bad secret, a
 --junit path that cannot be written), 130 interrupted by Ctrl-C, 143 terminated by SIGTERM.`;
@@ -59,9 +62,19 @@ export function registerCheck(program: Command, ui: UiFactory): void {
   )
     .addHelpText('after', HELP)
     // The re-run line carries --deadline and --timeout only when they were given: commander knows.
+    // A value from the project config counts as given: the re-run line then does not depend on the file.
     .action(async (url: string | undefined, flags: CheckFlags, command: Command) => {
+      const [u, { run }, { applyProjectConfig, sayUsed }] = await Promise.all([
+        ui(),
+        import('./run.js'),
+        import('../../config-apply.js'),
+      ]);
+      const applied = await applyProjectConfig(command, flags, ['deadline', 'secretFile'], u);
+      const to = applied.config?.values.to;
+      if (url === undefined && to !== undefined && !flags.list)
+        u.say(u.err.dim(sayUsed('the URL', to, applied.config!)));
       const given = (name: string) => command.getOptionValueSource(name) !== 'default';
-      const run = (await import('./run.js')).run;
-      return run(url, { ...flags, given: { deadline: given('deadline'), timeout: given('timeout') } }, await ui());
+      const deadline = given('deadline') || applied.used.has('deadline');
+      return run(url ?? to, { ...applied.flags, given: { deadline, timeout: given('timeout') } }, u);
     });
 }

@@ -24,6 +24,9 @@ Examples:
   $ oblic-hooks listen --port 0 --exit-after 15 --timeout 30s --events 'message.*'
   $ oblic-hooks listen --reject-invalid --status 204 --delay 2s -v
 
+Defaults for --port, --path, --forward-to, --save and --secret-file come from
+oblic-hooks.config.json (here or above; --config).
+
 Exit codes: 0 stopped by Ctrl-C or SIGTERM, or by --exit-after or --timeout with every request verified;
 1 with --exit-after or --timeout (a CI gate), a request that did not verify or could not be saved,
 or --timeout before --exit-after; 2 usage error (port in use, bad flag value).`;
@@ -93,9 +96,15 @@ export function registerListen(program: Command, ui: UiFactory): void {
         .default(UI_HISTORY_BYTES, '64MiB'),
     )
     .addHelpText('after', HELP)
-    .action(async (flags: ListenFlags) => {
+    .action(async (given: ListenFlags, command: Command) => {
       const u = await ui();
-      const [{ runListen }, { planListen }] = await Promise.all([import('./run.js'), import('./plan.js')]);
+      const [{ runListen }, { planListen }, { applyProjectConfig }] = await Promise.all([
+        import('./run.js'),
+        import('./plan.js'),
+        import('../../config-apply.js'),
+      ]);
+      const keys = ['port', 'path', 'forwardTo', 'save', 'secretFile'] as const;
+      const flags = (await applyProjectConfig(command, given, keys, u)).flags;
       const outcome = await runListen(u, await planListen(flags, u));
       if (outcome.timedOut) throw new CheckError(outcome.timedOut);
       // --timeout alone is a CI gate too: it must not pass what did not verify (issue 13, item 22).

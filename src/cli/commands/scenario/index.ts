@@ -41,6 +41,7 @@ Examples:
   $ oblic-hooks scenario run conversation --to 3000 --duplicate 0.3 --reorder 3 --seed 7
   $ oblic-hooks scenario run contact --to 3000 --retry-schedule 0,5s,30s,5m --time-scale 0.01
 
+Defaults for --to and --secret-file come from oblic-hooks.config.json (here or above; --config).
 Exit codes: 0 every event got a 2xx and every expectation held, 1 an event did not or an expectation
 was not met (or nothing listened), 2 usage or a bad scenario file (the message names the path of the
 problem, e.g. steps[3].set.payload.id), 130 interrupted by Ctrl-C (after the summary so far).`;
@@ -97,7 +98,12 @@ export function registerScenario(program: Command, ui: UiFactory): void {
     SIGNING_SECRET,
   )
     .addHelpText('after', RUN_HELP)
-    .action(async (source: string, flags: ScenarioRunFlags) =>
-      (await import('./run.js')).runScenario(source, flags, await ui()),
-    );
+    .action(async (source: string, flags: ScenarioRunFlags, command: Command) => {
+      const [u, { runScenario }, { applyProjectConfig }] = await Promise.all([
+        ui(),
+        import('./run.js'),
+        import('../../config-apply.js'),
+      ]);
+      return runScenario(source, (await applyProjectConfig(command, flags, ['to', 'secretFile'], u)).flags, u);
+    });
 }

@@ -31,6 +31,7 @@ real time, attempt number, dup and moved marks), then a summary; --json adds a s
 A retry resends the identical bytes after a timeout, a connection error or a 5xx, never after a 4xx.
 Ctrl-C stops a run: what was sent so far is summed up (with latency percentiles, but for a run with
 the delivery behaviour flags, which sums up its attempts) and it exits 130.
+Defaults for --to and --secret-file come from oblic-hooks.config.json (here or above; --config).
 Exit codes: 0 every delivery got a 2xx, 1 any did not (or nothing listened), 2 usage error,
 130 interrupted by Ctrl-C.`;
 
@@ -97,7 +98,12 @@ export function registerSend(program: Command, ui: UiFactory): void {
     SIGNING_SECRET,
   )
     .addHelpText('after', EXAMPLES)
-    .action(async (patterns: string[], flags: SendFlags) =>
-      (await import('./run.js')).run(patterns, flags, await ui()),
-    );
+    .action(async (patterns: string[], flags: SendFlags, command: Command) => {
+      const [u, { run }, { applyProjectConfig }] = await Promise.all([
+        ui(),
+        import('./run.js'),
+        import('../../config-apply.js'),
+      ]);
+      return run(patterns, (await applyProjectConfig(command, flags, ['to', 'secretFile'], u)).flags, u);
+    });
 }
