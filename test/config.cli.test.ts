@@ -142,6 +142,21 @@ describe('listen takes "port", "path" and "save" from oblic-hooks.config.json', 
     expect(readdirSync(app)).toEqual([]);
   });
 
+  it('forwards to the file’s "forwardTo"', async () => {
+    const app = await serve((_request, response) => response.writeHead(202).end());
+    const { root } = project({ forwardTo: `${app.url}/hooks` });
+    const cli = startCli(['listen', '--port', '0'], { cwd: root, env: { OBLIC_WEBHOOK_SECRET: ENV_SECRET } });
+    running.push(cli);
+    const url = await cli.url;
+    await cli.stderr(/(--forward-to \S+\/hooks \(from \.\/oblic-hooks\.config\.json\))/);
+    const sent = await spawnCli(['send', 'message.created', '--to', url], {
+      env: { OBLIC_WEBHOOK_SECRET: ENV_SECRET },
+    });
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.stdout).toContain('202');
+    expect(app.received.map((request) => request.url)).toEqual(['/hooks']);
+  });
+
   it('--port on the command line wins over the file', async () => {
     const { root } = project({ port: 3792 });
     const cli = startCli(['listen', '--port', '0', '--timeout', '1ms'], {
