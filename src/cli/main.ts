@@ -31,7 +31,7 @@ Environment:
   OBLIC_WEBHOOK_SECRET   the secret used when no --secret or --secret-file is given
   XDG_CONFIG_HOME        where the local development secret lives (default ~/.config)
 
-Project defaults: oblic-hooks.config.json, here or in a directory above (up to the repository's root).
+Project defaults: oblic-hooks.config.json, here or above up to the repository's root (or --config).
   NO_COLOR, FORCE_COLOR  turn colour off or on (--no-color wins over both)`;
 
 const COMMANDS = {
