@@ -35,6 +35,7 @@ export async function openListener(
   ready?: (listener: Listener, inspector: Inspector | undefined) => void,
 ): Promise<OpenListener> {
   if (plan.saveDir !== undefined) await (await import('../../../listen/save.js')).prepareSaveDir(plan.saveDir);
+  if (plan.saveDir !== undefined) await (await import('../../last-save.js')).rememberSaveDir(plan.saveDir, ui.io.env); // for replay --last
   // Loaded only to forward: it holds undici, about 110 files, which a plain `listen` never needs.
   const forwarder: Forwarder | undefined = plan.forwardTo
     ? (await import('../../../listen/forward.js')).createForwarder(plan.forwardTo, {

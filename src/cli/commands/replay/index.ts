@@ -1,29 +1,67 @@
 import type { Command } from 'commander';
+import { InputError } from '../../../base/errors.js';
+import { printable } from '../../../base/text.js';
 import { caHelp, insecureHelp } from '../../tls-flags.js';
 import { addSecretOptions, MAX_INPUT_TEXT, once, parseIntFlag, type UiFactory } from '../../flags.js';
 import type { ReplayFlags } from './run.js';
 
+const MAX_LAST = 100_000;
+
 const HELP = `
 Sends captured requests again, byte for byte (headers in their order, duplicates kept), with their
 original signature; with --secret or --secret-file they are re-signed with that secret instead.
-Captures are what \`listen --save\` stores, raw HTTP requests, or \`listen --json\` output (a file of
-such lines replays each line). Each file is read up to ${MAX_INPUT_TEXT}. The captured path and query are
-kept unless --to gives a path; the host is always --to's.
+Each argument is one of:
+  a capture file   what \`listen --save\` stores, a raw HTTP request, or one \`listen --json\` line
+  a log            a file of \`listen --json\` lines: each line is replayed (requests listen
+                   refused unread, with no body, are skipped and counted)
+  an event id      16 letters and digits: the capture(s) of that event in the --save directory
+                   (a file of that name, if there is one, wins)
+  -                standard input
+--last [n] adds the newest n captures (default 1) of the --save directory, oldest of them first;
+newest is by file name, the order they arrived in, not by modification time. The --save directory
+is --from's, else the one \`listen --save\` last used (remembered in the config directory), else
+./captures; stderr says which and why. --events keeps only those event types, from any argument;
+with --last it picks the newest n of those types. Arguments are replayed in the order given, then
+--last's; a saved capture asked for twice is sent once. Each file is read up to ${MAX_INPUT_TEXT}.
+The captured path and query are kept unless --to gives a path; the host is always --to's.
 
 Examples:
+  $ oblic-hooks replay --last --to 3000
+  $ oblic-hooks replay --last 5 --events 'message.*' --from captures --to 3000
+  $ oblic-hooks replay a056V7R7NmNRjl70 --to localhost:3000/webhooks
+  $ oblic-hooks replay listen.ndjson --events contact.updated --to 3000
   $ oblic-hooks replay captures/*.http --to 3000
   $ oblic-hooks replay request.http --to localhost:3000/webhooks --secret-file .new-secret
 
 Ctrl-C stops a run: what was sent so far is summed up and it exits 130.
-Exit codes: 0 every delivery got a 2xx, 1 any did not (or nothing listened), 2 usage or unreadable
-capture, 130 interrupted by Ctrl-C.`;
+Exit codes: 0 every delivery got a 2xx, 1 any did not (or nothing listened), 2 usage, an unreadable
+capture, no capture of an event id or nothing to replay, 130 interrupted by Ctrl-C.`;
+
+/** --last's count; commander's optional value also takes an argument meant for replay itself, so say how to avoid it. */
+function parseLast(value: string): number {
+  try {
+    return parseIntFlag('--last', 1, MAX_LAST)(value);
+  } catch (error) {
+    if (/^\d+$/.test(value.trim())) throw error;
+    throw new InputError(
+      `--last takes a count, not "${printable(value)}": put files and event ids before --last, or write --last 1`,
+    );
+  }
+}
 
 export function registerReplay(program: Command, ui: UiFactory): void {
   const command = program
     .command('replay')
-    .description('resend captured requests byte for byte, with their signature or re-signed')
-    .argument('<captures...>', 'capture files (- for standard input)')
-    .option('--to <url>', 'where to deliver: a URL, host:port, host or port', once('--to'), 'localhost');
+    .description('resend captured requests byte for byte: files, `listen --json` logs, event ids or the last ones')
+    .argument('[captures...]', 'capture files, `listen --json` logs, event ids, or - for standard input')
+    .option('--to <url>', 'where to deliver: a URL, host:port, host or port', once('--to'), 'localhost')
+    .option('--last [n]', 'also replay the newest n captures (default 1) of the --save directory', parseLast)
+    .option(
+      '--from <dir>',
+      'the --save directory for --last and event ids (default: the last `listen --save`)',
+      once('--from'),
+    )
+    .option('--events <list>', 'replay only these event types (comma list or globs: message.*)', once('--events'));
   addSecretOptions(command, {
     secret: 're-sign with this secret instead of keeping the captured signature',
     file: 're-sign with the secret in this file',
@@ -36,5 +74,5 @@ export function registerReplay(program: Command, ui: UiFactory): void {
     .option('-i, --include', 'show the response headers')
     .option('--json', 'print one JSON object per delivery and nothing else on stdout')
     .addHelpText('after', HELP)
-    .action(async (files: string[], flags: ReplayFlags) => (await import('./run.js')).run(files, flags, await ui()));
+    .action(async (args: string[], flags: ReplayFlags) => (await import('./run.js')).run(args, flags, await ui()));
 }

@@ -1,14 +1,15 @@
-import { InputError, OblicHooksError } from '../../../base/errors.js';
+import { InputError } from '../../../base/errors.js';
+import { resolveEventTypes } from '../../../oblic/events.js';
 import { readTls, type TlsFlags } from '../../tls-read.js';
-import { CAPTURE_PROBE, looksLikeCapture, notACapture, parseCaptures, type Capture } from '../../../wire/capture.js';
+import type { Capture } from '../../../wire/capture.js';
 import { replayRequest, replayUrl } from '../../../wire/request.js';
 import { hasExplicitPath, parseTarget } from '../../../wire/target.js';
 import { eventOf } from '../../../oblic/label.js';
 import { checkDeliveries, runDeliveries } from '../../deliveries.js';
 import { parseTimeout, type SecretFlags } from '../../flags.js';
-import { readBytes } from '../../input.js';
 import type { Ui } from '../../io.js';
 import { useSecret } from '../../secrets.js';
+import { gatherCaptures } from './sources.js';
 
 export interface ReplayFlags extends SecretFlags, TlsFlags {
   to: string;
@@ -17,14 +18,27 @@ export interface ReplayFlags extends SecretFlags, TlsFlags {
   retries: number;
   include?: boolean;
   json?: boolean;
+  /** --last without a count is true: the newest one. */
+  last?: number | true;
+  from?: string;
+  events?: string;
 }
 
-export async function run(files: string[], flags: ReplayFlags, ui: Ui): Promise<void> {
+export async function run(args: string[], flags: ReplayFlags, ui: Ui): Promise<void> {
   const target = parseTarget(flags.to);
   const explicitPath = hasExplicitPath(flags.to);
   const timeoutMs = parseTimeout(flags.timeout, '--timeout');
-  const captures: Capture[] = [];
-  for (const file of files) captures.push(...(await readCaptures(file, ui)));
+  if (args.length === 0 && flags.last === undefined)
+    throw new InputError('nothing to replay: give capture files, `listen --json` logs, event ids, or --last [n]');
+  const captures: Capture[] = await gatherCaptures(
+    {
+      args,
+      last: flags.last === true ? 1 : flags.last,
+      from: flags.from,
+      events: flags.events === undefined ? undefined : new Set(resolveEventTypes([flags.events])),
+    },
+    ui,
+  );
   // Re-signed only when a secret is given: otherwise each capture keeps its own signature.
   const tls = await readTls(flags, target, ui);
   const sources = flags.secretSources ?? [];
@@ -48,26 +62,6 @@ export async function run(files: string[], flags: ReplayFlags, ui: Ui): Promise<
     },
   });
   checkDeliveries(summary, captures.length);
-}
-
-/** The captures in a file: one, or one per line of a `listen --json` log. */
-async function readCaptures(file: string, ui: Ui): Promise<Capture[]> {
-  const data = await readBytes(file, ui, {
-    label: file,
-    ttyMessage: 'no input: give a capture file, or pipe one in on standard input',
-    // Refused from its first bytes, before the rest is read (issue 13, item 9).
-    start: {
-      bytes: CAPTURE_PROBE,
-      check: (start) => {
-        if (!looksLikeCapture(start)) throw new InputError(`${file}: ${notACapture().message}`);
-      },
-    },
-  });
-  try {
-    return parseCaptures(data);
-  } catch (error) {
-    throw error instanceof OblicHooksError ? new InputError(`${file}: ${error.message}`) : error;
-  }
 }
 
 function labels(capture: Capture): { type: string | null; id: string | null } {
