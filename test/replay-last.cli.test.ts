@@ -65,7 +65,7 @@ describe('oblic-hooks replay against what a real listen --save stored', () => {
     });
     expect(replayed.code, replayed.stderr).toBe(0);
     expect(replayed.stderr).toContain(`replaying from ${listened.saveDir} (where \`listen --save\` last saved, `);
-    expect(replayed.stderr).toContain('the newest 2 of 3 captures');
+    expect(replayed.stderr).toContain('--last 2: the newest 2 of 3 captures\n');
     // Oldest of the two first: the order they arrived in.
     expect(app.received.map((r) => r.body)).toEqual(listened.bodies.slice(1));
     expect(signatures(app.received)).toEqual(listened.bodies.slice(1).map((body) => signatureOf(SECRET, body)));

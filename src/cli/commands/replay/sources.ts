@@ -31,8 +31,13 @@ export async function gatherCaptures(wanted: Wanted, ui: Ui): Promise<Capture[]>
     if (dir) return dir;
     const at = await chooseSaveDir(wanted.from, ui.io.env);
     dir = { at, captures: await listCaptures(at) };
-    ui.say(`replaying from ${printable(at.path)} (${at.why})`);
     return dir;
+  };
+  // Said once, when the directory gives something to send: a failure's own line names it already.
+  let said = false;
+  const from = (at: SaveDir) => {
+    if (!said) ui.say(`replaying from ${printable(at.path)} (${at.why})`);
+    said = true;
   };
   const keep = (capture: Capture) =>
     wanted.events === undefined || wanted.events.has(eventOf(capture.body)?.type ?? '');
@@ -44,6 +49,7 @@ export async function gatherCaptures(wanted: Wanted, ui: Ui): Promise<Capture[]>
     const { at, captures } = await saveDir();
     const found = await capturesOfEvent(arg, captures, ui);
     if (found.length === 0) throw noSuchEvent(arg, at, captures);
+    from(at);
     for (const { saved, capture } of found) if (keep(capture) && once(sent, saved)) out.push(capture);
   }
   if (wanted.last !== undefined) {
@@ -53,7 +59,14 @@ export async function gatherCaptures(wanted: Wanted, ui: Ui): Promise<Capture[]>
       const which = wanted.events ? `, of the types asked by --events,` : '';
       throw new InputError(`no captures${which} in ${printable(at.path)} (${at.why}) to replay with --last`);
     }
-    if (newest.length < wanted.last) ui.say(`--last ${wanted.last}: only ${plural(newest.length, 'capture')} there`);
+    from(at);
+    const total = plural(captures.length, 'capture');
+    const of = wanted.events ? `of the --events types (in ${total})` : `of ${total}`;
+    if (newest.length < wanted.last)
+      ui.say(
+        `--last ${wanted.last}: only ${plural(newest.length, 'capture')} there${wanted.events ? ' of the --events types' : ''}`,
+      );
+    else ui.say(`--last ${wanted.last}: the newest ${formatCount(newest.length)} ${of}`);
     for (const { saved, capture } of newest) if (once(sent, saved)) out.push(capture);
   }
   if (out.length === 0) {
@@ -94,8 +107,6 @@ async function newestCaptures(
     const capture = await readOne(saved, ui);
     if (events === undefined || events.has(eventOf(capture.body)?.type ?? '')) picked.push({ saved, capture });
   }
-  if (picked.length > 0 && captures.length > n)
-    ui.say(`the newest ${formatCount(picked.length)} of ${plural(captures.length, 'capture')}`);
   return picked.reverse();
 }
 
