@@ -190,7 +190,7 @@ describe('replay of a `listen --json` log, and what is refused', () => {
 
   it('no argument and no --last, a --last that is not a count, an unknown --events type: exit 2, one line', async () => {
     for (const [args, message] of [
-      [[], 'nothing to replay: give capture files, `listen --json` logs, event ids, or --last [n]'],
+      [[], "missing required argument 'captures' (the command's --help shows what it takes)"],
       [['--last', 'abc'], '--last takes a count, not "abc": put files and event ids before --last, or write --last 1'],
       [['--last', '0'], '--last "0" must be a whole number from 1 to 100000'],
       [['--last', '--events', 'mesage.created'], 'unknown event type "mesage.created"; did you mean message.created?'],

@@ -29,7 +29,8 @@ export async function run(args: string[], flags: ReplayFlags, ui: Ui): Promise<v
   const explicitPath = hasExplicitPath(flags.to);
   const timeoutMs = parseTimeout(flags.timeout, '--timeout');
   if (args.length === 0 && flags.last === undefined)
-    throw new InputError('nothing to replay: give capture files, `listen --json` logs, event ids, or --last [n]');
+    // Worded as commander words a missing argument elsewhere (src/cli/main.ts): the argument is optional only beside --last.
+    throw new InputError("missing required argument 'captures' (the command's --help shows what it takes)");
   const captures: Capture[] = await gatherCaptures(
     {
       args,
