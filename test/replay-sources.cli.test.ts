@@ -179,7 +179,8 @@ describe('replay of a `listen --json` log, and what is refused', () => {
     expect(r.stderr).toContain(
       `${log}: 1 line skipped: a request the listener refused unread, with no body to resend\n`,
     );
-    const contacts = await replay([log, '--events', 'contact']);
+    const contacts = await replay([log, '--events', 'contact', '--from', dir]);
+    expect(contacts.stderr).toContain('--from is not used: it names where --last and event ids are looked up');
     expect(contacts.bodies).toEqual([bodyOf(ID.b, 'contact.deleted')]);
     const none = await replay([log, '--events', 'group.*']);
     expect(none.code).toBe(2);

@@ -69,6 +69,8 @@ export async function gatherCaptures(wanted: Wanted, ui: Ui): Promise<Capture[]>
     else ui.say(`--last ${wanted.last}: the newest ${formatCount(newest.length)} ${of}`);
     for (const { saved, capture } of newest) if (once(sent, saved)) out.push(capture);
   }
+  if (wanted.from !== undefined && dir === undefined)
+    ui.say('--from is not used: it names where --last and event ids are looked up, and neither was given');
   if (out.length === 0) {
     const events = wanted.events ? ` of the types --events asks for (${[...wanted.events].join(', ')})` : '';
     throw new InputError(`nothing to replay: no capture${events} in what was given`);
