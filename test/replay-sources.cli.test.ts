@@ -31,7 +31,8 @@ const ID = {
 };
 
 /**
- * A --save directory of five captures, each file's mtime the reverse of its arrival (the name):
+ * A --save directory of five captures, written out of order, each file's mtime the reverse of its
+ * arrival (the name):
  * a message, a contact, a message, the same message again (a repeat), a message named for `d` whose
  * body is another event's.
  */
@@ -44,8 +45,9 @@ function saveDir(): string {
     [`20261201T100003.000Z-000004-message.updated-${ID.c}.http`, bodyOf(ID.c, 'message.updated')],
     [`20261201T100004.000Z-000005-message.deleted-${ID.d}.http`, bodyOf('eeeeeeeeeeeeeee5', 'message.deleted')],
   ];
-  files.forEach(([name, body], i) => {
-    writeFileSync(join(dir, name), capture(body));
+  // Written out of order, so a directory listing's own order (creation, on some file systems) is no help.
+  for (const i of [2, 4, 0, 3, 1]) writeFileSync(join(dir, files[i]![0]), capture(files[i]![1]));
+  files.forEach(([name], i) => {
     const t = new Date(Date.UTC(2026, 0, 1) - i * 60_000); // newer by name, older by mtime
     utimesSync(join(dir, name), t, t);
   });
@@ -86,10 +88,16 @@ describe('replay --last and --from', () => {
     ]);
   });
 
-  it('--last 9 sends the five there and says so; an empty directory exits 2', async () => {
+  it('--last 9 sends the five there in name order and says so; an empty directory exits 2', async () => {
     const r = await replay(['--last', '9', '--from', saveDir()]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.bodies).toHaveLength(5);
+    expect(r.bodies).toEqual([
+      bodyOf(ID.a, 'message.created'),
+      bodyOf(ID.b, 'contact.created'),
+      bodyOf(ID.c, 'message.updated'),
+      bodyOf(ID.c, 'message.updated'),
+      bodyOf('eeeeeeeeeeeeeee5', 'message.deleted'),
+    ]);
     expect(r.stderr).toContain('--last 9: only 5 captures there\n');
     const empty = await replay(['--last', '--from', mkdtempSync(join(tmpdir(), 'oblic-hooks-replay-empty-'))]);
     expect(empty.code).toBe(2);

@@ -51,6 +51,7 @@ export async function listCaptures(dir: SaveDir): Promise<SavedCapture[]> {
     );
   }
   const captures: SavedCapture[] = [];
+  // libuv lists a directory sorted on Unix already; sorted here so that it holds wherever Node runs.
   for (const name of names.sort()) {
     const what = CAPTURE_NAME.exec(name)?.[1];
     if (what === undefined) continue;
