@@ -116,4 +116,25 @@ describe('oblic-hooks replay against what a real listen --save stored', () => {
     expect(some.code, some.stderr).toBe(0);
     expect(app.received.slice(3).map((r) => r.body)).toEqual([listened.bodies[0], listened.bodies[2]]);
   });
+
+  it("a project config's `to` and `save` are where replay --last sends and reads; never its secretFile", async () => {
+    const listened = await listenAndSend();
+    const app = await okServer();
+    const project = mkdtempSync(join(tmpdir(), 'oblic-hooks-replay-project-'));
+    writeFileSync(join(project, 'secret.txt'), 'a-config-secret-that-must-not-re-sign');
+    writeFileSync(
+      join(project, 'oblic-hooks.config.json'),
+      JSON.stringify({ to: app.url, save: listened.saveDir, secretFile: './secret.txt' }),
+    );
+    const replayed = await spawnCli(['replay', '--last', '1'], {
+      env: { XDG_CONFIG_HOME: tempConfigHome() },
+      cwd: project,
+    });
+    expect(replayed.code, replayed.stderr).toBe(0);
+    expect(replayed.stderr).toMatch(/--to \S+ \(from \.\/oblic-hooks\.config\.json\)/);
+    expect(replayed.stderr).toContain(`replaying from ${listened.saveDir} (save in ./oblic-hooks.config.json)`);
+    expect(app.received.map((r) => r.body)).toEqual(listened.bodies.slice(2));
+    // Its own signature, not one made with the config's secret file.
+    expect(signatures(app.received)).toEqual([signatureOf(SECRET, listened.bodies[2]!)]);
+  });
 });

@@ -22,9 +22,14 @@ export interface SavedCapture {
 /** `20261129T101503.412Z-000042-message.updated-a056V7R7NmNRjl70.http`, or `…-000042-request.http`. */
 const CAPTURE_NAME = /^\d{8}T\d{6}\.\d{3}Z-\d{6,}-(.+)\.http$/;
 
-/** --from when given, else where `listen --save` last saved (if it is still there), else ./captures. */
-export async function chooseSaveDir(from: string | undefined, env: NodeJS.ProcessEnv): Promise<SaveDir> {
+/** --from when given, else a project config's `save`, else where `listen --save` last saved (if it is still there), else ./captures. */
+export async function chooseSaveDir(
+  from: string | undefined,
+  env: NodeJS.ProcessEnv,
+  configSave?: { path: string; label: string },
+): Promise<SaveDir> {
   if (from !== undefined) return { path: from, why: '--from' };
+  if (configSave) return { path: configSave.path, why: `save in ${configSave.label}` };
   const last = await recallSaveDir(env);
   if (last === undefined) return { path: 'captures', why: 'the default: no `listen --save` remembered' };
   const when = last.at.toISOString().slice(0, 19).replace('T', ' ');

@@ -74,5 +74,18 @@ export function registerReplay(program: Command, ui: UiFactory): void {
     .option('-i, --include', 'show the response headers')
     .option('--json', 'print one JSON object per delivery and nothing else on stdout')
     .addHelpText('after', HELP)
-    .action(async (args: string[], flags: ReplayFlags) => (await import('./run.js')).run(args, flags, await ui()));
+    .action(async (args: string[], flags: ReplayFlags, command: Command) => {
+      const [u, { run }, { applyProjectConfig }] = await Promise.all([
+        ui(),
+        import('./run.js'),
+        import('../../config-apply.js'),
+      ]);
+      // The config's `to`, and its `save` as where to replay from; never its secretFile: replay keeps
+      // each capture's own signature unless a secret is given on the command line.
+      const applied = await applyProjectConfig(command, flags, ['to'], u);
+      const save = applied.config?.values.save;
+      const configSave =
+        typeof save === 'string' && applied.config ? { path: save, label: applied.config.label } : undefined;
+      return run(args, { ...applied.flags, ...(configSave ? { configSave } : {}) }, u);
+    });
 }

@@ -21,6 +21,8 @@ export interface ReplayFlags extends SecretFlags, TlsFlags {
   /** --last without a count is true: the newest one. */
   last?: number | true;
   from?: string;
+  /** Set by the action from a project config's `save` (see config-apply.ts), not a flag. */
+  configSave?: { path: string; label: string };
   events?: string;
 }
 
@@ -36,6 +38,7 @@ export async function run(args: string[], flags: ReplayFlags, ui: Ui): Promise<v
       args,
       last: flags.last === true ? 1 : flags.last,
       from: flags.from,
+      configSave: flags.configSave,
       events: flags.events === undefined ? undefined : new Set(resolveEventTypes([flags.events])),
     },
     ui,

@@ -12,6 +12,8 @@ export interface Wanted {
   args: readonly string[];
   last: number | undefined;
   from: string | undefined;
+  /** A project config's `save` (already absolute), the default after --from. */
+  configSave?: { path: string; label: string } | undefined;
   /** --events: only these types; undefined is every capture. */
   events: ReadonlySet<string> | undefined;
 }
@@ -29,7 +31,7 @@ export async function gatherCaptures(wanted: Wanted, ui: Ui): Promise<Capture[]>
   let dir: { at: SaveDir; captures: SavedCapture[] } | undefined;
   const saveDir = async () => {
     if (dir) return dir;
-    const at = await chooseSaveDir(wanted.from, ui.io.env);
+    const at = await chooseSaveDir(wanted.from, ui.io.env, wanted.configSave);
     dir = { at, captures: await listCaptures(at) };
     return dir;
   };
