@@ -79,3 +79,70 @@ export function reformat(text, indent) {
   }
   return out;
 }
+
+/**
+ * A list that puts in the DOM only the rows in view, plus `overscan` above and below, so that ten
+ * thousand deliveries cost what forty do (issue 18). `box` scrolls; `sizer` inside it is as tall as
+ * every row would be; `table` inside that is moved down to where the rows in view begin, and `body`
+ * holds them. Rows are all one height, measured as they are drawn. `rowOf(item)` makes a row;
+ * a row still in view after a scroll is kept, not made again (a click on it is not lost).
+ */
+export function createVirtualList({ box, sizer, table, body, rowOf, keyOf, overscan = 10 }) {
+  let items = [];
+  let rowHeight = 28;
+  let drawn = new Map();
+  let queued = false;
+  function draw(again = true) {
+    queued = false;
+    sizer.style.height = `${items.length * rowHeight}px`;
+    const first = Math.max(0, Math.floor(box.scrollTop / rowHeight) - overscan);
+    const last = Math.min(items.length, Math.ceil((box.scrollTop + box.clientHeight) / rowHeight) + overscan);
+    const next = new Map();
+    const rows = [];
+    for (let i = first; i < last; i++) {
+      const key = keyOf(items[i]);
+      const tr = drawn.get(key) ?? rowOf(items[i]);
+      next.set(key, tr);
+      rows.push(tr);
+    }
+    drawn = next;
+    table.style.transform = `translateY(${first * rowHeight}px)`;
+    body.replaceChildren(...rows);
+    // The height the CSS gives a row, as drawn (borders collapse, fonts differ): measured, not assumed.
+    const measured = rows.length > 0 ? body.getBoundingClientRect().height / rows.length : rowHeight;
+    if (again && Math.abs(measured - rowHeight) > 0.01) {
+      rowHeight = measured;
+      draw(false);
+    }
+  }
+  const later = () => {
+    if (!queued) requestAnimationFrame(draw);
+    queued = true;
+  };
+  box.addEventListener('scroll', later, { passive: true });
+  addEventListener('resize', later);
+  return {
+    /**
+     * Shows `list` (in display order): `shift` rows were added above the view, which stays where it
+     * was; a negative `shift` is another list, shown from its top.
+     */
+    show(list, shift = 0) {
+      items = list;
+      if (shift < 0) box.scrollTop = 0;
+      if (shift > 0 && box.scrollTop > 0) {
+        sizer.style.height = `${items.length * rowHeight}px`; // first, or the new scrollTop is clamped to the old height
+        box.scrollTop += shift * rowHeight;
+      }
+      later();
+    },
+    /** Draws now rather than at the next frame. */
+    draw: () => draw(),
+    /** The row of `key` if it is drawn (its checkbox, its highlight), else undefined. */
+    row: (key) => drawn.get(key),
+    /** Forgets drawn rows, so the next draw makes them again (their state changed). */
+    redraw() {
+      drawn = new Map();
+      later();
+    },
+  };
+}

@@ -4,11 +4,10 @@
 // What the server knows (the token, the listener, the forward target, the event types) comes from
 // /api/config as JSON, so the page declares none of it and no value is ever pasted into its code.
 import { createDetail } from './detail.js';
-import { el, repeatText } from './dom.js';
+import { createVirtualList, el, repeatText } from './dom.js';
 
 const config = await fetch('/api/config').then((r) => r.json());
 const rows = document.getElementById('rows');
-const all = new Map();
 let searchHits = null;
 const post = (path, body) =>
   fetch(path, {
@@ -54,57 +53,98 @@ const repeatMark = (repeat) =>
         title: repeatText(repeat),
       })
     : '';
-function addRow(d) {
-  if (all.has(d.seq)) return;
+function rowOf(d) {
+  const title = d.type || `${d.method} ${d.path}`;
   const tr = el(
     'tr',
-    { class: 'row', 'data-seq': d.seq, 'data-type': d.type || '' },
+    { class: d.seq === selected ? 'row on' : 'row', 'data-seq': d.seq, 'data-type': d.type || '' },
     el('td', {}, el('input', { type: 'checkbox', class: 'pick' })),
     el('td', { class: 'dim', text: d.time.slice(11, 23) }),
-    el('td', { class: d.resource ? `r-${d.resource}` : 'dim', text: d.type || `${d.method} ${d.path}` }),
-    el('td', { class: 'dim' }, d.id || '', repeatMark(d.duplicateOf)),
+    el('td', { class: d.resource ? `r-${d.resource}` : 'dim', text: title, title }),
+    el('td', { class: 'dim', title: d.id || '' }, d.id || '', repeatMark(d.duplicateOf)),
     el('td', {}, el('span', { class: `badge ${d.badge}`, text: d.badge })),
     statusCell(d),
     el('td', { class: 'dim', text: d.appStatus === null ? '' : `app ${d.appStatus}` }),
-    el('td', { class: 'dim', text: `${d.size} B` }),
+    el('td', { class: 'dim size', text: `${d.size} B` }),
   );
-  tr.addEventListener('click', (e) => {
-    if (!e.target.classList.contains('pick')) open(d.seq);
-  });
-  tr.style.display = visible(d) ? '' : 'none';
-  all.set(d.seq, { d, tr });
-  rows.prepend(tr);
-  while (rows.children.length > 5000) {
-    const last = rows.lastElementChild;
-    all.delete(Number(last.dataset.seq));
-    last.remove();
+  tr.firstChild.firstChild.checked = picked.has(d.seq);
+  return tr;
+}
+// The page keeps every delivery it has been told of, up to PAGE_LIMIT (oldest first in `all`), and
+// draws only the rows in view (issue 18); `shown` is what the filters let through, newest first.
+const PAGE_LIMIT = 50_000;
+const all = [];
+const known = new Set();
+const picked = new Set();
+const tally = { verified: 0, invalid: 0, unsigned: 0, repeats: 0 };
+let shown = [];
+let arrived = [];
+let selected = null;
+let trimmed = false;
+const list = createVirtualList({
+  box: document.getElementById('list'),
+  sizer: document.getElementById('sizer'),
+  table: document.getElementById('table'),
+  body: rows,
+  rowOf,
+  keyOf: (d) => d.seq,
+});
+const count = (d, by) => {
+  if (d.badge in tally) tally[d.badge] += by;
+  if (d.duplicateOf) tally.repeats += by;
+};
+function addRow(d) {
+  if (known.has(d.seq)) return;
+  known.add(d.seq);
+  all.push(d);
+  count(d, 1);
+  if (visible(d)) arrived.push(d);
+  while (all.length > PAGE_LIMIT) {
+    const old = all.shift();
+    known.delete(old.seq);
+    picked.delete(old.seq);
+    count(old, -1);
+    trimmed = true;
   }
+}
+/** Puts what arrived since the last call on top of the list, and draws it at the next frame. */
+function flush() {
+  const fresh = arrived.reverse().filter((d) => known.has(d.seq));
+  arrived = [];
+  shown = fresh.length > 0 ? [...fresh, ...shown] : shown;
+  if (trimmed) shown = shown.filter((d) => known.has(d.seq));
+  trimmed = false;
+  list.show(shown, fresh.length);
   counts();
 }
 function counts() {
-  const c = { verified: 0, invalid: 0, unsigned: 0 };
-  let repeats = 0;
-  for (const { d } of all.values()) {
-    if (d.badge in c) c[d.badge]++;
-    if (d.duplicateOf) repeats++;
-  }
+  const { verified, invalid, unsigned, repeats } = tally;
   document.getElementById('counts').textContent =
-    `${all.size} deliveries · ${c.verified} verified · ${c.invalid} invalid · ${c.unsigned} unsigned` +
+    `${all.length} deliveries · ${verified} verified · ${invalid} invalid · ${unsigned} unsigned` +
     (repeats > 0 ? ` · ${repeats} ${repeats === 1 ? 'duplicate' : 'duplicates'}` : '');
 }
 function refilter() {
-  for (const { d, tr } of all.values()) tr.style.display = visible(d) ? '' : 'none';
+  shown = all.filter(visible).reverse();
+  arrived = [];
+  list.show(shown, -1);
 }
 function open(seq) {
-  for (const { tr } of all.values()) tr.classList.toggle('on', Number(tr.dataset.seq) === seq);
+  list.row(selected)?.classList.remove('on');
+  selected = seq;
+  list.row(seq)?.classList.add('on');
   return detail.open(seq);
 }
+rows.addEventListener('click', (e) => {
+  const tr = e.target.closest('tr');
+  if (!tr) return;
+  const seq = Number(tr.dataset.seq);
+  if (!e.target.classList.contains('pick')) open(seq);
+  else if (e.target.checked) picked.add(seq);
+  else picked.delete(seq);
+});
 
 document.getElementById('compare').addEventListener('click', () => {
-  const picked = [...document.querySelectorAll('.pick:checked')]
-    .map((c) => Number(c.closest('tr').dataset.seq))
-    .sort((x, y) => x - y);
-  return detail.compare(picked);
+  return detail.compare([...picked].sort((x, y) => x - y));
 });
 document.getElementById('send-sample').addEventListener('click', async () => {
   const r = await post('/api/send', { type: document.getElementById('sample-type').value });
@@ -130,10 +170,17 @@ const stream = new EventSource('/api/events');
 stream.onmessage = (m) => {
   const d = JSON.parse(m.data);
   if (early) early.push(d);
-  else addRow(d);
+  else {
+    addRow(d);
+    if (!flushing) requestAnimationFrame(() => ((flushing = false), flush()));
+    flushing = true;
+  }
 };
+let flushing = false;
 await new Promise((resolve) => stream.addEventListener('open', resolve, { once: true }));
-const list = await fetch('/api/deliveries').then((r) => r.json());
-for (const d of [...list.reverse(), ...early]) addRow(d);
+const loaded = await fetch('/api/deliveries').then((r) => r.json());
+for (const d of [...loaded.reverse(), ...early]) addRow(d);
 early = null;
+flush();
+list.draw();
 document.body.dataset.ready = 'true';
