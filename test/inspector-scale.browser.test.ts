@@ -20,10 +20,21 @@ const problems: string[] = [];
 
 const drawnSeqs = () =>
   page.locator('#rows tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-seq'))));
-const scrollList = (to: 'top' | 'end' | number) =>
-  page
+/** Resolves after two frames of the page: a scroll's event and the draw it asks for have both run. */
+const frames = () =>
+  page.locator('#list').evaluate(
+    (box) =>
+      new Promise((resolve) => {
+        const view = box.ownerDocument.defaultView!;
+        view.requestAnimationFrame(() => view.requestAnimationFrame(resolve));
+      }),
+  );
+const scrollList = async (to: 'top' | 'end' | number) => {
+  await page
     .locator('#list')
     .evaluate((box, at) => box.scrollTo(0, at === 'top' ? 0 : at === 'end' ? box.scrollHeight : at), to);
+  await frames();
+};
 const row = (seq: number) => page.locator(`#rows tr[data-seq="${seq}"]`);
 
 beforeAll(async () => {
@@ -136,10 +147,7 @@ describe('listen --ui --ui-history 10000 with 10,000 captures in --save', () => 
     const before = await drawnSeqs();
     await deliverRaw(await cli.url, bodyOf(COUNT + 1), SECRET);
     await page.locator('#counts', { hasText: '10001 deliveries' }).waitFor();
-    // The count is written when the row is taken in; the list is drawn at the next frame: wait for it.
-    await page
-      .locator('#list')
-      .evaluate((box) => new Promise((resolve) => box.ownerDocument.defaultView!.requestAnimationFrame(resolve)));
+    await frames(); // the count is written when the row is taken in, the list drawn at the next frame
     expect(await drawnSeqs()).toEqual(before);
     await scrollList('top');
     await row(COUNT + 1).waitFor();
