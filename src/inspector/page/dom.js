@@ -107,7 +107,14 @@ export function createVirtualList({ box, sizer, table, body, rowOf, keyOf, overs
     }
     drawn = next;
     table.style.transform = `translateY(${first * rowHeight}px)`;
-    body.replaceChildren(...rows);
+    // Moves only what changed: a row that stays is not taken out and put back (less layout to redo).
+    const keep = new Set(rows);
+    for (const tr of [...body.children]) if (!keep.has(tr)) tr.remove();
+    let at = body.firstChild;
+    for (const tr of rows) {
+      if (tr === at) at = at.nextSibling;
+      else body.insertBefore(tr, at);
+    }
     // The height the CSS gives a row, as drawn (borders collapse, fonts differ): measured, not assumed.
     const measured = rows.length > 0 ? body.getBoundingClientRect().height / rows.length : rowHeight;
     if (again && Math.abs(measured - rowHeight) > 0.01) {

@@ -127,6 +127,7 @@ function refilter() {
   shown = all.filter(visible).reverse();
   arrived = [];
   list.show(shown, -1);
+  list.draw(); // now: what a filter shows is there when its change event has run
 }
 function open(seq) {
   list.row(selected)?.classList.remove('on');
