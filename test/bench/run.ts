@@ -25,6 +25,7 @@ import { listenerCpu } from './cpu.js';
 import { startup } from './startup.js';
 import { checkRun } from './check.js';
 import { receive } from './receive.js';
+import { inspector } from './inspector.js';
 
 interface Row {
   name: string;
@@ -209,6 +210,7 @@ const cases: Record<string, () => Promise<void>> = {
   'send-memory': senderMemory,
   check: () => checkRun({ dir, env, row }),
   receive: () => receive({ dir, env, row }),
+  inspector: () => inspector({ dir, env, row }),
 };
 
 // Diagnostics that explain a goal rather than measure one: run only when named.
