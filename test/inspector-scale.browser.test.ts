@@ -73,16 +73,6 @@ describe('listen --ui --ui-history 10000 with 10,000 captures in --save', () => 
     expect(await row(COUNT).locator('td:nth-child(4)').textContent()).toBe(idOf(COUNT));
   });
 
-  it('shows the size column whole at 1,400 px wide', async () => {
-    const size = row(COUNT).locator('td:nth-child(8)');
-    expect(await size.textContent()).toBe(`${Buffer.byteLength(bodyOf(COUNT))} B`);
-    const cell = (await size.boundingBox())!;
-    const list = (await page.locator('#list').boundingBox())!;
-    expect(cell.width).toBeGreaterThan(0);
-    expect(cell.x + cell.width).toBeLessThanOrEqual(list.x + list.width);
-    expect(await page.locator('#list').evaluate((box) => box.scrollWidth <= box.clientWidth)).toBe(true);
-  });
-
   it('scrolls to the end and shows the oldest delivery last, still with few rows drawn', async () => {
     await scrollList('end');
     await row(1).waitFor();
@@ -152,6 +142,24 @@ describe('listen --ui --ui-history 10000 with 10,000 captures in --save', () => 
     await scrollList('top');
     await row(COUNT + 1).waitFor();
     expect((await drawnSeqs())[0]).toBe(COUNT + 1);
+    expect(problems).toEqual([]);
+  });
+  it('shows the size column whole at 1,400 px wide, beside a long type and a repeat mark', async () => {
+    // Same id, other bytes: the row's id cell carries "↻ different bytes", the widest it gets.
+    const first = JSON.stringify({ id: 'RptRptRptRptRpt1', type: 'conversation.updated', payload: { n: 1 } });
+    await deliverRaw(await cli.url, first, SECRET);
+    await deliverRaw(await cli.url, first.replace('"n":1', '"n":2'), SECRET);
+    await page.locator('#counts', { hasText: '10003 deliveries' }).waitFor();
+    await scrollList('top');
+    const repeat = row(COUNT + 3);
+    expect(await repeat.locator('.dup').textContent()).toBe('↻ different bytes');
+    const size = repeat.locator('td:nth-child(8)');
+    expect(await size.textContent()).toBe(`${Buffer.byteLength(first)} B`);
+    const cell = (await size.boundingBox())!;
+    const list = (await page.locator('#list').boundingBox())!;
+    expect(cell.width).toBeGreaterThan(40);
+    expect(cell.x + cell.width).toBeLessThanOrEqual(list.x + list.width);
+    expect(await page.locator('#list').evaluate((box) => box.scrollWidth <= box.clientWidth)).toBe(true);
     expect(problems).toEqual([]);
   });
 });
