@@ -107,7 +107,7 @@ function addRow(d) {
     trimmed = true;
   }
 }
-/** Puts what arrived since the last call on top of the list, and draws it at the next frame. */
+/** Puts what arrived since the last call on top of the list, and draws it. */
 function flush() {
   const fresh = arrived.reverse().filter((d) => known.has(d.seq));
   arrived = [];
@@ -115,6 +115,7 @@ function flush() {
   if (trimmed) shown = shown.filter((d) => known.has(d.seq));
   trimmed = false;
   list.show(shown, fresh.length);
+  list.draw(); // flush runs in a frame already: draw in it, not in the next
   counts();
 }
 function counts() {
@@ -183,5 +184,4 @@ const loaded = await fetch('/api/deliveries').then((r) => r.json());
 for (const d of [...loaded.reverse(), ...early]) addRow(d);
 early = null;
 flush();
-list.draw();
 document.body.dataset.ready = 'true';
