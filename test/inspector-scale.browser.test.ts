@@ -2,9 +2,9 @@
 // filtering, selecting and comparing still work. Correctness only; the times are in
 // `npm run bench inspector`.
 import { rmSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testBrowser } from './helpers/chromium.js';
+import { openInspectorPage } from './helpers/inspector-page.js';
 import { startCli, type RunningCli } from './helpers/cli.js';
 import { deliverRaw } from './helpers/deliver.js';
 import { bodyOf, idOf, typeOf, writeCaptures } from './helpers/saved-captures.js';
@@ -16,7 +16,7 @@ let dir: string;
 let cli: RunningCli;
 let browser: Browser;
 let page: Page;
-const problems: string[] = [];
+let problems: string[] = [];
 
 const drawnSeqs = () =>
   page.locator('#rows tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-seq'))));
@@ -43,15 +43,7 @@ beforeAll(async () => {
     env: { OBLIC_WEBHOOK_SECRET: SECRET },
   });
   const ui = await cli.stderr(/inspector on (http:\/\/\S+)/);
-  browser = await chromium.launch({
-    ...(await testBrowser()),
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
-  page.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && problems.push(m.text()));
-  page.on('pageerror', (error) => problems.push(error.message));
-  await page.goto(ui);
-  await page.locator('body[data-ready="true"]').waitFor();
+  ({ browser, page, problems } = await openInspectorPage(ui));
 });
 
 afterAll(async () => {

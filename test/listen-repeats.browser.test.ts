@@ -1,8 +1,8 @@
 // The inspector (listen --ui) shows repeats (issue 16) in a real browser: the mark on the row and in
 // the detail, the filter, and an id from input that stays text.
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testBrowser } from './helpers/chromium.js';
+import { openInspectorPage } from './helpers/inspector-page.js';
 import { startCli, type RunningCli } from './helpers/cli.js';
 import { deliverRaw } from './helpers/deliver.js';
 
@@ -22,7 +22,7 @@ const deliver = (url: string, body: string) => deliverRaw(url, body, SECRET);
 let browser: Browser;
 let page: Page;
 let cli: RunningCli;
-const problems: string[] = [];
+let problems: string[] = [];
 const row = (seq: number) => page.locator(`#rows tr[data-seq="${seq}"]`);
 const visibleSeqs = () =>
   page.locator('#rows tr:visible').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-seq'))));
@@ -31,15 +31,7 @@ beforeAll(async () => {
   cli = startCli(['listen', '--port', '0', '--ui', '--ui-port', '0'], { env: { OBLIC_WEBHOOK_SECRET: SECRET } });
   const listenUrl = await cli.url;
   const uiUrl = await cli.stderr(/inspector on (http:\/\/\S+)/);
-  browser = await chromium.launch({
-    ...(await testBrowser()),
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
-  page.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && problems.push(m.text()));
-  page.on('pageerror', (error) => problems.push(error.message));
-  await page.goto(uiUrl);
-  await page.locator('body[data-ready="true"]').waitFor();
+  ({ browser, page, problems } = await openInspectorPage(uiUrl));
   for (const body of DELIVERIES) await deliver(listenUrl, body);
   await row(DELIVERIES.length).waitFor();
 });
