@@ -204,3 +204,25 @@ describe('--help of each command that reads the file says so in one line', () =>
     expect(result.stdout).toMatch(/oblic-hooks\.config\.json \(here or above; --config\)/);
   });
 });
+
+describe('sign and verify take "secretFile" from oblic-hooks.config.json', () => {
+  it('sign signs with it, and verify checks a capture with it, over $OBLIC_WEBHOOK_SECRET', async () => {
+    const { root, app } = project({ secretFile: '.secrets/oblic' });
+    const body = '{"id":"a056V7R7NmNRjl70","type":"message.updated","payload":{}}';
+    writeFileSync(join(root, 'body.json'), body);
+    const signed = await spawnCli(['sign', join(root, 'body.json')], {
+      cwd: app,
+      env: { OBLIC_WEBHOOK_SECRET: ENV_SECRET },
+    });
+    expect(signed.code, signed.stderr).toBe(0);
+    expect(signed.stdout.trim()).toBe(signatureOf(FILE_SECRET, Buffer.from(body)));
+    expect(signed.stderr).toMatch(/signing with the secret file .* named in .*oblic-hooks\.config\.json/);
+    const capture = join(root, 'one.http');
+    writeFileSync(
+      capture,
+      `POST /webhooks HTTP/1.1\r\ncontent-type: application/json\r\nx-oblic-signature: ${signed.stdout.trim()}\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+    );
+    const verified = await spawnCli(['verify', capture], { cwd: app, env: { OBLIC_WEBHOOK_SECRET: ENV_SECRET } });
+    expect(verified.code, verified.stderr).toBe(0);
+  });
+});

@@ -13,7 +13,12 @@ export function registerSign(program: Command, ui: UiFactory): void {
       'after',
       '\nThe input is streamed, up to 1 GiB (more is exit 2).\n\nExamples:\n  $ oblic-hooks sign body.json\n  $ printf %s "$BODY" | oblic-hooks sign --secret-file .secret',
     )
-    .action(async (file: string | undefined, flags: SecretFlags) =>
-      (await import('./run.js')).run(file, flags, await ui()),
-    );
+    .action(async (file: string | undefined, flags: SecretFlags, command: Command) => {
+      const [u, { run }, { applyProjectConfig }] = await Promise.all([
+        ui(),
+        import('./run.js'),
+        import('../../config-apply.js'),
+      ]);
+      return run(file, (await applyProjectConfig(command, flags, ['secretFile'], u)).flags, u);
+    });
 }

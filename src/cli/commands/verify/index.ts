@@ -44,5 +44,12 @@ export function registerVerify(program: Command, ui: UiFactory): void {
       'print one JSON object per capture: {verified, reason, message, hint, hints, matched_secret, event}',
     )
     .addHelpText('after', HELP)
-    .action(async (files: string[], flags: VerifyFlags) => (await import('./run.js')).run(files, flags, await ui()));
+    .action(async (files: string[], flags: VerifyFlags, command: Command) => {
+      const [u, { run }, { applyProjectConfig }] = await Promise.all([
+        ui(),
+        import('./run.js'),
+        import('../../config-apply.js'),
+      ]);
+      return run(files, (await applyProjectConfig(command, flags, ['secretFile'], u)).flags, u);
+    });
 }
